@@ -1,0 +1,1 @@
+"""The imperative shell: configuration, IMAP, the worker, the command line."""

@@ -1,0 +1,282 @@
+"""Read and validate config.toml and the roster; every error names file and key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from parsers.campaign import Campaign
+from parsers.roster import Roster, Unit, UnitKind
+
+SECURITY_MODES = ("ssl", "starttls", "none")
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class ConfigError(Exception):
+    """A configuration or roster file is wrong; the message says where and how."""
+
+    def __init__(self, path: Path, key: str, problem: str) -> None:
+        super().__init__(f"{path}: {key}: {problem}" if key else f"{path}: {problem}")
+
+
+@dataclass(frozen=True)
+class MailboxConfig:
+    name: str
+    host: str
+    port: int
+    security: str
+    username: str
+    password_env: str | None
+    password_file: Path | None
+    folder: str
+    trusted_authserv_id: str | None
+    batch_size: int
+    timeout: float
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    poll_every: timedelta
+    digest_at: time
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    database_url: str
+    storage_dir: Path
+    units_file: Path
+    addresses_file: Path | None
+    mailboxes: tuple[MailboxConfig, ...]
+    campaign: Campaign
+    schedule: ScheduleConfig
+
+
+def load_config(path: Path) -> Config:
+    """Read ``path`` and return the validated configuration."""
+    data = _read_toml(path)
+    base = path.resolve().parent
+    reader = _Reader(path, data)
+    database = reader.table("database")
+    storage = reader.table("storage")
+    units = reader.table("units")
+    addresses = reader.optional_text(units, "units", "addresses_file")
+    mailboxes = data.get("mailboxes")
+    if not isinstance(mailboxes, list) or not mailboxes:
+        raise ConfigError(path, "[[mailboxes]]", "at least one mailbox is required")
+    parsed_boxes = tuple(
+        _mailbox(reader, item, f"mailboxes[{i}]", base) for i, item in enumerate(mailboxes)
+    )
+    names = [m.name for m in parsed_boxes]
+    if len(set(names)) != len(names):
+        raise ConfigError(path, "[[mailboxes]].name", "mailbox names must be unique")
+    return Config(
+        path=path.resolve(),
+        database_url=_resolve_sqlite(reader.text(database, "database", "url"), base),
+        storage_dir=base / reader.text(storage, "storage", "dir"),
+        units_file=base / reader.text(units, "units", "file"),
+        addresses_file=base / addresses if addresses else None,
+        mailboxes=parsed_boxes,
+        campaign=_campaign(reader, reader.table("campaign")),
+        schedule=_schedule(reader, reader.table("schedule")),
+    )
+
+
+def load_roster(units_file: Path, addresses_file: Path | None = None) -> Roster:
+    """Read the roster (and an optional address book) and check it."""
+    data = _read_toml(units_file)
+    reader = _Reader(units_file, data)
+    items = data.get("unit")
+    if not isinstance(items, list) or not items:
+        raise ConfigError(units_file, "[[unit]]", "the roster lists no unit")
+    units = tuple(_unit(reader, item, f"unit[{i}]") for i, item in enumerate(items))
+    codes = [u.code for u in units]
+    for code in codes:
+        if codes.count(code) > 1:
+            raise ConfigError(units_file, "unit.code", f"code {code!r} is used twice")
+    addresses: dict[str, str] = {}
+    if addresses_file is not None:
+        book = _read_toml(addresses_file).get("addresses", {})
+        if not isinstance(book, dict):
+            raise ConfigError(addresses_file, "[addresses]", "must be a table")
+        for email, code in book.items():
+            if code not in codes:
+                raise ConfigError(addresses_file, f"addresses.{email!r}", f"unknown unit {code!r}")
+            addresses[email.lower()] = code
+    return Roster(units=units, addresses=addresses)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse "30s", "5m", "1h" or "1d"."""
+    match = re.fullmatch(r"\s*(\d+)\s*([smhd])\s*", text)
+    if not match:
+        raise ValueError(f"expected a duration like 30s, 5m, 1h, got {text!r}")
+    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(path, "", "file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, "", f"not valid TOML: {error}") from None
+
+
+class _Reader:
+    """Typed access to TOML values that names the offending key on error."""
+
+    def __init__(self, path: Path, data: Mapping[str, Any]) -> None:
+        self.path = path
+        self.data = data
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(self.path, key, problem)
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        value = self.data.get(name)
+        if not isinstance(value, dict):
+            raise self.fail(f"[{name}]", "missing table")
+        return value
+
+    def text(self, table: Mapping[str, Any], where: str, key: str) -> str:
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"[{where}].{key}", "required, a non-empty string")
+        return value
+
+    def optional_text(self, table: Mapping[str, Any], where: str, key: str) -> str | None:
+        if key not in table:
+            return None
+        return self.text(table, where, key)
+
+    def integer(self, table: Mapping[str, Any], where: str, key: str, default: int) -> int:
+        value = table.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self.fail(f"[{where}].{key}", "must be a whole number >= 0")
+        return value
+
+    def day(self, table: Mapping[str, Any], where: str, key: str) -> date:
+        value = table.get(key)
+        if not isinstance(value, date) or hasattr(value, "hour"):
+            raise self.fail(f"[{where}].{key}", "required, a date like 2024-05-15 (no quotes)")
+        return value
+
+
+def _mailbox(reader: _Reader, item: Any, where: str, base: Path) -> MailboxConfig:
+    if not isinstance(item, dict):
+        raise reader.fail(where, "must be a table")
+    host = reader.text(item, where, "host")
+    security = item.get("security", "ssl")
+    if security not in SECURITY_MODES:
+        raise reader.fail(f"[{where}].security", f"must be one of {', '.join(SECURITY_MODES)}")
+    if security == "none" and host not in LOOPBACK_HOSTS and not item.get("allow_insecure"):
+        raise reader.fail(
+            f"[{where}].security",
+            "'none' sends the password in clear; allowed only on loopback "
+            "or with allow_insecure = true",
+        )
+    password_env = reader.optional_text(item, where, "password_env")
+    password_file = reader.optional_text(item, where, "password_file")
+    if bool(password_env) == bool(password_file):
+        raise reader.fail(f"[{where}]", "give exactly one of password_env or password_file")
+    default_port = {"ssl": 993, "starttls": 143, "none": 143}[security]
+    port = reader.integer(item, where, "port", default_port)
+    if not 0 < port < 65536:
+        raise reader.fail(f"[{where}].port", "must be a TCP port (1-65535)")
+    batch = reader.integer(item, where, "batch_size", 100)
+    if batch == 0:
+        raise reader.fail(f"[{where}].batch_size", "must be at least 1")
+    return MailboxConfig(
+        name=reader.text(item, where, "name"),
+        host=host,
+        port=port,
+        security=security,
+        username=reader.text(item, where, "username"),
+        password_env=password_env,
+        password_file=base / password_file if password_file else None,
+        folder=item.get("folder", "INBOX") if isinstance(item.get("folder"), str) else "INBOX",
+        trusted_authserv_id=reader.optional_text(item, where, "trusted_authserv_id"),
+        batch_size=batch,
+        timeout=float(reader.integer(item, where, "timeout_seconds", 60)),
+    )
+
+
+def _campaign(reader: _Reader, table: Mapping[str, Any]) -> Campaign:
+    opens = reader.day(table, "campaign", "opens")
+    closes = reader.day(table, "campaign", "closes")
+    if closes < opens:
+        raise reader.fail("[campaign].closes", "is before [campaign].opens")
+    zone = reader.text(table, "campaign", "timezone")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise reader.fail("[campaign].timezone", f"unknown time zone {zone!r}") from None
+    minimum = reader.integer(table, "campaign", "min_per_unit", 1)
+    return Campaign(
+        name=reader.text(table, "campaign", "name"),
+        opens=opens,
+        closes=closes,
+        timezone=zone,
+        min_per_unit=minimum,
+    )
+
+
+def _schedule(reader: _Reader, table: Mapping[str, Any]) -> ScheduleConfig:
+    try:
+        every = parse_duration(reader.text(table, "schedule", "poll_every"))
+    except ValueError as error:
+        raise reader.fail("[schedule].poll_every", str(error)) from None
+    if every < timedelta(seconds=10):
+        raise reader.fail("[schedule].poll_every", "must be at least 10s")
+    text = reader.text(table, "schedule", "digest_at")
+    try:
+        at = time.fromisoformat(text)
+    except ValueError:
+        raise reader.fail(
+            "[schedule].digest_at", f"expected a time like 07:00, got {text!r}"
+        ) from None
+    return ScheduleConfig(poll_every=every, digest_at=at)
+
+
+def _unit(reader: _Reader, item: Any, where: str) -> Unit:
+    if not isinstance(item, dict):
+        raise reader.fail(where, "must be a table")
+    code = reader.text(item, where, "code")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", code):
+        raise reader.fail(f"{where}.code", f"{code!r}: use lower-case letters, digits and '-'")
+    kind = item.get("kind")
+    if kind not in {k.value for k in UnitKind}:
+        kinds = ", ".join(k.value for k in UnitKind)
+        raise reader.fail(f"{where}.kind", f"{kind!r} is not one of {kinds}")
+    required = item.get("required")
+    if not isinstance(required, bool):
+        raise reader.fail(f"{where}.required", "required, true or false")
+    emails = item.get("emails", [])
+    if not isinstance(emails, list) or not all(isinstance(e, str) and "@" in e for e in emails):
+        raise reader.fail(f"{where}.emails", "must be a list of e-mail addresses")
+    return Unit(
+        code=code,
+        name=reader.text(item, where, "name"),
+        kind=UnitKind(kind),
+        required=required,
+        emails=tuple(e.lower() for e in emails),
+    )
+
+
+def _resolve_sqlite(url: str, base: Path) -> str:
+    """Resolve a relative SQLite path against the config file's folder."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rest = url[len(prefix) :]
+        if rest and not rest.startswith(":memory:"):
+            return prefix + str(base / rest)
+    return url

@@ -1,0 +1,47 @@
+"""The campaign's window and the timing rule."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+class Timing(enum.StrEnum):
+    EARLY = "early"
+    ON_TIME = "on_time"
+    LATE = "late"
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    opens: date
+    closes: date  # inclusive: the whole day counts, in ``timezone``
+    timezone: str
+    min_per_unit: int = 1
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def opens_at(self) -> datetime:
+        return datetime.combine(self.opens, time(0, 0), tzinfo=self.zone)
+
+    @property
+    def ends_at(self) -> datetime:
+        """Return the first instant that is late (midnight after ``closes``)."""
+        return datetime.combine(self.closes + timedelta(days=1), time(0, 0), tzinfo=self.zone)
+
+
+def judge_timing(received_at: datetime, campaign: Campaign) -> Timing:
+    """Judge a submission by the server's receive time, never the Date: header."""
+    if received_at.tzinfo is None:
+        raise ValueError("received_at must be timezone-aware")
+    if received_at < campaign.opens_at:
+        return Timing.EARLY
+    if received_at < campaign.ends_at:
+        return Timing.ON_TIME
+    return Timing.LATE

@@ -1,0 +1,102 @@
+"""Find an initiative's title, field and authors in a document's text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.text import fold_tone_style, nfc, squash_spaces
+
+# Official form (Thông tư 18/2013/TT-BKHCN) first, then the local layouts.
+_TITLE_LABELS = (
+    r"đề\s+nghị\s+xét\s+công\s+nhận\s+(?:là\s+)?sáng\s+kiến\s*:",
+    r"tên\s+(?:sáng\s+kiến|giải\s+pháp)(?:\s*,\s*giải\s+pháp)?\s*:",
+)
+_FIELD_LABEL = r"lĩnh\s+vực\s+áp\s+dụng(?:\s+sáng\s+kiến|\s+giải\s+pháp)?\s*:"
+_AUTHOR_LABEL = r"(?:\d+\s*[.)]\s*)?(?:đồng\s+)?tác\s+giả(?:\s*\(nhóm\s+tác\s+giả\))?\s*:"
+
+# Keywords that identify each of the six reform fields (NQ 76/NQ-CP) and the
+# older wordings; compared on tone-folded lower-case text.
+FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("cải cách thể chế", ("thể chế",)),
+    ("cải cách thủ tục hành chính", ("thủ tục hành chính", "tthc")),
+    ("cải cách tổ chức bộ máy hành chính nhà nước", ("tổ chức bộ máy", "bộ máy hành chính")),
+    ("cải cách chế độ công vụ", ("công vụ", "đội ngũ cán bộ", "cán bộ, công chức")),
+    ("cải cách tài chính công", ("tài chính công",)),
+    (
+        "xây dựng, phát triển chính quyền điện tử, chính quyền số",
+        ("điện tử", "chính quyền số", "chính phủ số", "hiện đại hóa hành chính", "chuyển đổi số"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class InitiativeInfo:
+    title: str
+    field: str | None
+    authors: tuple[str, ...]
+
+
+def find_initiative(text: str) -> InitiativeInfo | None:
+    """Return the initiative described by ``text``, or None when it names none."""
+    text = nfc(text)
+    title = _value_after(text, _TITLE_LABELS)
+    if not title:
+        return None
+    field_text = _value_after(text, (_FIELD_LABEL,))
+    authors = _value_after(text, (_AUTHOR_LABEL,))
+    return InitiativeInfo(
+        title=title,
+        field=classify_field(field_text) if field_text else None,
+        authors=_split_authors(authors),
+    )
+
+
+def classify_field(text: str) -> str | None:
+    """Return the reform field that ``text`` names, tolerant of wording."""
+    folded = fold_tone_style(text).casefold()
+    for name, keywords in FIELDS:
+        if any(fold_tone_style(k) in folded for k in keywords):
+            return name
+    return None
+
+
+def _value_after(text: str, labels: tuple[str, ...]) -> str:
+    for label in labels:
+        match = re.search(label + r"[ \t]*(.*)", text, flags=re.IGNORECASE)
+        if not match:
+            continue
+        lines = text[match.end() :].split("\n")[1:]
+        value = match.group(1).strip()
+        if not value:
+            # The value sits on the next non-empty line.
+            while lines and not lines[0].strip():
+                lines.pop(0)
+            value = lines.pop(0).strip() if lines else ""
+        value = _join_wrapped(value, lines)
+        value = squash_spaces(value).strip(' .;"“”')
+        if value:
+            return value
+    return ""
+
+
+_NEW_ITEM = re.compile(r"^\s*(?:[-+•*]|\d+\s*[.)]|[a-zđ]\)|[IVX]+\.)\s*", re.IGNORECASE)
+
+
+def _join_wrapped(value: str, following: list[str]) -> str:
+    """Append the lines a PDF wrapped the value onto, up to the next item or label."""
+    for line in following:
+        line = line.strip()
+        if not line or _NEW_ITEM.match(line) or ":" in line[:60]:
+            break
+        if not (line[0].islower() or value.rstrip().endswith((",", "-", "và"))):
+            break
+        value = f"{value} {line}"
+    return value
+
+
+def _split_authors(text: str) -> tuple[str, ...]:
+    if not text:
+        return ()
+    parts = re.split(r"\s*(?:,|;|\bvà\b)\s*", text)
+    return tuple(p for p in (squash_spaces(x).strip(" .") for x in parts) if p)

@@ -1,0 +1,41 @@
+"""Normalise Vietnamese text for storage and comparison."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+# Old-style tone placement ("hoà", "uỷ") folded to the new style ("hòa", "ủy")
+# so both spellings compare equal. Only the pairs oa, oe, uy are affected.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+_OLD_STYLE = re.compile(rf"([oO])([aAeE])([{_TONES}])|([uU])([yY])([{_TONES}])")
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the one form we store."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold_tone_style(text: str) -> str:
+    """Return ``text`` with old-style tone placement moved to the new style."""
+    decomposed = unicodedata.normalize("NFD", text)
+
+    def move(match: re.Match[str]) -> str:
+        if match.group(1):
+            return match.group(1) + match.group(3) + match.group(2)
+        return match.group(4) + match.group(6) + match.group(5)
+
+    return nfc(_OLD_STYLE.sub(move, decomposed))
+
+
+def squash_spaces(text: str) -> str:
+    """Return ``text`` with runs of white space collapsed and ends trimmed."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def normalise_title(title: str) -> str:
+    """Return the comparison key of an initiative title (case, spaces, tone style)."""
+    folded = fold_tone_style(nfc(title)).casefold()
+    return squash_spaces(folded.strip(" .;:\"'“”"))

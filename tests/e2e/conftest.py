@@ -1,0 +1,103 @@
+"""A real Dovecot for the whole session; each test gets its own folder and register."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from scripts.dovecot_sandbox import DovecotSandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD_ENV = "CCHC_TEST_IMAP_PASSWORD"
+
+
+@pytest.fixture(scope="session")
+def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotSandbox]:
+    sandbox = DovecotSandbox(tmp_path_factory.mktemp("dovecot"))
+    sandbox.start()
+    try:
+        yield sandbox
+    finally:
+        sandbox.stop()
+
+
+@dataclass(frozen=True)
+class Register:
+    """One configured cchc-inbox: its config file, IMAP folder and CLI."""
+
+    config: Path
+    folder: str
+    dovecot: DovecotSandbox
+
+    def run(
+        self, *args: str, check: bool = True, password: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, PASSWORD_ENV: password or self.dovecot.password}
+        result = subprocess.run(
+            [sys.executable, "-m", "ingest.cli", "--config", str(self.config), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=False,
+            timeout=300,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"cchc-inbox {' '.join(args)} exited {result.returncode}\n{result.stderr}"
+            )
+        return result
+
+    def json(self, *args: str) -> dict[str, object]:
+        data = json.loads(self.run(*args, "--format", "json").stdout)
+        assert isinstance(data, dict)
+        return data
+
+
+@pytest.fixture
+def register(tmp_path: Path, database_url: str, dovecot: DovecotSandbox) -> Register:
+    folder = f"T{uuid.uuid4().hex[:10]}"
+    with dovecot.client() as client:
+        client.create_folder(folder)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f"""
+[database]
+url = "{database_url}"
+[storage]
+dir = "files"
+[units]
+file = "{ROOT / "units.toml"}"
+addresses_file = "{ROOT / "demo" / "addresses.toml"}"
+[[mailboxes]]
+name = "phongnv"
+host = "{dovecot.host}"
+port = {dovecot.port}
+security = "none"
+username = "{dovecot.user}"
+password_env = "{PASSWORD_ENV}"
+folder = "{folder}"
+batch_size = 5
+[campaign]
+name = "Sáng kiến, giải pháp CCHC năm 2024"
+opens = 2024-05-15
+closes = 2024-06-25
+timezone = "Asia/Ho_Chi_Minh"
+min_per_unit = 1
+[schedule]
+poll_every = "5m"
+digest_at = "07:00"
+""",
+        encoding="utf-8",
+    )
+    reg = Register(config, folder, dovecot)
+    reg.run("db", "upgrade")
+    return reg

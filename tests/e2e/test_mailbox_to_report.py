@@ -1,0 +1,142 @@
+"""Mail appended to a real Dovecot, polled by the real CLI, checked in the reports."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import tomllib
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Register
+
+pytestmark = pytest.mark.dovecot
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "tests" / "data" / "mail"
+CORPUS = ROOT.parent / "shared" / "corpora" / "public-mail"
+
+
+def manifest() -> list[dict[str, Any]]:
+    with (SAMPLES / "manifest.toml").open("rb") as handle:
+        return list(tomllib.load(handle)["message"])
+
+
+def address_book() -> dict[str, str]:
+    with (ROOT / "demo" / "addresses.toml").open("rb") as handle:
+        return dict(tomllib.load(handle)["addresses"])
+
+
+def headers_of(entry: dict[str, Any]) -> email.message.EmailMessage:
+    raw = (SAMPLES / entry["file"]).read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, email.message.EmailMessage)
+    return message
+
+
+def expected_verdict(entry: dict[str, Any]) -> tuple[str | None, str, str | None]:
+    """Return (unit, status, timing) the skeleton must reach: units known by address only."""
+    if entry["kind"] == "auto_reply":
+        return None, "ignored", None
+    sender = headers_of(entry)["From"].addresses[0].addr_spec.lower()
+    unit = address_book().get(sender)
+    accepted = unit is not None and entry["documents"] > 0
+    return unit, "accepted" if accepted else "needs_review", entry["timing"]
+
+
+def test_every_sample_mail_reaches_the_submissions_report(register: Register) -> None:
+    entries = manifest()
+    assert register.dovecot.seed(SAMPLES, folder=register.folder) == len(entries)
+
+    poll = register.run("poll")
+    assert f"{len(entries)} thư mới, 0 thư trùng, 0 thư lỗi" in poll.stdout
+
+    rows = {r["message_id"]: r for r in register.json("report", "submissions")["submissions"]}
+    assert len(rows) == len(entries)
+    for entry in entries:
+        row = rows[str(headers_of(entry)["Message-ID"]).strip()]
+        unit, status, timing = expected_verdict(entry)
+        assert (row["unit"], row["status"], row["timing"]) == (unit, status, timing), entry["file"]
+        assert row["unit_source"] == ("address" if unit else None)
+        assert row["received_at"] == entry["received_at"].isoformat(), entry["file"]
+        documents = [a for a in row["attachments"] if a["is_document"]]
+        assert len(documents) == entry["documents"], entry["file"]
+        assert all(a["extract_status"] == "ok" and a["text_chars"] > 0 for a in documents)
+        if status != "ignored":
+            assert sorted(i["title"] for i in row["initiatives"]) == sorted(entry["titles"])
+
+
+def test_the_compliance_report_follows_what_was_accepted(register: Register) -> None:
+    register.dovecot.seed(SAMPLES, folder=register.folder)
+    register.run("poll")
+    expected: dict[str, str] = {}
+    for entry in manifest():
+        unit, status, timing = expected_verdict(entry)
+        if status == "accepted" and unit:
+            on_time = timing in ("early", "on_time") or expected.get(unit) == "on_time"
+            expected[unit] = "on_time" if on_time else "late"
+
+    report = register.json("report", "compliance")
+    assert report["campaign"] == {
+        "name": "Sáng kiến, giải pháp CCHC năm 2024",
+        "opens": "2024-05-15",
+        "closes": "2024-06-25",
+        "timezone": "Asia/Ho_Chi_Minh",
+    }
+    units = {u["code"]: u for u in report["units"]}  # type: ignore[union-attr]
+    assert len(units) == 36
+    assert {c: u["status"] for c, u in units.items() if u["status"] != "missing"} == expected
+    assert "late" in expected.values() and "on_time" in expected.values()
+
+
+def test_polling_twice_stores_nothing_twice(register: Register) -> None:
+    count = register.dovecot.seed(SAMPLES, folder=register.folder)
+    register.run("poll")
+    second = register.run("poll")
+    assert "0 thư mới, 0 thư trùng, 0 thư lỗi" in second.stdout
+    assert len(register.json("report", "submissions")["submissions"]) == count  # type: ignore[arg-type]
+
+
+def test_new_mail_after_a_poll_is_picked_up_alone(register: Register) -> None:
+    entries = manifest()
+    first, rest = entries[:3], entries[3:]
+    for entry in first:
+        register.dovecot.append(
+            (SAMPLES / entry["file"]).read_bytes(), entry["received_at"], folder=register.folder
+        )
+    assert "3 thư mới" in register.run("poll").stdout
+    for entry in rest:
+        register.dovecot.append(
+            (SAMPLES / entry["file"]).read_bytes(), entry["received_at"], folder=register.folder
+        )
+    assert f"{len(rest)} thư mới, 0 thư trùng" in register.run("poll").stdout
+    assert len(register.json("report", "submissions")["submissions"]) == len(entries)  # type: ignore[arg-type]
+
+
+def test_every_public_real_world_message_is_stored_and_none_crashes_the_poll(
+    register: Register,
+) -> None:
+    files = sorted(CORPUS.glob("*.eml"))
+    assert files, f"no corpus at {CORPUS}"
+    for path in files:
+        register.dovecot.append(path.read_bytes(), _received(), folder=register.folder)
+    poll = register.run("poll")
+    rows = register.json("report", "submissions")["submissions"]
+    assert len(rows) == len(files)  # type: ignore[arg-type]
+    assert "0 thư trùng" in poll.stdout
+
+
+def test_a_refused_login_fails_the_poll_and_is_shown_in_status(register: Register) -> None:
+    result = register.run("poll", check=False, password="not-the-password")
+    assert result.returncode == 1
+    assert "KHÔNG ĐỌC ĐƯỢC HỘP THƯ" in result.stdout
+    status = register.run("status").stdout
+    assert "Lỗi lần cuối" in status
+    assert "not-the-password" not in result.stdout + result.stderr + status
+
+
+def _received() -> datetime:
+    return datetime(2024, 6, 3, 10, 0, tzinfo=timezone(timedelta(hours=7)))

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from ingest.config import ConfigError, load_config, load_roster, parse_duration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write_config(folder: Path, replace: tuple[str, str] | None = None) -> Path:
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    if replace is not None:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    (folder / "units.toml").write_text((ROOT / "units.toml").read_text(encoding="utf-8"))
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_configuration_is_the_2024_campaign() -> None:
+    config = load_config(ROOT / "config.toml")
+    assert (config.campaign.opens, config.campaign.closes) == (date(2024, 5, 15), date(2024, 6, 25))
+    assert config.campaign.timezone == "Asia/Ho_Chi_Minh"
+    assert config.schedule.poll_every == timedelta(minutes=5)
+    assert config.mailboxes[0].security == "ssl"
+
+
+def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path))
+    assert config.database_url == f"sqlite:///{tmp_path / 'var' / 'cchc-inbox.db'}"
+    assert config.storage_dir == tmp_path / "var" / "files"
+    assert config.units_file == tmp_path / "units.toml"
+
+
+def test_the_shipped_roster_has_the_town_fourteen_communes_and_the_offices() -> None:
+    roster = load_roster(ROOT / "units.toml")
+    kinds = [u.kind.value for u in roster.units]
+    assert kinds.count("town") == 1
+    assert kinds.count("commune") == 14
+    assert kinds.count("office") >= 12
+    assert all(not u.required for u in roster.units if u.kind.value == "mass_org")
+    assert roster.by_code("xa-hoa-thanh") is not None
+    assert roster.by_code("xa-hoa-thanh").name == "UBND xã Hòa Thạnh"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("replace", "message"),
+    [
+        (("opens = 2024-05-15", 'opens = "15/5/2024"'), "[campaign].opens: required, a date"),
+        (("closes = 2024-06-25", "closes = 2024-05-01"), "[campaign].closes: is before"),
+        (('security = "ssl"', 'security = "tls"'), "[mailboxes[0]].security: must be one of"),
+        (('security = "ssl"', 'security = "none"'), "allowed only on loopback"),
+        (
+            ('poll_every = "5m"', 'poll_every = "often"'),
+            "[schedule].poll_every: expected a duration",
+        ),
+        (('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Asia/Saigonn"'), "unknown time zone"),
+        (("[database]", "[databse]"), "[database]: missing table"),
+    ],
+)
+def test_a_wrong_value_names_the_file_and_the_key(
+    tmp_path: Path, replace: tuple[str, str], message: str
+) -> None:
+    path = write_config(tmp_path, replace)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value).startswith(str(path))
+    assert message in str(raised.value)
+
+
+def test_a_roster_with_a_bad_kind_names_the_unit(tmp_path: Path) -> None:
+    roster = tmp_path / "units.toml"
+    roster.write_text('[[unit]]\ncode = "x"\nname = "X"\nkind = "ward"\nrequired = true\n')
+    with pytest.raises(ConfigError, match=r"unit\[0\]\.kind: 'ward' is not one of"):
+        load_roster(roster)
+
+
+def test_an_address_book_naming_an_unknown_unit_is_refused(tmp_path: Path) -> None:
+    book = tmp_path / "addresses.toml"
+    book.write_text('[addresses]\n"a@b.vn" = "xa-khong-co"\n')
+    with pytest.raises(ConfigError, match="unknown unit 'xa-khong-co'"):
+        load_roster(ROOT / "units.toml", book)
+
+
+def test_an_invalid_config_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    path = write_config(tmp_path, ("min_per_unit = 1", "min_per_unit = -1"))
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "--config", str(path), "report", "compliance"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Lỗi cấu hình: {path}: [campaign].min_per_unit: must be a whole number >= 0"
+    ]
+
+
+def test_a_missing_config_file_exits_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "--config", str(tmp_path / "nope.toml"), "poll"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "nope.toml: file not found" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("30s", 30), ("5m", 300), ("1h", 3600), ("2d", 172800)]
+)
+def test_durations_are_read(text: str, seconds: int) -> None:
+    assert parse_duration(text).total_seconds() == seconds
