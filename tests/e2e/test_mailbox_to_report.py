@@ -17,7 +17,8 @@ pytestmark = pytest.mark.dovecot
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "data" / "mail"
-CORPUS = ROOT.parent / "shared" / "corpora" / "public-mail"
+# Real spam, Outlook and malformed mail from SpamScope/mail-parser (Apache 2.0, see its LICENSE).
+CORPUS = ROOT / "tests" / "data" / "public-mail"
 
 
 def manifest() -> list[dict[str, Any]]:
