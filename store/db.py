@@ -41,7 +41,7 @@ def upgrade_schema(engine: Engine) -> None:
     config.set_main_option("script_location", "store:migrations")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
 class SchemaOutdated(Exception):
@@ -49,14 +49,14 @@ class SchemaOutdated(Exception):
 
 
 def require_current_schema(engine: Engine) -> None:
-    """Raise SchemaOutdated unless the database is at the newest revision."""
+    """Raise SchemaOutdated unless the database is at the newest revision(s)."""
     config = Config()
     config.set_main_option("script_location", "store:migrations")
-    head = ScriptDirectory.from_config(config).get_current_head()
+    heads = set(ScriptDirectory.from_config(config).get_heads())
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    if current != head:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current != heads:
         raise SchemaOutdated(
-            f"database schema is at {current or 'nothing'}, this version needs {head}: "
-            "run `cchc-inbox db upgrade`"
+            f"database schema is at {', '.join(sorted(current)) or 'nothing'}, "
+            f"this version needs {', '.join(sorted(heads))}: run `cchc-inbox db upgrade`"
         )

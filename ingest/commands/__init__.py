@@ -1,0 +1,1 @@
+"""Sub-commands of `cchc-inbox`, one module per area; ingest/cli.py registers them."""
