@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from parsers.text import fold_tone_style, nfc, squash_spaces
 
@@ -35,6 +36,9 @@ class InitiativeInfo:
     title: str
     field: str | None
     authors: tuple[str, ...]
+    first_applied: date | None = None
+    # The issuing body from the document header ("PHÒNG TƯ PHÁP"), as written.
+    issuer: str | None = None
 
 
 def find_initiative(text: str) -> InitiativeInfo | None:

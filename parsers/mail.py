@@ -26,6 +26,16 @@ class MailAttachment:
 
 
 @dataclass(frozen=True)
+class ForwardedOrigin:
+    """The original sender of a forwarded message (attached or quoted inline)."""
+
+    from_address: str
+    from_name: str
+    subject: str
+    date: datetime | None
+
+
+@dataclass(frozen=True)
 class ParsedMessage:
     message_id: str | None
     subject: str
@@ -35,6 +45,15 @@ class ParsedMessage:
     body_text: str
     auto_submitted: str | None
     attachments: tuple[MailAttachment, ...]
+    sender_address: str | None = None
+    reply_to: tuple[str, ...] = ()
+    # Headers that mark automatic or bulk mail, lower-cased names, values as sent.
+    list_headers: tuple[tuple[str, str], ...] = ()
+    precedence: str | None = None
+    x_autoreply: str | None = None
+    content_type: str = "text/plain"
+    authentication_results: tuple[str, ...] = ()
+    forwarded: tuple[ForwardedOrigin, ...] = ()
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
