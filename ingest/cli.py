@@ -11,8 +11,13 @@ import click
 
 from ingest.commands.context import Context
 from ingest.commands.database import db
+from ingest.commands.digest import digest, remind
+from ingest.commands.export import export
+from ingest.commands.outbox import outbox
 from ingest.commands.polling import poll, serve
 from ingest.commands.reports import report
+from ingest.commands.reprocess import reprocess
+from ingest.commands.review import review
 from ingest.commands.status import status
 from ingest.config import ConfigError
 from store.db import SchemaOutdated
@@ -57,7 +62,7 @@ def main(ctx: click.Context, config_path: Path, verbose: bool) -> None:
     ctx.obj = Context(config_path)
 
 
-for command in (db, poll, serve, report, status):
+for command in (db, poll, serve, report, status, reprocess, review, digest, remind, outbox, export):
     main.add_command(command)
 
 

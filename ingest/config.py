@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from parsers.campaign import Campaign
+from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.roster import Roster, Unit, UnitKind
 
 SECURITY_MODES = ("ssl", "starttls", "none")
@@ -38,12 +39,42 @@ class MailboxConfig:
     trusted_authserv_id: str | None
     batch_size: int
     timeout: float
+    # Optional post-processing after commit: None (off), "flag" or "move".
+    mark_processed: str | None = None
+    move_to: str | None = None
 
 
 @dataclass(frozen=True)
 class ScheduleConfig:
     poll_every: timedelta
     digest_at: time
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Outgoing mail ([smtp]); absent means nothing is ever sent."""
+
+    host: str
+    port: int
+    security: str
+    username: str | None
+    password_env: str | None
+    password_file: Path | None
+    sender: str  # the From: header, "Phòng Nội vụ … <phongnv-cth@…>"
+    timeout: float = 60.0
+    max_attempts: int = 5
+    retry_after: timedelta = timedelta(minutes=1)  # doubled after every failed attempt
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotificationsConfig:
+    receipts: bool = False
+    reminder_days_before: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +87,10 @@ class Config:
     mailboxes: tuple[MailboxConfig, ...]
     campaign: Campaign
     schedule: ScheduleConfig
+    smtp: SmtpConfig | None = None
+    digest: DigestConfig = DigestConfig()
+    notifications: NotificationsConfig = NotificationsConfig()
+    limits: Limits = DEFAULT_LIMITS
 
 
 def load_config(path: Path) -> Config:
@@ -85,6 +120,10 @@ def load_config(path: Path) -> Config:
         mailboxes=parsed_boxes,
         campaign=_campaign(reader, reader.table("campaign")),
         schedule=_schedule(reader, reader.table("schedule")),
+        smtp=_smtp(reader, data.get("smtp"), base),
+        digest=_digest(reader, data.get("digest")),
+        notifications=_notifications(reader, data.get("notifications")),
+        limits=_limits(reader, data.get("limits")),
     )
 
 
@@ -207,7 +246,23 @@ def _mailbox(reader: _Reader, item: Any, where: str, base: Path) -> MailboxConfi
         trusted_authserv_id=reader.optional_text(item, where, "trusted_authserv_id"),
         batch_size=batch,
         timeout=float(reader.integer(item, where, "timeout_seconds", 60)),
+        **_post_processing(reader, item, where),
     )
+
+
+POST_PROCESSING = ("flag", "move")
+
+
+def _post_processing(reader: _Reader, item: Mapping[str, Any], where: str) -> dict[str, Any]:
+    mode = item.get("mark_processed")
+    if mode is None:
+        return {}
+    if mode not in POST_PROCESSING:
+        raise reader.fail(f"[{where}].mark_processed", "must be one of flag, move")
+    move_to = reader.optional_text(item, where, "move_to")
+    if mode == "move" and move_to is None:
+        raise reader.fail(f"[{where}].move_to", "required when mark_processed = 'move'")
+    return {"mark_processed": mode, "move_to": move_to}
 
 
 def _campaign(reader: _Reader, table: Mapping[str, Any]) -> Campaign:
@@ -280,3 +335,118 @@ def _resolve_sqlite(url: str, base: Path) -> str:
         if rest and not rest.startswith(":memory:"):
             return prefix + str(base / rest)
     return url
+
+
+def _smtp(reader: _Reader, table: Any, base: Path) -> SmtpConfig | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise reader.fail("[smtp]", "must be a table")
+    host = reader.text(table, "smtp", "host")
+    security = table.get("security", "starttls")
+    if security not in SECURITY_MODES:
+        raise reader.fail("[smtp].security", f"must be one of {', '.join(SECURITY_MODES)}")
+    username = reader.optional_text(table, "smtp", "username")
+    if security == "none" and host not in LOOPBACK_HOSTS and not table.get("allow_insecure"):
+        raise reader.fail(
+            "[smtp].security",
+            "'none' sends mail (and any password) in clear; allowed only on loopback "
+            "or with allow_insecure = true",
+        )
+    password_env = reader.optional_text(table, "smtp", "password_env")
+    password_file = reader.optional_text(table, "smtp", "password_file")
+    if password_env and password_file:
+        raise reader.fail("[smtp]", "give at most one of password_env or password_file")
+    if username and not (password_env or password_file):
+        raise reader.fail("[smtp]", "username needs password_env or password_file")
+    default_port = {"ssl": 465, "starttls": 587, "none": 25}[security]
+    port = reader.integer(table, "smtp", "port", default_port)
+    if not 0 < port < 65536:
+        raise reader.fail("[smtp].port", "must be a TCP port (1-65535)")
+    sender = reader.text(table, "smtp", "from")
+    if "\r" in sender or "\n" in sender or "@" not in sender:
+        raise reader.fail("[smtp].from", "must be one address, like 'Name <user@example.vn>'")
+    attempts = reader.integer(table, "smtp", "max_attempts", 5)
+    if attempts == 0:
+        raise reader.fail("[smtp].max_attempts", "must be at least 1")
+    try:
+        retry_after = parse_duration(table.get("retry_after", "1m"))
+    except (ValueError, TypeError):
+        raise reader.fail("[smtp].retry_after", "expected a duration like 30s, 5m, 1h") from None
+    return SmtpConfig(
+        host=host,
+        port=port,
+        security=security,
+        username=username,
+        password_env=password_env,
+        password_file=base / password_file if password_file else None,
+        sender=sender,
+        timeout=float(reader.integer(table, "smtp", "timeout_seconds", 60)),
+        max_attempts=attempts,
+        retry_after=retry_after,
+    )
+
+
+def _digest(reader: _Reader, table: Any) -> DigestConfig:
+    if table is None:
+        return DigestConfig()
+    if not isinstance(table, dict):
+        raise reader.fail("[digest]", "must be a table")
+    to = table.get("to", [])
+    if not isinstance(to, list) or not all(
+        isinstance(a, str) and "@" in a and "\n" not in a and "\r" not in a for a in to
+    ):
+        raise reader.fail("[digest].to", "must be a list of e-mail addresses")
+    return DigestConfig(to=tuple(to))
+
+
+def _notifications(reader: _Reader, table: Any) -> NotificationsConfig:
+    if table is None:
+        return NotificationsConfig()
+    if not isinstance(table, dict):
+        raise reader.fail("[notifications]", "must be a table")
+    receipts = table.get("receipts", False)
+    if not isinstance(receipts, bool):
+        raise reader.fail("[notifications].receipts", "must be true or false")
+    days = table.get("reminder_days_before", [])
+    if not isinstance(days, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in days
+    ):
+        raise reader.fail(
+            "[notifications].reminder_days_before", "must be a list of whole numbers >= 0"
+        )
+    return NotificationsConfig(receipts=receipts, reminder_days_before=tuple(sorted(set(days))))
+
+
+# [limits] keys: (config key, Limits field, scale from the config unit).
+_LIMIT_KEYS = (
+    ("max_file_mb", "max_file_bytes", 1024 * 1024),
+    ("max_unpacked_mb", "max_unpacked_bytes", 1024 * 1024),
+    ("max_members", "max_members", 1),
+    ("max_ratio", "max_ratio", 1),
+    ("max_depth", "max_depth", 1),
+    ("max_pdf_pages", "max_pdf_pages", 1),
+)
+
+
+def _limits(reader: _Reader, table: Any) -> Limits:
+    if table is None:
+        return DEFAULT_LIMITS
+    if not isinstance(table, dict):
+        raise reader.fail("[limits]", "must be a table")
+    values: dict[str, Any] = {}
+    for key, field, scale in _LIMIT_KEYS:
+        if key in table:
+            number = table[key]
+            if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+                raise reader.fail(f"[limits].{key}", "must be a whole number >= 1")
+            values[field] = number * scale
+    if "timeout_seconds" in table:
+        seconds = table["timeout_seconds"]
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds <= 0:
+            raise reader.fail("[limits].timeout_seconds", "must be a number of seconds > 0")
+        values["timeout_seconds"] = float(seconds)
+    unknown = sorted(set(table) - {k for k, _, _ in _LIMIT_KEYS} - {"timeout_seconds"})
+    if unknown:
+        raise reader.fail(f"[limits].{unknown[0]}", "unknown key")
+    return Limits(**values)

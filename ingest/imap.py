@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from imapclient import IMAPClient
 from imapclient.util import to_unicode
@@ -14,10 +14,15 @@ from imapclient.util import to_unicode
 from ingest.config import MailboxConfig
 
 FETCH_ITEMS = [b"BODY.PEEK[]", b"INTERNALDATE", b"RFC822.SIZE", b"FLAGS"]
+INGESTED_FLAG = b"$CchcIngested"
 
 
 class PasswordMissing(Exception):
     """The mailbox's password is not where the configuration says it is."""
+
+
+class PostProcessingUnsupported(Exception):
+    """The server cannot move messages without expunging others (no MOVE, no UIDPLUS)."""
 
 
 @dataclass(frozen=True)
@@ -86,15 +91,29 @@ def folder_status(client: IMAPClient, folder: str) -> FolderStatus:
     )
 
 
-def fetch_after(
-    client: IMAPClient, folder: str, after_uid: int, batch_size: int
-) -> Iterator[list[FetchedItem]]:
-    """Yield batches of the messages whose UID is greater than ``after_uid``."""
-    client.select_folder(folder, readonly=True)
+def uids_after(
+    client: IMAPClient,
+    folder: str,
+    after_uid: int,
+    *,
+    since: date | None = None,
+    readonly: bool = True,
+) -> list[int]:
+    """Select ``folder`` and return, ascending, the UIDs greater than ``after_uid``."""
+    client.select_folder(folder, readonly=readonly)
+    criteria: list[object] = [b"UID", f"{after_uid + 1}:*"]
+    if since is not None:
+        criteria += [b"SINCE", since]
     # "UID n:*" always matches the last message even when n is beyond it.
-    uids = sorted(u for u in client.search([b"UID", f"{after_uid + 1}:*"]) if u > after_uid)
+    return sorted(u for u in client.search(criteria) if u > after_uid)
+
+
+def fetch_batches(
+    client: IMAPClient, uids: Sequence[int], batch_size: int
+) -> Iterator[tuple[int, list[FetchedItem]]]:
+    """Yield (UIDs asked for, messages still there) for each batch of ``uids``."""
     for start in range(0, len(uids), batch_size):
-        chunk = uids[start : start + batch_size]
+        chunk = list(uids[start : start + batch_size])
         response = client.fetch(chunk, FETCH_ITEMS)
         items = []
         for uid in chunk:
@@ -102,7 +121,27 @@ def fetch_after(
             if data is None or b"BODY[]" not in data:
                 continue  # expunged by another client meanwhile
             items.append(FetchedItem(uid, bytes(data[b"BODY[]"]), data[b"INTERNALDATE"]))
-        yield items
+        yield len(chunk), items
+
+
+def post_process(client: IMAPClient, mailbox: MailboxConfig, uids: Sequence[int]) -> None:
+    """Flag or move messages already committed to the register; expunge nothing else."""
+    if not uids or mailbox.mark_processed is None:
+        return
+    if mailbox.mark_processed == "flag":
+        client.add_flags(list(uids), [INGESTED_FLAG], silent=True)
+        return
+    assert mailbox.move_to is not None
+    if client.has_capability("MOVE"):
+        client.move(list(uids), mailbox.move_to)
+    elif client.has_capability("UIDPLUS"):
+        client.copy(list(uids), mailbox.move_to)
+        client.add_flags(list(uids), [b"\\Deleted"], silent=True)
+        client.uid_expunge(list(uids))
+    else:
+        raise PostProcessingUnsupported(
+            f"{mailbox.host} supports neither MOVE nor UIDPLUS: cannot move safely"
+        )
 
 
 def describe(error: BaseException) -> str:

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import mimetypes
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from parsers.archives import Unpacked, container_kind, unpack
 from parsers.campaign import Campaign
 from parsers.classify import Classification, DocumentSummary, classify
-from parsers.documents import Extraction, extract_text, is_document
+from parsers.documents import (
+    Extraction,
+    ExtractStatus,
+    document_kind,
+    extract_text,
+    is_document,
+    suffix_of,
+)
 from parsers.initiatives import InitiativeInfo, find_initiative
-from parsers.mail import MailAttachment, ParsedMessage, parse_message
+from parsers.limits import DEFAULT_LIMITS, Limits
+from parsers.mail import MailAttachment, ParsedMessage, parse_message, safe_filename
+from parsers.units import UnitNames, issuer_block
+
+# Reads one document: (filename, content type, bytes, limits) -> Extraction.
+Extractor = Callable[[str, str, bytes, Limits], Extraction]
 
 
 @dataclass(frozen=True)
@@ -21,6 +35,12 @@ class Rules:
     campaign: Campaign
     address_book: Mapping[str, str]
     own_addresses: frozenset[str]
+    # The roster's unit names (None: identify by address only).
+    names: UnitNames | None = None
+    # authserv-ids whose Authentication-Results headers are believed.
+    trusted_authserv_ids: frozenset[str] = frozenset()
+    # What one attachment may cost to read.
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -42,35 +62,161 @@ class Analysis:
     classification: Classification
 
 
-def analyse(raw: bytes, received_at: datetime, rules: Rules) -> Analysis:
-    """Parse, extract and classify ``raw``, received by the server at ``received_at``."""
+def analyse(
+    raw: bytes, received_at: datetime, rules: Rules, extract: Extractor = extract_text
+) -> Analysis:
+    """Parse, extract and classify ``raw``, received by the server at ``received_at``.
+
+    ``extract`` reads one document; the shell may pass one that runs it in a
+    subprocess with a time limit (ingest/extraction.py).
+    """
     message = parse_message(raw)
-    attachments = tuple(_analyse_attachment(a) for a in message.attachments)
+    attachments = tuple(
+        analysed
+        for attachment in message.attachments
+        for analysed in _analyse_attachment(attachment, rules.limits, extract)
+    )
     documents = [
-        DocumentSummary(a.filename, a.extraction.status)
+        DocumentSummary(a.filename, a.extraction.status, _issuer(a))
         for a in attachments
         if a.extraction is not None
     ]
     classification = classify(
-        message, documents, received_at, rules.campaign, rules.address_book, rules.own_addresses
+        message,
+        documents,
+        received_at,
+        rules.campaign,
+        rules.address_book,
+        rules.own_addresses,
+        rules.names,
+        rules.trusted_authserv_ids,
     )
     return Analysis(message, attachments, classification)
 
 
-def _analyse_attachment(attachment: MailAttachment) -> AnalysedAttachment:
-    document = is_document(attachment.filename, attachment.content_type)
-    extraction = (
-        extract_text(attachment.filename, attachment.content_type, attachment.data)
-        if document
-        else None
+def _issuer(attachment: AnalysedAttachment) -> str:
+    """Return the issuing body of a document: parsed with the initiative, else its header."""
+    if attachment.initiative is not None and attachment.initiative.issuer:
+        return attachment.initiative.issuer
+    return issuer_block(attachment.extraction.text) if attachment.extraction else ""
+
+
+def _analyse_attachment(
+    attachment: MailAttachment, limits: Limits = DEFAULT_LIMITS, extract: Extractor = extract_text
+) -> tuple[AnalysedAttachment, ...]:
+    """Analyse one attachment; an archive gives itself and its members (``parent`` set)."""
+    return tuple(
+        _flatten(
+            attachment.filename,
+            attachment.content_type,
+            attachment.data,
+            attachment.parent,
+            0,
+            _Budget(limits.max_members * 2, limits.max_unpacked_bytes * 2),
+            limits,
+            extract,
+        )
     )
+
+
+class _Budget:
+    """What one attachment's archives may still unpack, across all nesting levels."""
+
+    def __init__(self, members: int, size: int) -> None:
+        self.members = members
+        self.size = size
+
+
+def _flatten(
+    filename: str,
+    content_type: str,
+    data: bytes,
+    parent: str | None,
+    depth: int,
+    budget: _Budget,
+    limits: Limits,
+    extract: Extractor,
+) -> Iterator[AnalysedAttachment]:
+    kind = container_kind(filename, suffix_of(filename), content_type)
+    if kind is None:
+        yield _document(filename, content_type, data, parent, limits, extract)
+        return
+    unpacked = (
+        Unpacked(refused=f"archive nested deeper than {limits.max_depth} levels")
+        if depth >= limits.max_depth
+        else Unpacked(refused="too many archive members in one message")
+        if budget.members <= 0 or budget.size <= 0
+        else unpack(kind, data, limits)
+    )
+    problem = _archive_problem(unpacked)
+    yield _record(filename, content_type, data, parent, problem is not None, problem, None)
+    if problem is not None:
+        return
+    budget.members -= len(unpacked.members)
+    budget.size -= sum(len(m.data) for m in unpacked.members)
+    for member in unpacked.members:
+        name = safe_filename(member.path)
+        member_type = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+        if member.encrypted:
+            yield _record(
+                name,
+                member_type,
+                b"",
+                filename,
+                True,
+                Extraction(ExtractStatus.ENCRYPTED, "", "encrypted archive member"),
+                None,
+            )
+            continue
+        yield from _flatten(
+            name, member_type, member.data, filename, depth + 1, budget, limits, extract
+        )
+
+
+def _archive_problem(unpacked: Unpacked) -> Extraction | None:
+    if unpacked.refused:
+        return Extraction(ExtractStatus.REFUSED, "", unpacked.refused)
+    if unpacked.unsupported:
+        return Extraction(ExtractStatus.UNSUPPORTED, "", unpacked.unsupported)
+    if unpacked.broken:
+        return Extraction(ExtractStatus.ERROR, "", unpacked.broken)
+    if unpacked.encrypted:
+        return Extraction(ExtractStatus.ENCRYPTED, "", unpacked.encrypted)
+    return None
+
+
+def _document(
+    filename: str,
+    content_type: str,
+    data: bytes,
+    parent: str | None,
+    limits: Limits,
+    extract: Extractor,
+) -> AnalysedAttachment:
+    document = is_document(filename, content_type) or document_kind(
+        filename, content_type, data
+    ) in (".pdf", ".doc")
+    extraction = extract(filename, content_type, data, limits) if document else None
     initiative = find_initiative(extraction.text) if extraction and extraction.text else None
+    return _record(filename, content_type, data, parent, document, extraction, initiative)
+
+
+def _record(
+    filename: str,
+    content_type: str,
+    data: bytes,
+    parent: str | None,
+    document: bool,
+    extraction: Extraction | None,
+    initiative: InitiativeInfo | None,
+) -> AnalysedAttachment:
     return AnalysedAttachment(
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-        data=attachment.data,
-        sha256=hashlib.sha256(attachment.data).hexdigest(),
+        filename=filename,
+        content_type=content_type,
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
         is_document=document,
         extraction=extraction,
         initiative=initiative,
+        parent=parent,
     )

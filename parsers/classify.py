@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from parsers.campaign import Campaign, Timing, judge_timing
 from parsers.documents import ExtractStatus
 from parsers.mail import ParsedMessage
 from parsers.roster import find_unit_by_address
+from parsers.text import fold_tone_style
+from parsers.units import UnitNames, signature_block, strip_diacritics
 
 
 class Status(enum.StrEnum):
@@ -35,6 +38,8 @@ class DocumentSummary:
 
     filename: str
     extract_status: ExtractStatus
+    # The issuing body from the document header ("UBND HUYỆN CHÂU THÀNH PHÒNG TƯ PHÁP").
+    issuer: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,15 @@ class Classification:
     timing: Timing | None
     status: Status
     reasons: tuple[str, ...]
+    # Units the evidence pointed at when it did not settle on one (or was not trusted).
+    candidates: tuple[str, ...] = ()
+
+
+# Reasons that keep a message out of the register until a person decides.
+BLOCKING = frozenset(
+    {"unknown_unit", "ambiguous_unit", "no_document", "auth_failed", "parse_failed"}
+)
+_UNIT_REASONS = frozenset({"unknown_unit", "ambiguous_unit", "auth_failed"})
 
 
 def classify(
@@ -53,16 +67,28 @@ def classify(
     campaign: Campaign,
     address_book: Mapping[str, str],
     own_addresses: frozenset[str],
+    names: UnitNames | None = None,
+    trusted_authserv_ids: frozenset[str] = frozenset(),
 ) -> Classification:
-    """Classify one parsed message; a pure function of its inputs."""
-    if _is_automatic(message) or message.from_address in own_addresses:
-        return Classification(None, None, None, Status.IGNORED, ("automatic",))
+    """Classify one parsed message; a pure function of its inputs.
+
+    ``address_book`` holds the roster's addresses and the learned ones;
+    ``names`` the roster's unit names; ``trusted_authserv_ids`` whose
+    Authentication-Results headers to believe.
+    """
+    ignored = ignore_reason(message, own_addresses)
+    if ignored:
+        return Classification(None, None, None, Status.IGNORED, (ignored,))
 
     reasons: list[str] = []
-    unit = find_unit_by_address(message.from_address, address_book)
-    source = UnitSource.ADDRESS if unit else None
-    if unit is None:
-        reasons.append("unknown_unit")
+    unit, source, candidates, problem = identify(message, documents, address_book, names)
+    if problem:
+        reasons.append(problem)
+    if authentication_failed(message.authentication_results, trusted_authserv_ids):
+        # Possible impersonation: the claimed unit is only a candidate.
+        candidates = tuple(sorted({*candidates, *([unit] if unit else [])}))
+        unit, source = None, None
+        reasons.append("auth_failed")
     if not documents:
         reasons.append("no_document")
     if any(d.extract_status is not ExtractStatus.OK for d in documents):
@@ -74,14 +100,192 @@ def classify(
     elif timing is Timing.EARLY:
         reasons.append("early")
 
-    blocking = {"unknown_unit", "no_document"}
-    status = Status.NEEDS_REVIEW if blocking.intersection(reasons) else Status.ACCEPTED
-    return Classification(unit, source, timing, status, tuple(reasons))
+    status = Status.NEEDS_REVIEW if BLOCKING.intersection(reasons) else Status.ACCEPTED
+    return Classification(unit, source, timing, status, tuple(reasons), candidates)
 
 
-def _is_automatic(message: ParsedMessage) -> bool:
+def identify(
+    message: ParsedMessage,
+    documents: Sequence[DocumentSummary],
+    address_book: Mapping[str, str],
+    names: UnitNames | None,
+) -> tuple[str | None, UnitSource | None, tuple[str, ...], str | None]:
+    """Return (unit, source, candidates, problem) from the message's evidence.
+
+    Addresses come first (From, then Sender/Reply-To, then a forwarded
+    original sender); the units the message names (display name, subject,
+    signature, document issuer) confirm them or, without a known address,
+    decide alone. Any disagreement leaves the unit to a person.
+    """
+    named = _named_units(message, documents, names)
+    content = {code for _, codes in named for code in codes}
+    # A forward is judged by what it carries, not by who forwarded it.
+    carried = {c for source, codes in named if source in _CARRIED for c in codes}
+
+    def lookup(addresses: Iterable[str | None]) -> set[str]:
+        found = (find_unit_by_address(a, address_book) for a in addresses if a)
+        return {code for code in found if code}
+
+    tiers = (
+        (UnitSource.ADDRESS, lookup([message.from_address])),
+        (UnitSource.ADDRESS, lookup([message.sender_address, *message.reply_to])),
+        (UnitSource.FORWARDED, lookup(f.from_address for f in message.forwarded)),
+    )
+    for source, units in tiers:
+        if not units:
+            continue
+        named_here = carried if source is UnitSource.FORWARDED else content
+        if len(units) == 1 and (not named_here or units <= named_here):
+            return units.pop(), source, (), None
+        return None, None, tuple(sorted(units | named_here)), "ambiguous_unit"
+    if len(content) == 1:
+        unit = content.pop()
+        first = next(source for source, codes in named if unit in codes)
+        return unit, first, (), None
+    if content:
+        return None, None, tuple(sorted(content)), "ambiguous_unit"
+    return None, None, (), "unknown_unit"
+
+
+_CARRIED = frozenset({UnitSource.DOCUMENT, UnitSource.FORWARDED})
+
+
+def _named_units(
+    message: ParsedMessage, documents: Sequence[DocumentSummary], names: UnitNames | None
+) -> list[tuple[UnitSource, frozenset[str]]]:
+    if names is None:
+        return []
+    # Who forwarded a message (their name, their signature) did not send it.
+    forwarder = bool(message.forwarded)
+    texts = [
+        (UnitSource.DISPLAY_NAME, "" if forwarder else message.from_name),
+        (UnitSource.SUBJECT, message.subject),
+        (UnitSource.BODY, "" if forwarder else signature_block(message.body_text)),
+        *((UnitSource.DOCUMENT, d.issuer) for d in documents),
+        *((UnitSource.FORWARDED, f.from_name) for f in message.forwarded),
+        *((UnitSource.FORWARDED, f.subject) for f in message.forwarded),
+    ]
+    found = [(source, names.find(text)) for source, text in texts if text]
+    return [(source, codes) for source, codes in found if codes]
+
+
+# --- ignored mail -------------------------------------------------------------
+
+_VACATION = (
+    "tra loi tu dong",
+    "tu dong tra loi",
+    "thu tra loi tu dong",
+    "out of office",
+    "automatic reply",
+    "auto reply",
+    "autoreply",
+    "auto-reply",
+    "vacation",
+)
+_BOUNCE_SUBJECTS = (
+    "undelivered mail returned to sender",
+    "undeliverable",
+    "delivery status notification",
+    "mail delivery failed",
+    "returned mail",
+    "delivery failure",
+)
+_BOUNCE_SENDERS = frozenset({"mailer-daemon", "postmaster"})
+_BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
+
+
+def ignore_reason(message: ParsedMessage, own_addresses: frozenset[str]) -> str | None:
+    """Return why ``message`` is not a person's submission, or None when it may be."""
+    if message.from_address.lower() in own_addresses:
+        return "own_mail"
+    local = message.from_address.split("@", 1)[0].lower()
+    subject = strip_diacritics(fold_tone_style(message.subject)).casefold().strip()
+    if (
+        local in _BOUNCE_SENDERS
+        or message.content_type.lower().startswith("multipart/report")
+        or subject.startswith(_BOUNCE_SUBJECTS)
+    ):
+        return "bounce"
     auto = (message.auto_submitted or "").strip().lower()
-    if auto and auto != "no":
-        return True
-    local = message.from_address.split("@", 1)[0]
-    return local in {"mailer-daemon", "postmaster"}
+    autoreply = (message.x_autoreply or "").strip().lower()
+    precedence = (message.precedence or "").strip().lower()
+    if (
+        (auto and auto != "no")
+        or (autoreply and autoreply not in {"no", "false", "0"})
+        or precedence == "auto_reply"
+        or subject.startswith(_VACATION)
+    ):
+        return "auto_reply"
+    if message.list_headers or precedence in _BULK_PRECEDENCE:
+        return "bulk"
+    return None
+
+
+# --- sender authentication ------------------------------------------------------
+
+_COMMENT = re.compile(r"\([^()]*\)")
+_RESULT = re.compile(r"^\s*(dkim|spf|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
+
+
+def authentication_failed(headers: Sequence[str], trusted: frozenset[str]) -> bool:
+    """Return True when a trusted server recorded dkim, spf or dmarc as failed.
+
+    Headers from any other authserv-id are ignored: anyone can write one. A
+    failed DKIM signature next to a passing one is not a failure.
+    """
+    results: dict[str, set[str]] = {}
+    wanted = {t.lower() for t in trusted}
+    for header in headers:
+        parts = _COMMENT.sub("", header).split(";")
+        authserv = parts[0].split()
+        if not authserv or authserv[0].lower() not in wanted:
+            continue
+        for part in parts[1:]:
+            match = _RESULT.match(part)
+            if match:
+                results.setdefault(match.group(1).lower(), set()).add(match.group(2).lower())
+    dkim = results.get("dkim", set())
+    return (
+        "fail" in results.get("spf", set())
+        or "fail" in results.get("dmarc", set())
+        or ("fail" in dkim and "pass" not in dkim)
+    )
+
+
+# --- decisions by staff ---------------------------------------------------------
+
+
+class Action(enum.StrEnum):
+    ASSIGN = "assign"
+    ACCEPT = "accept"
+    IGNORE = "ignore"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A person's decision on one message (the store keeps who and when)."""
+
+    action: Action
+    unit: str | None = None
+
+
+def apply_decisions(verdict: Classification, decisions: Iterable[Decision]) -> Classification:
+    """Return ``verdict`` after the staff ``decisions``, oldest first; the last word wins."""
+    for decision in decisions:
+        if decision.action is Action.ASSIGN:
+            reasons = tuple(r for r in verdict.reasons if r not in _UNIT_REASONS)
+            status = verdict.status
+            if status is Status.NEEDS_REVIEW and not BLOCKING.intersection(reasons):
+                status = Status.ACCEPTED
+            verdict = replace(
+                verdict,
+                unit=decision.unit,
+                unit_source=UnitSource.MANUAL,
+                status=status,
+                reasons=reasons,
+            )
+        elif decision.action is Action.ACCEPT:
+            verdict = replace(verdict, status=Status.ACCEPTED)
+        else:
+            verdict = replace(verdict, status=Status.IGNORED)
+    return verdict

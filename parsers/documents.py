@@ -1,16 +1,26 @@
-"""Extract text from attached documents (PDF, DOCX)."""
+"""Extract text from attached documents (PDF, DOCX, DOC, ODT), within limits."""
 
 from __future__ import annotations
 
 import enum
 import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+from xml.etree import ElementTree
 
+from parsers.archives import ARCHIVE_SUFFIXES, check_zip, read_bounded
+from parsers.legacy_encodings import to_unicode
+from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.text import nfc
 
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".odt", ".rtf", ".zip", ".rar", ".7z"})
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".odt", ".rtf", ".xlsx"} | ARCHIVE_SUFFIXES)
 DOCUMENT_TYPES = frozenset(
     {
         "application/pdf",
@@ -19,8 +29,13 @@ DOCUMENT_TYPES = frozenset(
         "application/vnd.oasis.opendocument.text",
         "application/rtf",
         "application/zip",
+        "application/x-zip-compressed",
+        "application/x-rar-compressed",
+        "application/vnd.rar",
+        "application/x-7z-compressed",
     }
 )
+_DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class ExtractStatus(enum.StrEnum):
@@ -50,69 +65,271 @@ def is_document(filename: str, content_type: str) -> bool:
     return suffix_of(filename) in DOCUMENT_SUFFIXES or content_type in DOCUMENT_TYPES
 
 
-def extract_text(filename: str, content_type: str, data: bytes) -> Extraction:
-    """Return the text of a document, or a status saying why there is none."""
+def document_kind(filename: str, content_type: str, data: bytes) -> str:
+    """Return the kind of document (".pdf", ".docx", …) by name, type, then content."""
     suffix = suffix_of(filename)
-    if suffix == ".pdf" or (not suffix and content_type == "application/pdf"):
-        return _guard(_pdf, data)
-    if suffix == ".docx":
-        return _guard(_docx, data)
-    return Extraction(ExtractStatus.UNSUPPORTED, "", f"no extractor for {suffix or content_type}")
+    if suffix in DOCUMENT_SUFFIXES:
+        return suffix
+    by_type = {
+        "application/pdf": ".pdf",
+        "application/msword": ".doc",
+        _DOCX_TYPE: ".docx",
+        "application/vnd.oasis.opendocument.text": ".odt",
+        "application/rtf": ".rtf",
+        "text/rtf": ".rtf",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+        "application/zip": ".zip",
+        "application/x-zip-compressed": ".zip",
+    }
+    if content_type in by_type:
+        return by_type[content_type]
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return ".doc"
+    if data.startswith(b"{\\rtf"):
+        return ".rtf"
+    return suffix
 
 
-def _guard(extractor: Callable[[bytes], Extraction], data: bytes) -> Extraction:
-    # A broken file is an expected outcome, reported as a status.
+def extract_text(
+    filename: str, content_type: str, data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> Extraction:
+    """Return the text of a document, or a status saying why there is none (never raises)."""
+    if len(data) > limits.max_file_bytes:
+        return Extraction(
+            ExtractStatus.REFUSED, "", f"{len(data)} bytes, over the {limits.max_file_bytes} limit"
+        )
+    kind = document_kind(filename, content_type, data)
+    extractors: dict[str, Callable[[bytes, Limits], Extraction]] = {
+        ".pdf": _pdf,
+        ".docx": _docx,
+        ".doc": _doc,
+        ".odt": _odt,
+        ".rtf": _rtf,
+        ".xlsx": _xlsx,
+    }
+    extractor = extractors.get(kind)
+    if extractor is None:
+        return Extraction(ExtractStatus.UNSUPPORTED, "", f"no extractor for {kind or content_type}")
+    return _guard(extractor, data, limits)
+
+
+def _guard(
+    extractor: Callable[[bytes, Limits], Extraction], data: bytes, limits: Limits
+) -> Extraction:
+    # A broken or hostile file is an expected outcome, reported as a status.
     try:
-        return extractor(data)
+        return extractor(data, limits)
+    except MemoryError:
+        return Extraction(ExtractStatus.REFUSED, "", "out of memory while reading")
     except Exception as error:
-        return Extraction(ExtractStatus.ERROR, "", f"{type(error).__name__}: {error}"[:300])
+        name = type(error).__name__
+        if name == "LimitReachedError":  # pypdf's decompression-bomb guard
+            return Extraction(ExtractStatus.REFUSED, "", f"{name}: {error}"[:300])
+        return Extraction(ExtractStatus.ERROR, "", f"{name}: {error}"[:300])
 
 
-def _pdf(data: bytes) -> Extraction:
+def _pdf(data: bytes, limits: Limits) -> Extraction:
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError
 
     reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and not reader.decrypt(""):
-        return Extraction(ExtractStatus.ENCRYPTED, "", "password required")
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    return _result(text)
+    if reader.is_encrypted:
+        try:
+            # Many PDFs carry only an owner password and open with the empty one.
+            if not reader.decrypt(""):
+                return Extraction(ExtractStatus.ENCRYPTED, "", "password required")
+        except DependencyError as error:
+            return Extraction(ExtractStatus.ENCRYPTED, "", f"cannot decrypt: {error}"[:300])
+    texts: list[str] = []
+    pages = reader.pages
+    for index, page in enumerate(pages):
+        if index >= limits.max_pdf_pages:
+            break
+        # extract_text() swallows pypdf's decompression-bomb error and returns "";
+        # decoding the content first lets LimitReachedError reach _guard (refused).
+        contents = page.get_contents()
+        if contents is not None:
+            contents.get_data()
+        texts.append(page.extract_text() or "")
+    reason = (
+        f"first {limits.max_pdf_pages} of {len(pages)} pages"
+        if texts and (len(pages) > limits.max_pdf_pages)
+        else ""
+    )
+    return _result("\n".join(texts), reason, empty="no text layer (scanned image?)")
 
 
-def _docx(data: bytes) -> Extraction:
+def _docx(data: bytes, limits: Limits) -> Extraction:
+    refusal = _check_office_zip(data, limits)
+    if refusal:
+        return Extraction(ExtractStatus.REFUSED, "", refusal)
     import docx
 
     document = docx.Document(io.BytesIO(data))
     return _result("\n".join(_docx_lines(document)))
 
 
-def _docx_lines(document: object) -> Iterator[str]:
+def _check_office_zip(data: bytes, limits: Limits) -> str | None:
+    """Return why an OOXML/ODF container is refused: a bomb or an XML DOCTYPE."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        refusal = check_zip(archive, limits)
+        if refusal:
+            return refusal
+        for info in archive.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            head = read_bounded(archive, info, limits.max_unpacked_bytes)
+            if head is None:
+                return f"{info.filename} inflates past its limit"
+            # Office never writes a DOCTYPE; one is there for entity expansion.
+            if b"<!DOCTYPE" in head[:4096].upper() or b"<!ENTITY" in head[:65536].upper():
+                return f"{info.filename} declares a DOCTYPE (XML entity expansion)"
+    return None
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _docx_lines(document: Any) -> Iterator[str]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    seen_parts: set[int] = set()
+    for section in document.sections:
+        for header in _header_footers(section, "header"):
+            if id(header.part) not in seen_parts:
+                seen_parts.add(id(header.part))
+                yield from _blocks(header, Paragraph, Table)
     # iter_inner_content keeps reading order of paragraphs and tables.
-    for block in document.iter_inner_content():  # type: ignore[attr-defined]
-        if isinstance(block, Paragraph):
-            yield block.text
-        elif isinstance(block, Table):
+    yield from _blocks(document, Paragraph, Table)
+    yield from _text_boxes(document.element)
+    for section in document.sections:
+        for footer in _header_footers(section, "footer"):
+            if id(footer.part) not in seen_parts:
+                seen_parts.add(id(footer.part))
+                yield from _blocks(footer, Paragraph, Table)
+
+
+def _header_footers(section: Any, kind: str) -> Iterator[Any]:
+    names = (f"first_page_{kind}", kind, f"even_page_{kind}")
+    for name in names:
+        try:
+            part = getattr(section, name)
+            if not part.is_linked_to_previous:
+                yield part
+        except Exception:
+            continue
+
+
+def _blocks(container: Any, paragraph_type: type, table_type: type) -> Iterator[str]:
+    for block in container.iter_inner_content():
+        if isinstance(block, paragraph_type):
+            yield block.text  # type: ignore[attr-defined]
+        elif isinstance(block, table_type):
             yield from _table_lines(block)
 
 
-def _table_lines(table: object) -> Iterator[str]:
-    seen: set[int] = set()
-    for row in table.rows:  # type: ignore[attr-defined]
+def _text_boxes(element: Any) -> Iterator[str]:
+    # python-docx skips text boxes; letterheads are sometimes typed in one.
+    paths = f".//{{{_W}}}txbxContent//{{{_W}}}p"
+    for paragraph in element.iterfind(paths):
+        if any(a.tag == f"{{{_MC}}}Fallback" for a in paragraph.iterancestors()):
+            continue
+        yield "".join(t.text or "" for t in paragraph.iter(f"{{{_W}}}t"))
+
+
+def _table_lines(table: Any) -> Iterator[str]:
+    # Merged cells repeat the same cell element across the grid. Keep the elements
+    # themselves: the id() of a freed proxy is reused.
+    seen: set[Any] = set()
+    for row in table.rows:
         for cell in row.cells:
-            # Merged cells repeat the same cell object across the grid.
-            if id(cell._tc) in seen:
+            if cell._tc in seen:
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)
             for paragraph in cell.paragraphs:
                 yield paragraph.text
             for inner in cell.tables:
                 yield from _table_lines(inner)
 
 
-def _result(text: str) -> Extraction:
-    text = nfc(text)
+def _odt(data: bytes, limits: Limits) -> Extraction:
+    refusal = _check_office_zip(data, limits)
+    if refusal:
+        return Extraction(ExtractStatus.REFUSED, "", refusal)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = archive.read("content.xml")
+    root = ElementTree.fromstring(content)
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    lines = [
+        "".join(element.itertext())
+        for element in root.iter()
+        if element.tag in (f"{{{text_ns}}}p", f"{{{text_ns}}}h")
+    ]
+    return _result("\n".join(lines))
+
+
+def _xlsx(data: bytes, limits: Limits) -> Extraction:
+    refusal = _check_office_zip(data, limits)
+    if refusal:
+        return Extraction(ExtractStatus.REFUSED, "", refusal)
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    lines: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                cells = [str(value) for value in row if value is not None and str(value).strip()]
+                if cells:
+                    lines.append("\t".join(cells))
+    finally:
+        workbook.close()
+    return _result("\n".join(lines))
+
+
+def _rtf(data: bytes, limits: Limits) -> Extraction:
+    from parsers.rtf import rtf_to_text
+
+    if not data.lstrip().startswith(b"{\\rtf"):
+        return Extraction(ExtractStatus.ERROR, "", "not an RTF document")
+    return _result(rtf_to_text(data))
+
+
+def _doc(data: bytes, limits: Limits) -> Extraction:
+    antiword = shutil.which("antiword")
+    if antiword is None:
+        return Extraction(ExtractStatus.UNSUPPORTED, "", "antiword is not installed")
+    with tempfile.NamedTemporaryFile(suffix=".doc") as handle:
+        handle.write(data)
+        handle.flush()
+        done = subprocess.run(
+            [antiword, "-m", "UTF-8.txt", "-w", "0", handle.name],
+            capture_output=True,
+            timeout=limits.timeout_seconds,
+            check=False,
+        )
+    message = done.stderr.decode("utf-8", "replace").strip()
+    if "encrypt" in message.lower():
+        return Extraction(ExtractStatus.ENCRYPTED, "", "password-protected Word document")
+    if done.returncode != 0:
+        return Extraction(
+            ExtractStatus.ERROR, "", f"antiword failed (exit {done.returncode}): {message}"[:300]
+        )
+    return _result(done.stdout.decode("utf-8", "replace"))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _result(text: str, reason: str = "", empty: str = "no text") -> Extraction:
+    # NUL and other controls cannot be stored (PostgreSQL text) and mean nothing.
+    text, legacy = to_unicode(nfc(_CONTROL.sub("", text)))
+    if legacy:
+        reason = "; ".join(r for r in (reason, f"converted from {legacy.upper()}") if r)
     if not text.strip():
-        return Extraction(ExtractStatus.EMPTY, "", "no text layer")
-    return Extraction(ExtractStatus.OK, text)
+        return Extraction(ExtractStatus.EMPTY, "", empty)
+    return Extraction(ExtractStatus.OK, text, reason)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from parsers.issuer import find_issuer
 from parsers.text import fold_tone_style, nfc, squash_spaces
 
 # Official form (Thông tư 18/2013/TT-BKHCN) first, then the local layouts.
@@ -48,11 +49,13 @@ def find_initiative(text: str) -> InitiativeInfo | None:
     if not title:
         return None
     field_text = _value_after(text, (_FIELD_LABEL,))
-    authors = _value_after(text, (_AUTHOR_LABEL,))
+    authors = _split_authors(_value_after(text, (_AUTHOR_LABEL,))) or authors_table(text)
     return InitiativeInfo(
         title=title,
         field=classify_field(field_text) if field_text else None,
-        authors=_split_authors(authors),
+        authors=authors,
+        first_applied=first_applied(text),
+        issuer=find_issuer(text),
     )
 
 
@@ -104,3 +107,69 @@ def _split_authors(text: str) -> tuple[str, ...]:
         return ()
     parts = re.split(r"\s*(?:,|;|\bvà\b)\s*", text)
     return tuple(p for p in (squash_spaces(x).strip(" .") for x in parts) if p)
+
+
+# The official form's authors table: "Số TT | Họ và tên | Ngày tháng năm sinh | …".
+_TABLE_HEAD = re.compile(r"(?:^|\s)họ\s+(?:và\s+)?tên\b", re.IGNORECASE | re.MULTILINE)
+_TABLE_END = re.compile(r"là\s+tác\s+giả|^\s*[-–]\s", re.IGNORECASE)
+_NAME_WORD = r"[A-ZĐÀ-ỸẠ-Ỹ][a-zà-ỹđ]*"
+_ROW = re.compile(
+    rf"^\s*(\d{{1,2}})\s*[.)]?\s*({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,5}})?\s*(?:\s.*)?$"
+)
+_NAME = re.compile(rf"^\s*({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,5}})\s*$")
+
+
+def authors_table(text: str) -> tuple[str, ...]:
+    """Return the names in the form's authors table, one cell or one row per line."""
+    head = _TABLE_HEAD.search(text)
+    if not head:
+        return ()
+    lines = text[head.end() :].splitlines()[1:80]
+    names: list[str] = []
+    for index, line in enumerate(lines):
+        if _TABLE_END.search(line):
+            break
+        row = _ROW.match(line)
+        if not row:
+            continue
+        if row.group(2):  # a PDF row: "1 Nguyễn Thị Lan 12/3/1985 …"
+            names.append(row.group(2))
+        elif index + 1 < len(lines) and (name := _NAME.match(lines[index + 1])):
+            names.append(name.group(1))  # a DOCX table: one cell per line
+    return tuple(dict.fromkeys(squash_spaces(n) for n in names))
+
+
+_APPLIED_LABEL = re.compile(
+    r"(?:ngày|thời\s+gian|thời\s+điểm)[^:\n]{0,40}?áp\s+dụng\s+(?:lần\s+đầu|thử)[^:\n]*:"
+    r"|áp\s+dụng\s+lần\s+đầu[^:\n]*:",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_WORDED_DATE = re.compile(
+    r"(?:ngày\s+(\d{1,2})\s+)?tháng\s+(\d{1,2})\s*(?:năm|/|-)\s*(\d{4})", re.IGNORECASE
+)
+_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s*/\s*(\d{4})\b")
+
+
+def first_applied(text: str) -> date | None:
+    """Return the date the initiative was first applied, when the text gives one."""
+    label = _APPLIED_LABEL.search(text)
+    if not label:
+        return None
+    value = text[label.end() : label.end() + 120].split("\n\n")[0]
+    lines = value.strip().splitlines()
+    value = lines[0] if lines else ""
+    for pattern in (_NUMERIC_DATE, _WORDED_DATE):
+        match = pattern.search(value)
+        if match:
+            day = int(match.group(1) or 1)
+            return _date(int(match.group(3)), int(match.group(2)), day)
+    match = _MONTH_YEAR.search(value)
+    return _date(int(match.group(2)), int(match.group(1)), 1) if match else None
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

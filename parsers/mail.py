@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import base64
-import binascii
+import dataclasses
 import email
+import email.message
 import email.parser
 import email.policy
 import email.utils
+import mimetypes
+import quopri
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import mailparser
-
-from parsers.text import nfc, squash_spaces
+from parsers.forwarded import find_forwarded
+from parsers.headers import addresses, decode_bytes, decode_words, header_text, raw_to_text
+from parsers.html import html_to_text
+from parsers.text import nfc
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,10 @@ class MailAttachment:
     content_type: str
     data: bytes
     disposition: str
+    # The container (forwarded .eml or archive) this file came out of, by its name.
+    parent: str | None = None
+    # The name as the sender wrote it (decoded, NFC); ``filename`` is its safe form.
+    original_filename: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,82 +63,287 @@ class ParsedMessage:
     content_type: str = "text/plain"
     authentication_results: tuple[str, ...] = ()
     forwarded: tuple[ForwardedOrigin, ...] = ()
+    # Received headers, newest (the receiving server's) first, unfolded.
+    received: tuple[str, ...] = ()
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
-    """Return the parts of ``raw`` that classification needs, NFC-normalised."""
-    parsed = mailparser.parse_from_bytes(raw)
-    headers = email.message_from_bytes(raw, policy=email.policy.compat32)
-    name, address = _first_address(parsed.from_)
+    """Return the parts of ``raw`` that classification needs, NFC-normalised.
+
+    Never raises: a message the MIME parser cannot walk keeps its headers and
+    its raw text as the body.
+    """
+    try:
+        return _parse(raw, depth=0)
+    except Exception:
+        return _fallback(raw)
+
+
+# How deep forwarded messages and multiparts are followed, and how many parts are kept.
+MAX_NESTING = 8
+MAX_PARTS = 500
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _parse(raw: bytes, depth: int) -> ParsedMessage:
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    headers = _Headers(message)
+    from_pairs = addresses(headers.first("from"))
+    from_name, from_address = from_pairs[0] if from_pairs else ("", "")
+    sender = addresses(headers.first("sender"))
+    walk = _Walk(depth)
+    walk.visit(message, nesting=0)
+    body = nfc("\n".join(walk.plain).strip() or "\n".join(walk.html).strip())
+    inline = tuple(
+        ForwardedOrigin(q.from_address, q.from_name, q.subject, q.date)
+        for q in find_forwarded(body)
+    )
     return ParsedMessage(
-        message_id=_message_id(headers.get("Message-ID")),
-        subject=nfc(squash_spaces(str(parsed.subject or ""))),
-        from_address=address.lower(),
-        from_name=nfc(squash_spaces(name)),
-        date_header=_date(headers.get("Date")),
-        body_text=nfc(_body(parsed)),
-        auto_submitted=_header_text(headers.get("Auto-Submitted")),
-        attachments=tuple(_attachment(a) for a in parsed.attachments),
+        message_id=_message_id(headers.first("message-id")),
+        subject=header_text(headers.first("subject")),
+        from_address=from_address,
+        from_name=from_name,
+        date_header=_date(headers.first("date")),
+        body_text=body.replace("\x00", ""),
+        auto_submitted=headers.text("auto-submitted"),
+        attachments=tuple(walk.attachments),
+        sender_address=sender[0][1] if sender else None,
+        reply_to=tuple(a for _, a in addresses(headers.first("reply-to")) if a),
+        list_headers=tuple(
+            (name, header_text(value)) for name, value in headers.items if name.startswith("list-")
+        ),
+        precedence=headers.text("precedence"),
+        x_autoreply=headers.text("x-autoreply"),
+        content_type=_content_type(message),
+        authentication_results=tuple(
+            header_text(v) for n, v in headers.items if n == "authentication-results"
+        ),
+        forwarded=tuple(walk.forwarded) + tuple(o for o in inline if o not in walk.forwarded),
+        received=tuple(header_text(v) for n, v in headers.items if n == "received"),
     )
 
 
-def _first_address(pairs: Any) -> tuple[str, str]:
-    for pair in pairs or ():
-        if isinstance(pair, tuple) and len(pair) == 2:
-            return str(pair[0] or ""), str(pair[1] or "").strip()
-    return "", ""
+class _Headers:
+    """The raw header fields of one message, names lower-cased, in order."""
+
+    def __init__(self, message: email.message.Message) -> None:
+        self.items = [(str(n).strip().lower(), str(v)) for n, v in message.raw_items()]
+
+    def first(self, name: str) -> str | None:
+        return next((v for n, v in self.items if n == name), None)
+
+    def text(self, name: str) -> str | None:
+        value = self.first(name)
+        return header_text(value) if value is not None else None
+
+
+class _Walk:
+    """Collect body text, attachments and forwarded origins from a MIME tree."""
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.plain: list[str] = []
+        self.html: list[str] = []
+        self.attachments: list[MailAttachment] = []
+        self.forwarded: list[ForwardedOrigin] = []
+        self.parts = 0
+
+    def visit(self, part: email.message.Message, nesting: int) -> None:
+        self.parts += 1
+        if self.parts > MAX_PARTS or nesting > MAX_NESTING * 4:
+            return
+        content_type = _content_type(part)
+        if content_type in ("message/rfc822", "message/global"):
+            self._forwarded(part)
+            return
+        if content_type.startswith("multipart/") and not part.is_multipart():
+            # A multipart whose boundary is broken: keep its text as body.
+            self.plain.append(decode_bytes(_payload_bytes(part), _charset(part)))
+            return
+        if part.is_multipart():
+            payload = part.get_payload()
+            for child in payload if isinstance(payload, list) else ():
+                if isinstance(child, email.message.Message):
+                    self.visit(child, nesting + 1)
+            return
+        filename = _filename(part)
+        disposition = (part.get_content_disposition() or "").lower()
+        data = _payload_bytes(part)
+        if (
+            content_type in ("text/plain", "text/html")
+            and not filename
+            and (disposition != "attachment")
+        ):
+            text = decode_bytes(data, _charset(part))
+            if content_type == "text/html":
+                self.html.append(html_to_text(text))
+            else:
+                self.plain.append(text)
+            return
+        if not data and not filename:
+            return
+        self._attach(filename or _invented_name(content_type, len(self.attachments)), part, data)
+
+    def _attach(self, original: str, part: email.message.Message, data: bytes) -> None:
+        self.attachments.append(
+            MailAttachment(
+                filename=safe_filename(original),
+                content_type=_content_type(part),
+                data=data,
+                disposition=(part.get_content_disposition() or ""),
+                original_filename=nfc(original),
+            )
+        )
+
+    def _forwarded(self, part: email.message.Message) -> None:
+        payload = part.get_payload()
+        inner: bytes
+        if isinstance(payload, list) and payload and isinstance(payload[0], email.message.Message):
+            inner = _as_bytes(payload[0])
+        else:
+            inner = _payload_bytes(part)
+        encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+        # RFC 2046 forbids encoding message/rfc822, but some clients base64 it; the
+        # parser then read the encoded text as a headerless message.
+        if encoding == "base64":
+            inner = lenient_base64(inner.decode("ascii", "replace"))
+        elif encoding == "quoted-printable":
+            inner = quopri.decodestring(inner)
+        inner_parsed = _parse(inner, self.depth + 1) if self.depth < MAX_NESTING else None
+        subject = inner_parsed.subject if inner_parsed else ""
+        name = _filename(part) or f"{subject or 'forwarded'}.eml"
+        self._attach(name, part, inner)
+        if inner_parsed is None:
+            return
+        origin = ForwardedOrigin(
+            inner_parsed.from_address,
+            inner_parsed.from_name,
+            inner_parsed.subject,
+            inner_parsed.date_header,
+        )
+        if origin.from_address or origin.from_name or origin.subject:
+            self.forwarded.append(origin)
+        self.forwarded.extend(o for o in inner_parsed.forwarded if o not in self.forwarded)
+        container = safe_filename(name)
+        for attachment in inner_parsed.attachments:
+            self.attachments.append(
+                dataclasses.replace(attachment, parent=attachment.parent or container)
+            )
+
+
+def _content_type(part: email.message.Message) -> str:
+    try:
+        return part.get_content_type().lower()[:200]
+    except Exception:
+        return "application/octet-stream"
+
+
+def _charset(part: email.message.Message) -> str | None:
+    try:
+        return part.get_content_charset()
+    except Exception:
+        return None
+
+
+def _payload_bytes(part: email.message.Message) -> bytes:
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    payload = part.get_payload()
+    if encoding == "base64" and isinstance(payload, str):
+        return lenient_base64(payload)
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        data = None
+    if isinstance(data, bytes):
+        return data
+    return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+
+
+def lenient_base64(text: str) -> bytes:
+    """Decode base64 the way mail clients do: skip junk, keep what a truncation left."""
+    compact = re.sub(r"[^A-Za-z0-9+/]", "", text.split("=", 1)[0])
+    if len(compact) % 4 == 1:
+        compact = compact[:-1]
+    return base64.b64decode(compact + "=" * (-len(compact) % 4))
+
+
+def _as_bytes(message: email.message.Message) -> bytes:
+    try:
+        return message.as_bytes(policy=email.policy.compat32)
+    except Exception:
+        return str(message).encode("utf-8", "surrogateescape")
+
+
+def _filename(part: email.message.Message) -> str:
+    """Return the declared file name: RFC 2231 (any charset), RFC 2047, or raw 8-bit."""
+    # Read the parameters from a copy whose raw 8-bit bytes are decoded first:
+    # get_filename() would turn them into U+FFFD.
+    shadow = email.message.Message()
+    for key, value in part.raw_items():
+        if key.lower() in ("content-disposition", "content-type"):
+            shadow[key] = raw_to_text(str(value))
+    try:
+        name = shadow.get_filename() or shadow.get_param("name") or ""
+    except Exception:
+        name = ""
+    if isinstance(name, tuple):  # an RFC 2231 value get_param left undecoded
+        name = email.utils.collapse_rfc2231_value(name)
+    return nfc(decode_words(str(name))).strip()
+
+
+def safe_filename(name: str) -> str:
+    """Return ``name`` without directories, control or bidi characters, at most 200 chars.
+
+    The name is only shown to people; files are stored under their hash.
+    """
+    name = _CONTROL_CHARS.sub("", nfc(name)).replace("\\", "/")
+    name = name.rsplit("/", 1)[-1].strip(" .")
+    return name[-200:] or "unnamed"
+
+
+def _invented_name(content_type: str, index: int) -> str:
+    extension = mimetypes.guess_extension(content_type, strict=False) or ".bin"
+    return f"part-{index + 1}{extension}"
+
+
+def _fallback(raw: bytes) -> ParsedMessage:
+    try:
+        message = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+        headers = _Headers(message)
+        pairs = addresses(headers.first("from"))
+        name, address = pairs[0] if pairs else ("", "")
+        subject = header_text(headers.first("subject"))
+        message_id = _message_id(headers.first("message-id"))
+        date = _date(headers.first("date"))
+    except Exception:
+        name, address, subject, message_id, date = "", "", "", None, None
+    body = nfc(decode_bytes(raw[:1_000_000])).replace("\x00", "")
+    return ParsedMessage(
+        message_id=message_id,
+        subject=subject,
+        from_address=address,
+        from_name=name,
+        date_header=date,
+        body_text=body,
+        auto_submitted=None,
+        attachments=(),
+    )
 
 
 def _message_id(value: Any) -> str | None:
-    text = _header_text(value)
-    if not text:
-        return None
-    return text.strip()[:995] or None
-
-
-def _header_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    return squash_spaces(str(value))
+    text = header_text(value)
+    return text[:995] or None
 
 
 def _date(value: Any) -> datetime | None:
-    text = _header_text(value)
+    text = header_text(value)
     if not text:
         return None
     try:
         parsed = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return parsed if parsed.tzinfo is not None else None
-
-
-def _body(parsed: Any) -> str:
-    plain = "\n".join(str(part) for part in parsed.text_plain or ())
-    if plain.strip():
-        return plain
-    return "\n".join(str(part) for part in parsed.text_html or ())
-
-
-def _attachment(item: dict[str, Any]) -> MailAttachment:
-    payload = item.get("payload") or ""
-    if item.get("binary"):
-        try:
-            data = base64.b64decode(payload)
-        except (binascii.Error, ValueError):
-            data = str(payload).encode("utf-8", "replace")
-    else:
-        charset = item.get("charset") or "utf-8"
-        try:
-            data = str(payload).encode(charset, "replace")
-        except LookupError:
-            data = str(payload).encode("utf-8", "replace")
-    return MailAttachment(
-        filename=nfc(str(item.get("filename") or "")),
-        content_type=str(item.get("mail_content_type") or "application/octet-stream").lower(),
-        data=data,
-        disposition=str(item.get("content-disposition") or ""),
-    )
 
 
 def read_message_id(raw: bytes) -> str | None:

@@ -10,7 +10,11 @@ _SPACE = re.compile(r"\s+")
 # Old-style tone placement ("hoà", "uỷ") folded to the new style ("hòa", "ủy")
 # so both spellings compare equal. Only the pairs oa, oe, uy are affected.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
-_OLD_STYLE = re.compile(rf"([oO])([aAeE])([{_TONES}])|([uU])([yY])([{_TONES}])")
+# Only open syllables differ ("hoà"); with a final consonant both styles mark the
+# second vowel ("hoạch", "đoàn"), so the pair must end the word.
+_OLD_STYLE = re.compile(
+    rf"([oO])([aAeE])([{_TONES}])(?![^\W\d_])|([uU])([yY])([{_TONES}])(?![^\W\d_])"
+)
 
 
 def nfc(text: str) -> str:

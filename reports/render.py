@@ -109,7 +109,7 @@ def submission_cells(rows: Sequence[SubmissionRow], campaign: Campaign) -> list[
         [
             str(r.id),
             local_text(r.received_at, campaign.zone),
-            _sender(r),
+            sender_text(r),
             r.subject or "",
             r.unit or "",
             TIMING_LABELS.get(r.timing or "", ""),
@@ -179,7 +179,7 @@ def _submission_dict(row: SubmissionRow, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _sender(row: SubmissionRow) -> str:
+def sender_text(row: SubmissionRow) -> str:
     if row.from_name and row.from_address:
         return f"{row.from_name} <{row.from_address}>"
     return row.from_address or row.from_name or ""

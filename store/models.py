@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -103,6 +105,8 @@ class Message(Base):
     timing: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str | None] = mapped_column(String(20))
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Unit codes the evidence pointed at when it did not settle on one (for review).
+    candidates: Mapped[list[str] | None] = mapped_column(JSON, default=list)
 
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="Attachment.position"
@@ -154,3 +158,82 @@ class Initiative(Base):
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     message: Mapped[Message] = relationship(back_populates="initiatives")
+
+
+class OutboxMail(Base):
+    """One outgoing e-mail (digest, receipt, reminder) and its delivery state.
+
+    status: pending -> sending (claimed, attempt recorded) -> sent | pending (retry)
+    | failed (gave up) | uncertain (a crash after the claim: maybe delivered).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        UniqueConstraint("rfc_message_id"),
+        Index("ix_outbox_status", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    dedupe_key: Mapped[str] = mapped_column(String(300))
+    rfc_message_id: Mapped[str] = mapped_column(String(300))
+    sender: Mapped[str] = mapped_column(String(500))
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    subject: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    reply_to_message: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class DigestRun(Base):
+    """A digest that was sent: where its window ended, so the next one starts there."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("for_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    for_date: Mapped[date] = mapped_column(Date)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+
+
+class ReviewDecision(Base):
+    """A person's decision on one message: who, when, what. Rows are never changed."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    # assign | accept | ignore
+    action: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The sender address learned with this decision (assign --remember-address).
+    remembered_address: Mapped[str | None] = mapped_column(String(500))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LearnedAddress(Base):
+    """A sending address a person tied to a unit; used like the address book."""
+
+    __tablename__ = "learned_addresses"
+    __table_args__ = (UniqueConstraint("address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(500))
+    unit_code: Mapped[str] = mapped_column(String(100))
+    learned_by: Mapped[str] = mapped_column(String(200))
+    learned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("review_decisions.id"))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from store.models import MailboxState, Message
+from store.models import DigestRun, MailboxState, Message
 
 
 @dataclass(frozen=True)
@@ -144,11 +145,43 @@ def _submission(message: Message) -> SubmissionRow:
     )
 
 
-def list_pending(session: Session) -> list[tuple[int, str, datetime]]:
+def list_pending(session: Session, mailbox: str | None = None) -> list[tuple[int, str, datetime]]:
     """Return (id, sha256, received_at) of messages stored raw but not analysed yet."""
-    rows = session.execute(
+    query = (
         select(Message.id, Message.sha256, Message.received_at)
         .where(Message.parse_status == "pending")
         .order_by(Message.id)
     )
-    return [(r[0], r[1], r[2]) for r in rows]
+    if mailbox is not None:
+        query = query.where(Message.mailbox == mailbox)
+    return [(r[0], r[1], r[2]) for r in session.execute(query)]
+
+
+def list_stored(
+    session: Session, ids: Sequence[int] | None = None, *, failed_only: bool = False
+) -> list[tuple[int, str, datetime]]:
+    """Return (id, sha256, received_at) of stored messages: all, the failed, or ``ids``."""
+    query = select(Message.id, Message.sha256, Message.received_at).order_by(Message.id)
+    if ids is not None:
+        query = query.where(Message.id.in_(list(ids)))
+    if failed_only:
+        query = query.where(Message.parse_status == "failed")
+    return [(r[0], r[1], r[2]) for r in session.execute(query)]
+
+
+def submissions_by_id(session: Session, ids: Sequence[int]) -> list[SubmissionRow]:
+    """Return the messages ``ids`` as report rows (one query per relation, not per row)."""
+    if not ids:
+        return []
+    query = (
+        select(Message)
+        .options(selectinload(Message.attachments), selectinload(Message.initiatives))
+        .where(Message.id.in_(list(ids)))
+        .order_by(Message.received_at, Message.id)
+    )
+    return [_submission(m) for m in session.scalars(query)]
+
+
+def last_digest_until(session: Session, before: datetime) -> datetime | None:
+    """Return where the newest digest that ended before ``before`` stopped, if any."""
+    return session.scalar(select(func.max(DigestRun.until)).where(DigestRun.until < before))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from parsers.analysis import Analysis
 from parsers.text import normalise_title
+from store.decisions import current_verdict, with_decisions, write_verdict
 from store.models import Attachment, Initiative, MailboxState, Message
 
 
@@ -92,18 +93,16 @@ def record_raw_message(
 def save_analysis(session: Session, message_id: int, analysis: Analysis) -> None:
     """Replace what was derived from a message with ``analysis``."""
     message = session.get_one(Message, message_id)
-    parsed, verdict = analysis.message, analysis.classification
+    parsed = analysis.message
+    # A person's decisions win over the classifier, however often it runs again.
+    verdict = with_decisions(session, message_id, analysis.classification)
     message.date_header = parsed.date_header
     message.from_address = parsed.from_address[:500] or None
     message.from_name = parsed.from_name[:500] or None
     message.subject = parsed.subject
     message.parse_status = "ok"
     message.parse_error = None
-    message.unit_code = verdict.unit
-    message.unit_source = verdict.unit_source.value if verdict.unit_source else None
-    message.timing = verdict.timing.value if verdict.timing else None
-    message.status = verdict.status.value
-    message.reasons = list(verdict.reasons)
+    write_verdict(message, verdict)
     message.attachments.clear()
     message.initiatives.clear()
     session.flush()
@@ -143,6 +142,10 @@ def mark_failed(session: Session, message_id: int, error: str) -> None:
     message.parse_error = error[:2000]
     message.status = "needs_review"
     message.reasons = ["parse_failed"]
+    # A person's decisions still hold while the message cannot be analysed.
+    write_verdict(
+        message, with_decisions(session, message_id, current_verdict(session, message_id))
+    )
 
 
 def record_poll_result(session: Session, state_id: int, now: datetime, error: str | None) -> None:
@@ -154,3 +157,37 @@ def record_poll_result(session: Session, state_id: int, now: datetime, error: st
         state.last_error = None
     else:
         state.last_error = error[:2000]
+
+
+def relocate_if_resynchronised(session: Session, message_id: int, fetched: FetchedMessage) -> bool:
+    """Point a stored message at its new UID after its folder's UIDVALIDITY changed.
+
+    Returns True when ``message_id`` was stored from the same folder under another
+    UIDVALIDITY (the message was matched by Message-ID and hash, not stored again).
+    """
+    message = session.get_one(Message, message_id)
+    if (
+        message.mailbox != fetched.mailbox
+        or message.folder != fetched.folder
+        or message.uidvalidity == fetched.uidvalidity
+    ):
+        return False
+    message.uidvalidity = fetched.uidvalidity
+    message.uid = fetched.uid
+    return True
+
+
+def advance_last_uid(session: Session, state_id: int, uidvalidity: int, uid: int) -> None:
+    """Raise the folder's committed progress to ``uid`` (never lowers it)."""
+    state = session.get_one(MailboxState, state_id)
+    if state.uidvalidity == uidvalidity and uid > state.last_uid:
+        state.last_uid = uid
+
+
+def try_advisory_lock(session: Session, key: int) -> bool:
+    """Take a PostgreSQL advisory lock for the session's transaction, without waiting.
+
+    True if taken. It is released when that transaction ends (commit, rollback,
+    or the connection dying with a killed worker), so it can never leak.
+    """
+    return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}))

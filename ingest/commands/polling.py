@@ -7,45 +7,118 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import FrameType
 
 import click
+from click._termui_impl import ProgressBar
 
 from ingest.app import build_services
 from ingest.commands.context import Context, pass_context
 from ingest.config import Config
-from ingest.poll import PollSummary, poll_mailbox, resume_pending
+from ingest.locks import mailbox_lock
+from ingest.notify import after_poll, schedule_daily_mail
+from ingest.poll import PollSummary, Progress, poll_mailbox, resume_pending
 from store.db import Engine
 
 log = logging.getLogger(__name__)
 
 
 @click.command()
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Fetch only mail the server received on or after DATE (YYYY-MM-DD).",
+)
 @pass_context
-def poll(context: Context) -> None:
+def poll(context: Context, since: datetime | None) -> None:
     """Poll every mailbox once, then exit."""
-    summaries = run_poll(context.config, context.engine())
+    progress = BarProgress() if sys.stderr.isatty() else log_progress
+    try:
+        summaries = run_poll(
+            context.config,
+            context.engine(),
+            since=since.date() if since else None,
+            progress=progress,
+        )
+    finally:
+        if isinstance(progress, BarProgress):
+            progress.close()
     for summary in summaries:
         click.echo(describe_poll(summary))
     if any(s.error for s in summaries):
         sys.exit(1)
 
 
-def run_poll(config: Config, engine: Engine) -> list[PollSummary]:
+def run_poll(
+    config: Config,
+    engine: Engine,
+    *,
+    since: date | None = None,
+    progress: Progress | None = None,
+) -> list[PollSummary]:
+    """Poll each mailbox under its lock; one failing mailbox does not stop the others."""
     services = build_services(config, engine)
-    resumed = resume_pending(services)
-    if resumed:
-        log.info("analysed %d message(s) left pending by an earlier run", resumed)
-    return [poll_mailbox(m, services, os.environ) for m in config.mailboxes]
+    summaries = []
+    for mailbox in config.mailboxes:
+        with mailbox_lock(
+            config.database_url, services.sessions, mailbox.name, mailbox.folder
+        ) as held:
+            if not held:
+                log.warning("%s: another poller holds the lock, skipping", mailbox.name)
+                summaries.append(PollSummary(mailbox.name, 0, 0, 0, skipped=True))
+                continue
+            resumed = resume_pending(services, mailbox.name)
+            if resumed:
+                log.info("analysed %d message(s) left pending by an earlier run", resumed)
+            summaries.append(
+                poll_mailbox(mailbox, services, os.environ, since=since, progress=progress)
+            )
+    after_poll(config, engine)  # receipts for newly accepted mail (issue 6)
+    return summaries
 
 
 def describe_poll(summary: PollSummary) -> str:
+    if summary.skipped:
+        return (
+            f"Hộp thư {summary.mailbox}: một tiến trình khác đang đọc hộp thư này, bỏ qua lần này"
+        )
     line = (
         f"Hộp thư {summary.mailbox}: {summary.new} thư mới, "
         f"{summary.duplicates} thư trùng, {summary.failed} thư lỗi"
     )
+    if summary.matched:
+        line += f"; UIDVALIDITY đã đổi, đồng bộ lại: khớp {summary.matched} thư đã có"
     return line + (f" — KHÔNG ĐỌC ĐƯỢC HỘP THƯ: {summary.error}" if summary.error else "")
+
+
+def log_progress(mailbox: str, done: int, total: int) -> None:
+    """Progress as plain log lines (no terminal)."""
+    log.info("Hộp thư %s: đã đọc %d/%d thư", mailbox, done, total)
+
+
+class BarProgress:
+    """Progress as a bar on the terminal, one bar per mailbox with mail to fetch."""
+
+    def __init__(self) -> None:
+        self._bar: ProgressBar[int] | None = None
+        self._mailbox = ""
+        self._done = 0
+
+    def __call__(self, mailbox: str, done: int, total: int) -> None:
+        if self._bar is None or mailbox != self._mailbox:
+            self.close()
+            self._bar = click.progressbar(length=total, label=f"Hộp thư {mailbox}", file=sys.stderr)
+            self._bar.__enter__()
+            self._mailbox, self._done = mailbox, 0
+        self._bar.update(done - self._done)
+        self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 @click.command()
@@ -73,6 +146,7 @@ def serve(context: Context) -> None:
         misfire_grace_time=int(every),
         id="poll",
     )
+    schedule_daily_mail(scheduler, config, engine)  # digest and reminders (issue 6)
     _on_signals(lambda: scheduler.shutdown(wait=True))
     log.info("worker started: polling every %s", config.schedule.poll_every)
     scheduler.start()

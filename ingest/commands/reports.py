@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from ingest.commands.context import FORMATS, Context, emit, pass_context
+from ingest.commands.context import Context, emit, pass_context
 from ingest.config import load_roster
 from reports.compliance import assess_compliance
+from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, list_initiatives
 from reports.render import (
     COMPLIANCE_HEADINGS,
     SUBMISSION_HEADINGS,
@@ -16,13 +18,16 @@ from reports.render import (
     as_table,
     compliance_cells,
     compliance_json,
+    local_iso,
     submission_cells,
     submissions_json,
 )
+from reports.xlsx import compliance_xlsx, initiatives_xlsx, submissions_xlsx
 from store.db import make_session_factory
 from store.read import list_submissions
 
 OUTPUT = click.Path(path_type=Path, dir_okay=False)
+FORMATS = click.Choice(["table", "json", "csv", "xlsx"])
 
 
 @click.group()
@@ -41,6 +46,9 @@ def report_compliance(context: Context, fmt: str, output: Path | None) -> None:
     with make_session_factory(context.engine())() as session:
         rows = list_submissions(session)
     units = assess_compliance(roster, config.campaign, rows)
+    if fmt == "xlsx":
+        emit_binary(compliance_xlsx(units, config.campaign), output)
+        return
     if fmt == "json":
         text = compliance_json(units, config.campaign)
     else:
@@ -60,9 +68,56 @@ def report_submissions(context: Context, fmt: str, output: Path | None) -> None:
     config = context.config
     with make_session_factory(context.engine())() as session:
         rows = list_submissions(session)
+    if fmt == "xlsx":
+        emit_binary(submissions_xlsx(rows, config.campaign), output)
+        return
     if fmt == "json":
         text = submissions_json(rows, config.campaign)
     else:
         cells = submission_cells(rows, config.campaign)
         text = (as_csv if fmt == "csv" else as_table)(SUBMISSION_HEADINGS, cells)
     emit(text, output)
+
+
+@report.command("initiatives")
+@click.option("--format", "fmt", type=FORMATS, default=None, help="Default: xlsx with --output.")
+@click.option("--output", type=OUTPUT, default=None)
+@pass_context
+def report_initiatives(context: Context, fmt: str | None, output: Path | None) -> None:
+    """The council's list: unit, title, field, authors, time, timing, files."""
+    config = context.config
+    roster = load_roster(config.units_file, config.addresses_file)
+    with make_session_factory(context.engine())() as session:
+        rows = list_submissions(session, status="accepted")
+    lines = list_initiatives(roster, rows)
+    fmt = fmt or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "table")
+    if fmt == "xlsx":
+        emit_binary(initiatives_xlsx(lines, config.campaign), output)
+        return
+    if fmt == "json":
+        zone = config.campaign.zone
+        data = [
+            {
+                "unit": line.unit_code,
+                "unit_name": line.unit_name,
+                "title": line.title,
+                "field": line.field,
+                "authors": list(line.authors),
+                "received_at": local_iso(line.received_at, zone),
+                "timing": line.timing,
+                "files": list(line.filenames),
+            }
+            for line in lines
+        ]
+        emit(json.dumps({"initiatives": data}, ensure_ascii=False, indent=2) + "\n", output)
+        return
+    cells = initiative_cells(lines, config.campaign.timezone)
+    emit((as_csv if fmt == "csv" else as_table)(INITIATIVE_HEADINGS, cells), output)
+
+
+def emit_binary(data: bytes, output: Path | None) -> None:
+    """Write a binary report to ``output``; a terminal cannot show a workbook."""
+    if output is None:
+        raise click.UsageError("định dạng xlsx cần --output TỆP (ví dụ --output baocao.xlsx)")
+    output.write_bytes(data)
+    click.echo(f"Đã ghi {output}", err=True)

@@ -26,6 +26,11 @@ def test_tone_folding_leaves_other_words_alone() -> None:
     assert fold_tone_style("Thành Long, Thạnh, Điền") == "Thành Long, Thạnh, Điền"
 
 
+@pytest.mark.parametrize("word", ["hoạch", "đoàn", "Hoàng", "toàn", "huyện", "quyết"])
+def test_a_pair_followed_by_a_final_letter_keeps_its_mark(word: str) -> None:
+    assert fold_tone_style(word) == word
+
+
 def test_decomposed_text_is_composed() -> None:
     decomposed = unicodedata.normalize("NFD", "Hòa Thạnh")
     assert decomposed != "Hòa Thạnh"

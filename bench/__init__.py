@@ -1,0 +1,1 @@
+"""Benchmarks: each runs the project and its reference in the same run, on the same data."""

@@ -1,0 +1,137 @@
+"""Backfill throughput: `cchc-inbox poll` on SQLite and PostgreSQL against mbsync and the
+naive baseline, in the same run, on the same Dovecot mailbox.
+
+Run: .venv/bin/python -m bench.backfill [--sizes 1000,10000]
+Needs isync (mbsync): bench/setup installs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+
+from bench import naive_baseline
+from bench.corpus import document_pool, mails
+from bench.harness import PASSWORD_ENV, ROOT, fill, write_config
+from bench.results import report
+from scripts.dovecot_sandbox import DovecotSandbox
+
+PG_ADMIN = os.environ.get("CCHC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def run_mbsync(dovecot: DovecotSandbox, folder: str, target: Path) -> float:
+    target.mkdir()
+    config = target.parent / "mbsyncrc"
+    config.write_text(
+        f"""IMAPAccount bench
+Host {dovecot.host}
+Port {dovecot.port}
+User {dovecot.user}
+Pass {dovecot.password}
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore remote
+Account bench
+
+MaildirStore local
+Path {target}/
+Inbox {target}/INBOX
+
+Channel bench
+Far :remote:{folder}
+Near :local:INBOX
+Sync Pull
+Create Near
+""",
+        encoding="utf-8",
+    )
+    start = time.perf_counter()
+    subprocess.run(["mbsync", "-q", "-c", str(config), "bench"], check=True)
+    return time.perf_counter() - start
+
+
+def run_poll(config: Path, password: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "--config", str(config), "poll"],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, PASSWORD_ENV: password},
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000")
+    args = parser.parse_args()
+    pool = document_pool()
+    rows = []
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        DovecotSandbox(Path(scratch) / "imap") as dovecot,
+    ):
+        os.environ[PASSWORD_ENV] = dovecot.password
+        for size in (int(s) for s in args.sizes.split(",")):
+            folder = f"B{size}"
+            with dovecot.client() as client:
+                fill(client, folder, mails(size, pool))
+            work = Path(scratch) / folder
+            work.mkdir()
+            timings = {"mbsync": run_mbsync(dovecot, folder, work / "maildir")}
+            start = time.perf_counter()
+            naive_baseline.run(
+                dovecot.host,
+                dovecot.port,
+                dovecot.user,
+                dovecot.password,
+                folder,
+                work / "naive.db",
+            )
+            timings["naive baseline"] = time.perf_counter() - start
+            sqlite_dir = work / "sqlite"
+            sqlite_dir.mkdir()
+            config = write_config(sqlite_dir, f"sqlite:///{sqlite_dir / 'r.db'}", dovecot, folder)
+            timings["cchc-inbox poll (SQLite)"] = run_poll(config.path, dovecot.password)
+            database = f"cchc_bench_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{database}"')
+            try:
+                pg_dir = work / "pg"
+                pg_dir.mkdir()
+                url = PG_ADMIN.rpartition("/")[0].replace("postgresql://", "postgresql+psycopg://")
+                config = write_config(pg_dir, f"{url}/{database}", dovecot, folder)
+                timings["cchc-inbox poll (PostgreSQL)"] = run_poll(config.path, dovecot.password)
+            finally:
+                with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            naive = timings["naive baseline"]
+            for tool, seconds in timings.items():
+                rows.append(
+                    {
+                        "messages": size,
+                        "tool": tool,
+                        "seconds": seconds,
+                        "messages_per_s": size / seconds,
+                        "speed_vs_naive": naive / seconds,
+                    }
+                )
+    report(
+        "backfill",
+        rows,
+        "targets: whole pipeline >= 1.6x the naive baseline; fetch+store >= 0.8x mbsync",
+    )
+
+
+if __name__ == "__main__":
+    main()

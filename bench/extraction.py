@@ -1,0 +1,98 @@
+"""Extraction speed: pypdf (ours) against pdftotext, DOCX (ours) against bare python-docx.
+
+Run: .venv/bin/python -m bench.extraction [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+
+from bench.corpus import Document, document_pool
+from bench.results import report
+from parsers.documents import ExtractStatus, extract_text
+
+
+def best_of(rounds: int, action: Callable[[], object]) -> float:
+    """Return the fastest of ``rounds`` runs, in seconds (the least disturbed by noise)."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def pdftotext(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+def bare_docx(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def ours(document: Document) -> str:
+    content_type = "application/pdf" if document.filename.endswith(".pdf") else ""
+    result = extract_text(document.filename, content_type, document.data)
+    assert result.status is ExtractStatus.OK, result.reason
+    return result.text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    pool = document_pool()
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for document in pool:
+            path = Path(folder) / document.filename
+            path.write_bytes(document.data)
+            mine = best_of(args.rounds, lambda d=document: ours(d))
+            if document.filename.endswith(".pdf"):
+                reference = best_of(args.rounds, lambda p=path: pdftotext(p))
+                rows.append(_row(document, "pdftotext", mine, reference, per="page"))
+            else:
+                reference = best_of(args.rounds, lambda d=document: bare_docx(d.data))
+                rows.append(_row(document, "python-docx bare", mine, reference, per="doc"))
+    pdf = [r for r in rows if r["reference"] == "pdftotext"]
+    doc = [r for r in rows if r["reference"] != "pdftotext"]
+    pages = sum(r["units"] for r in pdf)
+    summary = (
+        f"PDF: ours {pages / sum(r['ours_s'] for r in pdf):.0f} pages/s, "
+        f"pdftotext {pages / sum(r['reference_s'] for r in pdf):.0f} pages/s, ratio "
+        f"{sum(r['ours_s'] for r in pdf) / sum(r['reference_s'] for r in pdf):.2f}x (target <= 3x)\n"
+        f"DOCX: ours {len(doc) / sum(r['ours_s'] for r in doc):.1f} docs/s, bare "
+        f"{len(doc) / sum(r['reference_s'] for r in doc):.1f} docs/s, ratio "
+        f"{sum(r['ours_s'] for r in doc) / sum(r['reference_s'] for r in doc):.2f}x (target <= 1.2x)"
+    )
+    report("extraction", rows, summary)
+
+
+def _row(
+    document: Document, reference: str, mine: float, theirs: float, per: str
+) -> dict[str, object]:
+    return {
+        "file": document.filename,
+        "bytes": len(document.data),
+        "units": document.pages,
+        "unit": "pages" if per == "page" else "paragraphs",
+        "ours_s": mine,
+        "reference": reference,
+        "reference_s": theirs,
+        "ratio": mine / theirs,
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""`cchc-inbox digest` and `cchc-inbox remind`: the morning digest and the reminders."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from ingest.app import utc_now
+from ingest.commands.context import Context, emit, pass_context
+from ingest.config import Config, ConfigError, load_roster
+from ingest.notify import (
+    NotConfigured,
+    deliver,
+    digest_mail,
+    enqueue_digest,
+    enqueue_reminders,
+    prepare_digest,
+    unit_addresses,
+)
+from ingest.outbox import DeliveryReport
+from reports.compliance import assess_compliance
+from reports.digest import missing_units, render_html, render_text
+from store.db import make_session_factory
+from store.read import list_submissions
+
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command()
+@click.option("--date", "day", type=DAY, default=None, help="Digest date (default: today).")
+@click.option("--send", is_flag=True, help="E-mail it to [digest].to through the outbox.")
+@click.option("--dry-run", is_flag=True, help="With --send: show the mail, send nothing.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write it to FILE (.html gives the HTML version).",
+)
+@pass_context
+def digest(
+    context: Context, day: datetime | None, send: bool, dry_run: bool, output: Path | None
+) -> None:
+    """The daily digest: the day before DATE, in the campaign's zone."""
+    config = context.config
+    roster = load_roster(config.units_file, config.addresses_file)
+    sessions = make_session_factory(context.engine())
+    for_date = day.date() if day else today(config)
+    result = prepare_digest(sessions, config, roster, for_date)
+    if not send:
+        html = output is not None and output.suffix.lower() in (".html", ".htm")
+        emit(render_html(result) if html else render_text(result), output)
+        return
+    try:
+        if dry_run:
+            mail = digest_mail(config, result, utc_now())
+            click.echo(f"Từ: {mail.sender}\nĐến: {', '.join(mail.recipients)}")
+            click.echo(f"Tiêu đề: {mail.subject}\nMessage-ID: {mail.rfc_message_id}\n")
+            click.echo(render_text(result), nl=False)
+            click.echo(f"(thử: chưa gửi gì; thư {len(mail.raw)} byte, có bản HTML)", err=True)
+            return
+        if output is not None:
+            emit(render_text(result), output)
+        queued = enqueue_digest(sessions, config, result, utc_now())
+        if queued is None:
+            click.echo(f"Báo cáo ngày {for_date:%d/%m/%Y} đã có trong hộp thư đi.", err=True)
+        report = deliver(config, sessions, utc_now)
+    except NotConfigured as missing:
+        raise ConfigError(config.path, str(missing), "required to send mail") from None
+    describe_delivery(report)
+
+
+@click.command()
+@click.option("--date", "day", type=DAY, default=None, help="As of this date (default: today).")
+@click.option("--dry-run", is_flag=True, help="List the units to remind, send nothing.")
+@pass_context
+def remind(context: Context, day: datetime | None, dry_run: bool) -> None:
+    """Remind required units still missing, on [notifications].reminder_days_before."""
+    config = context.config
+    roster = load_roster(config.units_file, config.addresses_file)
+    sessions = make_session_factory(context.engine())
+    for_date = day.date() if day else today(config)
+    days_left = (config.campaign.closes - for_date).days
+    if days_left not in config.notifications.reminder_days_before:
+        click.echo(f"Ngày {for_date:%d/%m/%Y} (còn {days_left} ngày) không phải ngày nhắc.")
+        return
+    if dry_run:
+        with sessions() as session:
+            rows = list_submissions(session)
+        for unit in missing_units(assess_compliance(roster, config.campaign, rows)):
+            to = ", ".join(unit_addresses(roster, unit.code)) or "(chưa có địa chỉ thư)"
+            click.echo(f"{unit.name}: {to}")
+        return
+    try:
+        queued = enqueue_reminders(sessions, config, roster, for_date, utc_now())
+        click.echo(f"Đã đưa {queued} thư nhắc vào hộp thư đi.")
+        report = deliver(config, sessions, utc_now)
+    except NotConfigured as missing:
+        raise ConfigError(config.path, str(missing), "required to send mail") from None
+    describe_delivery(report)
+
+
+def today(config: Config) -> date:
+    return utc_now().astimezone(config.campaign.zone).date()
+
+
+def describe_delivery(report: DeliveryReport) -> None:
+    click.echo(
+        f"Hộp thư đi: đã gửi {report.sent}, sẽ thử lại {report.retried}, "
+        f"thất bại {report.failed}, chưa rõ {report.uncertain}"
+    )
+    if report.failed or report.uncertain:
+        sys.exit(1)

@@ -1,0 +1,54 @@
+"""`cchc-inbox reprocess`: analyse stored raw messages again, without IMAP."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from ingest.app import build_services
+from ingest.commands.context import Context, pass_context
+from ingest.poll import analyse_stored
+from store.read import list_stored
+
+log = logging.getLogger(__name__)
+
+
+@click.command()
+@click.option("--all", "everything", is_flag=True, help="Every stored message.")
+@click.option("--failed", is_flag=True, help="Only messages whose analysis failed.")
+@click.argument("ids", nargs=-1, type=int)
+@pass_context
+def reprocess(context: Context, everything: bool, failed: bool, ids: tuple[int, ...]) -> None:
+    """Re-run parsing and classification over stored raw messages (after an upgrade).
+
+    Reads the raw copies from storage, never the mailbox. Decisions that staff
+    recorded by hand are kept: only what the analysis derives is replaced.
+    """
+    if sum((everything, failed, bool(ids))) != 1:
+        raise click.UsageError("give exactly one of --all, --failed or message IDs")
+    services = build_services(context.config, context.engine())
+    with services.sessions() as session:
+        targets = list_stored(session, ids or None, failed_only=failed)
+    missing = sorted(set(ids) - {t[0] for t in targets})
+    done = failures = unreadable = 0
+    for message_id, digest, received_at in targets:
+        try:
+            raw = services.blobs.get(digest)
+        except OSError as error:
+            log.error("message %s: raw copy unreadable: %s", message_id, error)
+            unreadable += 1
+            continue
+        if analyse_stored(message_id, raw, received_at, services):
+            done += 1
+        else:
+            failures += 1
+    line = f"Đã phân tích lại {len(targets)} thư: {done} thành công, {failures} thư lỗi"
+    if unreadable:
+        line += f", {unreadable} thư mất bản gốc"
+    click.echo(line)
+    if missing:
+        click.echo(f"Không tìm thấy thư số: {', '.join(map(str, missing))}", err=True)
+    if missing or unreadable:
+        sys.exit(1)

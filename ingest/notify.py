@@ -1,0 +1,261 @@
+"""Queue the digest, receipts and reminders in the outbox, and send what is due.
+
+Gather rows (store), compute and render (reports), build the mail safely
+(ingest.mailing), queue it (store.outbox); delivery is ingest.outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from ingest.app import utc_now
+from ingest.config import Config, SmtpConfig, load_roster
+from ingest.mailing import BadAddress, OutgoingMail, build_message, new_message_id, parse_address
+from ingest.outbox import Clock, DeliveryReport, Transport, deliver_due
+from ingest.smtp import read_smtp_password, send_via_smtp
+from parsers.roster import Roster
+from reports.compliance import assess_compliance
+from reports.digest import Digest, build_digest, digest_window, missing_units, render_html
+from reports.digest import render_text as render_digest_text
+from reports.notices import receipt_notice, reminder_notice
+from store.db import Engine, SessionFactory, make_session_factory
+from store.outbox import NewMail, accepted_without_receipt, enqueue, record_digest_run
+from store.read import last_digest_until, list_mailboxes, list_submissions, submissions_by_id
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIGNATURE = "Phòng Nội vụ"
+
+
+class NotConfigured(Exception):
+    """Sending was asked for but [smtp] (or [digest].to) is missing."""
+
+
+def prepare_digest(
+    sessions: SessionFactory, config: Config, roster: Roster, for_date: date
+) -> Digest:
+    """Return the digest dated ``for_date`` (covering the day before) from the register."""
+    start = digest_window(config.campaign, for_date, None).until
+    with sessions() as session:
+        window = digest_window(config.campaign, for_date, last_digest_until(session, start))
+        rows = list_submissions(session)
+        mailboxes = list_mailboxes(session)
+    return build_digest(roster, config.campaign, for_date, window, rows, mailboxes)
+
+
+def digest_mail(config: Config, digest: Digest, now: datetime) -> NewMail:
+    smtp = _smtp(config)
+    if not config.digest.to:
+        raise NotConfigured("[digest].to")
+    message_id = new_message_id(parse_address(smtp.sender), "digest")
+    outgoing = OutgoingMail(
+        sender=smtp.sender,
+        to=config.digest.to,
+        subject=digest.subject,
+        text=render_digest_text(digest),
+        html=render_html(digest),
+    )
+    return NewMail(
+        kind="digest",
+        dedupe_key=f"digest:{digest.for_date.isoformat()}",
+        rfc_message_id=message_id,
+        sender=smtp.sender,
+        recipients=config.digest.to,
+        subject=digest.subject,
+        raw=build_message(outgoing, message_id, now),
+    )
+
+
+def enqueue_digest(
+    sessions: SessionFactory, config: Config, digest: Digest, now: datetime
+) -> int | None:
+    """Queue the digest once per date and remember its window; return the outbox id."""
+    mail = digest_mail(config, digest, now)
+    window = digest.window
+    with sessions.begin() as session:
+        outbox_id = enqueue(session, mail, now)
+        record_digest_run(session, digest.for_date, window.since, window.until, now, outbox_id)
+    return outbox_id
+
+
+def enqueue_receipts(
+    sessions: SessionFactory, config: Config, roster: Roster, now: datetime
+) -> int:
+    """Queue one receipt per accepted message that has none; return how many were queued.
+
+    Only accepted messages qualify (never ignored mail, auto-replies or the
+    mailbox's own mail); the dedupe key ``receipt:<message id>`` and the
+    query make a second receipt impossible.
+    """
+    smtp = _smtp(config)
+    sender = parse_address(smtp.sender)
+    signature = sender.display_name or DEFAULT_SIGNATURE
+    own = config.mailboxes[0].username
+    with sessions() as session:
+        rows = submissions_by_id(session, accepted_without_receipt(session))
+    queued = 0
+    for row in rows:
+        if not row.from_address:
+            continue
+        try:
+            to = parse_address(row.from_address).addr_spec
+        except BadAddress as error:
+            log.warning("no receipt for message %d: %s", row.id, error)
+            continue
+        unit = roster.by_code(row.unit or "")
+        notice = receipt_notice(
+            row, unit.name if unit else (row.unit or ""), config.campaign, own, signature
+        )
+        message_id = new_message_id(sender, "receipt")
+        outgoing = OutgoingMail(
+            sender=smtp.sender,
+            to=(to,),
+            subject=notice.subject,
+            text=notice.text,
+            in_reply_to=row.message_id,
+        )
+        mail = NewMail(
+            kind="receipt",
+            dedupe_key=f"receipt:{row.id}",
+            rfc_message_id=message_id,
+            sender=smtp.sender,
+            recipients=(to,),
+            subject=notice.subject,
+            raw=build_message(outgoing, message_id, now),
+            reply_to_message=row.id,
+        )
+        with sessions.begin() as session:
+            if enqueue(session, mail, now) is not None:
+                queued += 1
+    return queued
+
+
+def enqueue_reminders(
+    sessions: SessionFactory, config: Config, roster: Roster, today: date, now: datetime
+) -> int:
+    """Queue reminders to required units still missing, on the configured days only."""
+    days_left = (config.campaign.closes - today).days
+    if days_left not in config.notifications.reminder_days_before:
+        return 0
+    smtp = _smtp(config)
+    sender = parse_address(smtp.sender)
+    signature = sender.display_name or DEFAULT_SIGNATURE
+    own = config.mailboxes[0].username
+    with sessions() as session:
+        standing = assess_compliance(roster, config.campaign, list_submissions(session))
+    queued = 0
+    for unit in missing_units(standing):
+        to = unit_addresses(roster, unit.code)
+        if not to:
+            log.info("reminder: %s has no known address", unit.code)
+            continue
+        notice = reminder_notice(unit, config.campaign, today, own, signature)
+        message_id = new_message_id(sender, "reminder")
+        outgoing = OutgoingMail(sender=smtp.sender, to=to, subject=notice.subject, text=notice.text)
+        mail = NewMail(
+            kind="reminder",
+            dedupe_key=f"reminder:{unit.code}:{today.isoformat()}",
+            rfc_message_id=message_id,
+            sender=smtp.sender,
+            recipients=to,
+            subject=notice.subject,
+            raw=build_message(outgoing, message_id, now),
+        )
+        with sessions.begin() as session:
+            if enqueue(session, mail, now) is not None:
+                queued += 1
+    return queued
+
+
+def unit_addresses(roster: Roster, code: str) -> tuple[str, ...]:
+    """Return a unit's known addresses: the roster's, then the address book's."""
+    found = [e for u in roster.units if u.code == code for e in u.emails]
+    found += sorted(e for e, c in roster.addresses.items() if c == code)
+    return tuple(dict.fromkeys(found))
+
+
+def smtp_transport(config: Config, environ: Mapping[str, str]) -> Transport:
+    """Return the function that hands one outbox row to the configured SMTP server."""
+    smtp = _smtp(config)
+    password = read_smtp_password(smtp, environ)
+    return lambda mail: send_via_smtp(smtp, password, mail)
+
+
+def deliver(config: Config, sessions: SessionFactory, clock: Clock) -> DeliveryReport:
+    smtp = _smtp(config)
+    return deliver_due(
+        sessions,
+        smtp_transport(config, os.environ),
+        clock,
+        max_attempts=smtp.max_attempts,
+        retry_after=smtp.retry_after,
+    )
+
+
+def after_poll(config: Config, engine: Engine, clock: Clock = utc_now) -> None:
+    """Queue and send receipts for newly accepted mail, when receipts are on.
+
+    Called after every poll; a failure here is logged and never fails the poll.
+    """
+    if not config.notifications.receipts or config.smtp is None:
+        return
+    sessions = make_session_factory(engine)
+    try:
+        roster = load_roster(config.units_file, config.addresses_file)
+        queued = enqueue_receipts(sessions, config, roster, clock())
+        if queued:
+            log.info("queued %d receipt(s)", queued)
+        report = deliver(config, sessions, clock)
+        if report.sent or report.failed or report.uncertain:
+            log.info("outbox: %s", report)
+    except Exception:  # the poll already succeeded; mail waits for the next run
+        log.exception("receipts could not be queued or sent")
+
+
+def _smtp(config: Config) -> SmtpConfig:
+    if config.smtp is None:
+        raise NotConfigured("[smtp]")
+    return config.smtp
+
+
+def daily_mail(config: Config, engine: Engine, clock: Clock = utc_now) -> None:
+    """Send the morning digest and the day's reminders (the worker's daily job).
+
+    Does nothing without [smtp]; a failure is logged and the worker goes on.
+    """
+    if config.smtp is None:
+        return
+    sessions = make_session_factory(engine)
+    try:
+        roster = load_roster(config.units_file, config.addresses_file)
+        today = clock().astimezone(config.campaign.zone).date()
+        if config.digest.to:
+            digest = prepare_digest(sessions, config, roster, today)
+            enqueue_digest(sessions, config, digest, clock())
+        if config.notifications.reminder_days_before:
+            enqueue_reminders(sessions, config, roster, today, clock())
+        log.info("daily mail: %s", deliver(config, sessions, clock))
+    except Exception:  # the worker keeps polling; the outbox keeps what was queued
+        log.exception("the daily digest or reminders could not be sent")
+
+
+def schedule_daily_mail(scheduler: Any, config: Config, engine: Engine) -> None:
+    """Add the daily job at [schedule].digest_at (campaign zone) to an APScheduler."""
+    if config.smtp is None:
+        return
+    at = config.schedule.digest_at
+    scheduler.add_job(
+        daily_mail,
+        "cron",
+        args=(config, engine),
+        hour=at.hour,
+        minute=at.minute,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,
+        id="daily-mail",
+    )

@@ -1,0 +1,28 @@
+"""Bounds on what one attachment may cost to read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits that keep a hostile attachment from exhausting memory or time.
+
+    The defaults fit a district office's submissions with a wide margin.
+    """
+
+    # A larger file is stored but not read ("refused").
+    max_file_bytes: int = 50 * 1024 * 1024
+    # Archives (and the ZIP inside .docx/.odt): unpacked total, members, ratio, nesting.
+    max_unpacked_bytes: int = 200 * 1024 * 1024
+    max_members: int = 500
+    max_ratio: int = 200
+    max_depth: int = 3
+    # PDF pages read; a longer document keeps the text of the first ones.
+    max_pdf_pages: int = 500
+    # Wall-clock seconds for one file, enforced by the shell (ingest/extraction.py).
+    timeout_seconds: float = 60.0
+
+
+DEFAULT_LIMITS = Limits()

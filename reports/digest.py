@@ -1,0 +1,250 @@
+"""The daily digest Phòng Nội vụ reads every morning (pure: rows in, text and HTML out)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from parsers.campaign import Campaign
+from parsers.roster import Roster, Unit
+from reports.compliance import UnitCompliance, UnitStatus, assess_compliance
+from reports.render import REVIEW_LABELS, STATUS_LABELS, TIMING_LABELS, local_text, sender_text
+from store.read import MailboxRow, SubmissionRow
+
+REASON_LABELS = {
+    "unknown_unit": "Không rõ đơn vị gửi (địa chỉ lạ)",
+    "no_document": "Không có tệp văn bản đính kèm",
+    "unreadable_attachment": "Có tệp không đọc được",
+    "auth_failed": "Nghi giả mạo người gửi (xác thực thư không đạt)",
+    "parse_failed": "Không phân tích được thư",
+    "late": "Gửi sau hạn chót",
+    "early": "Gửi trước ngày bắt đầu",
+}
+# Reasons that put an otherwise accepted message in front of a person.
+FLAG_REASONS = frozenset({"unreadable_attachment", "auth_failed"})
+
+
+@dataclass(frozen=True)
+class Window:
+    """The received-time interval a digest covers: ``since`` <= t < ``until``."""
+
+    day: date  # the day covered: the day before the digest's date
+    since: datetime
+    until: datetime
+
+
+@dataclass(frozen=True)
+class NewItem:
+    received: str
+    sender: str
+    subject: str
+    unit: str
+    timing: str
+    status: str
+    files: tuple[str, ...]
+    titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    name: str
+    status: str  # on_time | late | missing
+    label: str
+    on_time: int
+    late: int
+    required: bool
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    id: int
+    received: str
+    sender: str
+    subject: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HealthLine:
+    mailbox: str
+    last_success: str
+    last_error: str | None
+    last_attempt: str
+    messages: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    campaign: str
+    for_date: date
+    window: Window
+    deadline: date
+    days_left: int
+    new: tuple[NewItem, ...]
+    units: tuple[UnitLine, ...]
+    counts: dict[str, int]  # on_time / late / missing among required units
+    required: int
+    missing: tuple[str, ...]
+    review: tuple[ReviewItem, ...]
+    health: tuple[HealthLine, ...]
+    failed_messages: int
+
+    @property
+    def subject(self) -> str:
+        done = self.counts["on_time"] + self.counts["late"]
+        return (
+            f"[CCHC] Báo cáo ngày {self.window.day:%d/%m/%Y}: "
+            f"{done}/{self.required} đơn vị đã nộp, {len(self.new)} thư mới"
+        )
+
+
+def digest_window(campaign: Campaign, for_date: date, last_until: datetime | None) -> Window:
+    """Return the interval of the digest dated ``for_date``: the day before, in the zone.
+
+    When earlier digests were missed, it reaches back to the end of the last one
+    (``last_until``), so no submission falls between two digests.
+    """
+    zone = campaign.zone
+    until = datetime.combine(for_date, time(0, 0), tzinfo=zone)
+    since = until - timedelta(days=1)
+    if last_until is not None and last_until < since:
+        since = last_until.astimezone(zone)
+    return Window(day=for_date - timedelta(days=1), since=since, until=until)
+
+
+def build_digest(
+    roster: Roster,
+    campaign: Campaign,
+    for_date: date,
+    window: Window,
+    rows: Sequence[SubmissionRow],
+    mailboxes: Sequence[MailboxRow],
+) -> Digest:
+    """Return the digest as of the end of ``window``: later mail is not seen yet."""
+    zone = campaign.zone
+    names = {u.code: u.name for u in roster.units}
+    seen = [r for r in rows if r.received_at < window.until]
+    standing = assess_compliance(roster, campaign, seen)
+    lines = tuple(_unit_line(c) for c in standing if c.unit.required or c.initiatives)
+    required = [c for c in standing if c.unit.required]
+    counts = {s.value: sum(1 for c in required if c.status is s) for s in UnitStatus}
+    new = tuple(
+        NewItem(
+            received=local_text(r.received_at, zone),
+            sender=sender_text(r),
+            subject=r.subject or "",
+            unit=names.get(r.unit or "", r.unit or "Chưa rõ đơn vị"),
+            timing=TIMING_LABELS.get(r.timing or "", ""),
+            status=REVIEW_LABELS.get(r.status or "", "Lỗi phân tích"),
+            files=tuple(a.filename for a in r.attachments if a.is_document),
+            titles=tuple(i.title for i in r.initiatives),
+        )
+        for r in seen
+        if window.since <= r.received_at and r.status != "ignored"
+    )
+    review = tuple(
+        ReviewItem(
+            id=r.id,
+            received=local_text(r.received_at, zone),
+            sender=sender_text(r),
+            subject=r.subject or "",
+            reasons=tuple(REASON_LABELS.get(x, x) for x in _review_reasons(r)),
+        )
+        for r in seen
+        if _needs_a_person(r)
+    )
+    health = tuple(
+        HealthLine(
+            mailbox=f"{m.mailbox}/{m.folder}",
+            last_success=local_text(m.last_success_at, zone) or "chưa có",
+            last_error=m.last_error,
+            last_attempt=local_text(m.last_attempt_at, zone),
+            messages=m.messages,
+        )
+        for m in mailboxes
+    )
+    return Digest(
+        campaign=campaign.name,
+        for_date=for_date,
+        window=window,
+        deadline=campaign.closes,
+        days_left=(campaign.closes - for_date).days,
+        new=new,
+        units=lines,
+        counts=counts,
+        required=len(required),
+        missing=tuple(c.unit.name for c in required if c.status is UnitStatus.MISSING),
+        review=review,
+        health=health,
+        failed_messages=sum(1 for r in seen if r.parse_status == "failed"),
+    )
+
+
+def render_text(digest: Digest) -> str:
+    return _environment().get_template("digest.txt.j2").render(d=digest, **_helpers(digest))
+
+
+def render_html(digest: Digest) -> str:
+    return _environment().get_template("digest.html.j2").render(d=digest, **_helpers(digest))
+
+
+def missing_units(standing: Sequence[UnitCompliance]) -> list[Unit]:
+    """Return the required units that have not submitted yet, in roster order."""
+    return [c.unit for c in standing if c.unit.required and c.status is UnitStatus.MISSING]
+
+
+def deadline_phrase(days_left: int) -> str:
+    if days_left > 1:
+        return f"Còn {days_left} ngày đến hạn chót"
+    if days_left == 1:
+        return "Còn 1 ngày: hạn chót là hết ngày mai"
+    if days_left == 0:
+        return "Hôm nay là hạn chót (đến hết ngày)"
+    return f"Đã quá hạn chót {-days_left} ngày"
+
+
+def _helpers(digest: Digest) -> dict[str, object]:
+    return {
+        "labels": STATUS_LABELS,
+        "deadline_text": deadline_phrase(digest.days_left),
+        "since": digest.window.since.strftime("%d/%m/%Y %H:%M"),
+        "until": digest.window.until.strftime("%d/%m/%Y %H:%M"),
+    }
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _unit_line(c: UnitCompliance) -> UnitLine:
+    return UnitLine(
+        name=c.unit.name,
+        status=c.status.value,
+        label=STATUS_LABELS[c.status.value],
+        on_time=c.on_time,
+        late=c.late,
+        required=c.unit.required,
+    )
+
+
+def _needs_a_person(row: SubmissionRow) -> bool:
+    if row.parse_status == "failed" or row.status == "needs_review":
+        return True
+    return row.status == "accepted" and bool(FLAG_REASONS.intersection(row.reasons))
+
+
+def _review_reasons(row: SubmissionRow) -> tuple[str, ...]:
+    reasons = tuple(x for x in row.reasons if x not in {"late", "early"})
+    if row.parse_status == "failed" and "parse_failed" not in reasons:
+        reasons += ("parse_failed",)
+    return reasons

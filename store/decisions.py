@@ -1,0 +1,191 @@
+"""Staff decisions on messages and the addresses they teach.
+
+Each function takes the session first and never commits. Decisions are kept
+as rows that are never changed (who, when, what), and they win over the
+classifier every time a message is analysed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from parsers.campaign import Timing
+from parsers.classify import (
+    Action,
+    Classification,
+    Decision,
+    Status,
+    UnitSource,
+    apply_decisions,
+)
+from store.models import LearnedAddress, Message, ReviewDecision
+
+
+class UnknownMessage(Exception):
+    """No stored message has the id a person gave."""
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """A message waiting for a person, with what the evidence said."""
+
+    id: int
+    received_at: datetime
+    from_address: str | None
+    from_name: str | None
+    subject: str | None
+    unit: str | None
+    timing: str | None
+    reasons: tuple[str, ...]
+    candidates: tuple[str, ...]
+    documents: int
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    message_id: int
+    action: str
+    unit: str | None
+    reason: str | None
+    remembered_address: str | None
+    decided_by: str
+    decided_at: datetime
+
+
+def list_for_review(session: Session) -> list[ReviewRow]:
+    """Return the messages whose status is needs_review, oldest received first."""
+    query = (
+        select(Message)
+        .options(selectinload(Message.attachments))
+        .where(Message.status == Status.NEEDS_REVIEW.value)
+        .order_by(Message.received_at, Message.id)
+    )
+    return [
+        ReviewRow(
+            id=m.id,
+            received_at=m.received_at,
+            from_address=m.from_address,
+            from_name=m.from_name,
+            subject=m.subject,
+            unit=m.unit_code,
+            timing=m.timing,
+            reasons=tuple(m.reasons or ()),
+            candidates=tuple(m.candidates or ()),
+            documents=sum(1 for a in m.attachments if a.is_document),
+        )
+        for m in session.scalars(query)
+    ]
+
+
+def current_verdict(session: Session, message_id: int) -> Classification:
+    """Return the classification stored for a message (raise UnknownMessage if none)."""
+    message = session.get(Message, message_id)
+    if message is None:
+        raise UnknownMessage(message_id)
+    return Classification(
+        unit=message.unit_code,
+        unit_source=UnitSource(message.unit_source) if message.unit_source else None,
+        timing=Timing(message.timing) if message.timing else None,
+        status=Status(message.status or Status.NEEDS_REVIEW.value),
+        reasons=tuple(message.reasons or ()),
+        candidates=tuple(message.candidates or ()),
+    )
+
+
+def record_decision(
+    session: Session,
+    message_id: int,
+    decision: Decision,
+    *,
+    by: str,
+    now: datetime,
+    reason: str | None = None,
+    remember_address: bool = False,
+) -> ReviewDecision:
+    """Store a person's decision and apply it to the message at once.
+
+    With ``remember_address`` (assign only) the message's sender address is
+    learned for the assigned unit, replacing what it was learned for before.
+    """
+    verdict = apply_decisions(current_verdict(session, message_id), [decision])
+    message = session.get_one(Message, message_id)
+    remembered = None
+    if remember_address and decision.action is Action.ASSIGN and message.from_address:
+        remembered = message.from_address.lower()
+    row = ReviewDecision(
+        message_id=message_id,
+        action=decision.action.value,
+        unit_code=decision.unit,
+        reason=reason,
+        remembered_address=remembered,
+        decided_by=by,
+        decided_at=now,
+    )
+    session.add(row)
+    session.flush()
+    if remembered is not None and decision.unit is not None:
+        learned = session.scalar(select(LearnedAddress).where(LearnedAddress.address == remembered))
+        if learned is None:
+            learned = LearnedAddress(address=remembered)
+            session.add(learned)
+        learned.unit_code = decision.unit
+        learned.learned_by = by
+        learned.learned_at = now
+        learned.decision_id = row.id
+    write_verdict(message, verdict)
+    session.flush()
+    return row
+
+
+def write_verdict(message: Message, verdict: Classification) -> None:
+    """Copy a classification onto a message row."""
+    message.unit_code = verdict.unit
+    message.unit_source = verdict.unit_source.value if verdict.unit_source else None
+    message.timing = verdict.timing.value if verdict.timing else None
+    message.status = verdict.status.value
+    message.reasons = list(verdict.reasons)
+    message.candidates = list(verdict.candidates)
+
+
+def stored_decisions(session: Session, message_id: int) -> list[Decision]:
+    """Return the decisions taken on a message, oldest first."""
+    rows = session.scalars(
+        select(ReviewDecision)
+        .where(ReviewDecision.message_id == message_id)
+        .order_by(ReviewDecision.decided_at, ReviewDecision.id)
+    )
+    return [Decision(Action(r.action), r.unit_code) for r in rows]
+
+
+def with_decisions(session: Session, message_id: int, verdict: Classification) -> Classification:
+    """Return the classifier's ``verdict`` with the stored decisions applied on top."""
+    return apply_decisions(verdict, stored_decisions(session, message_id))
+
+
+def decision_history(session: Session, message_id: int | None = None) -> list[DecisionRow]:
+    """Return every decision (of one message, or all), oldest first: the audit trail."""
+    query = select(ReviewDecision).order_by(ReviewDecision.decided_at, ReviewDecision.id)
+    if message_id is not None:
+        query = query.where(ReviewDecision.message_id == message_id)
+    return [
+        DecisionRow(
+            message_id=r.message_id,
+            action=r.action,
+            unit=r.unit_code,
+            reason=r.reason,
+            remembered_address=r.remembered_address,
+            decided_by=r.decided_by,
+            decided_at=r.decided_at,
+        )
+        for r in session.scalars(query)
+    ]
+
+
+def learned_addresses(session: Session) -> dict[str, str]:
+    """Return every learned sending address (lower-cased) mapped to its unit code."""
+    rows = session.execute(select(LearnedAddress.address, LearnedAddress.unit_code))
+    return {address.lower(): code for address, code in rows}

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.config import ConfigError, load_config
+from parsers.limits import DEFAULT_LIMITS, Limits
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def config_with(folder: Path, extra: str) -> Path:
+    (folder / "units.toml").write_text((ROOT / "units.toml").read_text(encoding="utf-8"))
+    path = folder / "config.toml"
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    path.write_text(text + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def test_without_a_limits_table_the_defaults_apply(tmp_path: Path) -> None:
+    assert load_config(config_with(tmp_path, "")).limits == DEFAULT_LIMITS
+
+
+def test_limits_are_read_in_megabytes_and_seconds(tmp_path: Path) -> None:
+    extra = "[limits]\nmax_file_mb = 10\nmax_depth = 2\ntimeout_seconds = 15\n"
+    limits = load_config(config_with(tmp_path, extra)).limits
+    assert limits == Limits(max_file_bytes=10 * 1024 * 1024, max_depth=2, timeout_seconds=15.0)
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ("[limits]\nmax_members = 0\n", "[limits].max_members"),
+        ('[limits]\ntimeout_seconds = "1m"\n', "[limits].timeout_seconds"),
+        ("[limits]\nmax_zip = 3\n", "[limits].max_zip"),
+    ],
+)
+def test_a_bad_limit_names_its_key(tmp_path: Path, extra: str, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config(config_with(tmp_path, extra))
+    assert key in str(error.value)
