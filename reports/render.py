@@ -104,21 +104,23 @@ def compliance_cells(units: Sequence[UnitCompliance], campaign: Campaign) -> lis
     ]
 
 
+def submission_fields(row: SubmissionRow) -> list[str]:
+    """Return the text columns of a submission after its number and receive time."""
+    return [
+        sender_text(row),
+        row.subject or "",
+        row.unit or "",
+        TIMING_LABELS.get(row.timing or "", ""),
+        REVIEW_LABELS.get(row.status or "", row.parse_status),
+        ", ".join(row.reasons),
+        "; ".join(a.filename for a in row.attachments if a.is_document),
+        "; ".join(i.title for i in row.initiatives),
+    ]
+
+
 def submission_cells(rows: Sequence[SubmissionRow], campaign: Campaign) -> list[list[str]]:
     return [
-        [
-            str(r.id),
-            local_text(r.received_at, campaign.zone),
-            sender_text(r),
-            r.subject or "",
-            r.unit or "",
-            TIMING_LABELS.get(r.timing or "", ""),
-            REVIEW_LABELS.get(r.status or "", r.parse_status),
-            ", ".join(r.reasons),
-            "; ".join(a.filename for a in r.attachments if a.is_document),
-            "; ".join(i.title for i in r.initiatives),
-        ]
-        for r in rows
+        [str(r.id), local_text(r.received_at, campaign.zone), *submission_fields(r)] for r in rows
     ]
 
 

@@ -27,7 +27,7 @@ from reports.render import (
     STATUS_LABELS,
     SUBMISSION_HEADINGS,
     TIMING_LABELS,
-    sender_text,
+    submission_fields,
 )
 from store.read import SubmissionRow
 
@@ -95,19 +95,7 @@ def compliance_xlsx(units: Sequence[UnitCompliance], campaign: Campaign) -> byte
 def submissions_xlsx(rows: Sequence[SubmissionRow], campaign: Campaign) -> bytes:
     zone = campaign.zone
     cells: list[list[Cell]] = [
-        [
-            r.id,
-            local_naive(r.received_at, zone),
-            sender_text(r),
-            r.subject or "",
-            r.unit or "",
-            TIMING_LABELS.get(r.timing or "", ""),
-            REVIEW_LABELS.get(r.status or "", r.parse_status),
-            ", ".join(r.reasons),
-            "; ".join(a.filename for a in r.attachments if a.is_document),
-            "; ".join(i.title for i in r.initiatives),
-        ]
-        for r in rows
+        [r.id, local_naive(r.received_at, zone), *submission_fields(r)] for r in rows
     ]
     summary: list[list[Cell]] = [["Đợt", campaign.name], ["Tổng số thư", len(rows)]]
     for status, label in REVIEW_LABELS.items():

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -55,6 +56,19 @@ class Register:
                 f"cchc-inbox {' '.join(args)} exited {result.returncode}\n{result.stderr}"
             )
         return result
+
+    def spawn(
+        self, *args: str, output: IO[str], password: str | None = None
+    ) -> subprocess.Popen[str]:
+        """Start ``cchc-inbox ARGS`` in the background, its output going to ``output``."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "ingest.cli", "--config", str(self.config), *args],
+            cwd=ROOT,
+            env={**os.environ, PASSWORD_ENV: password or self.dovecot.password},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def json(self, *args: str) -> dict[str, object]:
         data = json.loads(self.run(*args, "--format", "json").stdout)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import pytest
 
 from store.db import make_engine, make_session_factory
 from store.read import list_mailboxes, list_pending, list_submissions
-from tests.e2e.conftest import PASSWORD_ENV, ROOT, Register
+from tests.e2e.conftest import Register
 from tests.e2e.imap_tools import append_many, generated_message, set_config_value
 
 pytestmark = pytest.mark.dovecot
@@ -30,13 +28,7 @@ PROGRESS = re.compile(r"đã đọc (\d+)/(\d+) thư")
 def poll_until_killed(register: Register, log: Path, at: int) -> bool:
     """Start `poll`, SIGKILL it once it has fetched ``at`` messages; False if it finished."""
     with log.open("w") as out:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "ingest.cli", "--config", str(register.config), "poll"],
-            cwd=ROOT,
-            env={**os.environ, PASSWORD_ENV: register.dovecot.password},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        worker = register.spawn("poll", output=out)
         try:
             deadline = time.monotonic() + 120
             while worker.poll() is None and time.monotonic() < deadline:
