@@ -15,7 +15,12 @@ _TITLE_LABELS = (
     r"tên\s+(?:sáng\s+kiến|giải\s+pháp)(?:\s*,\s*giải\s+pháp)?\s*:",
 )
 _FIELD_LABEL = r"lĩnh\s+vực\s+áp\s+dụng(?:\s+sáng\s+kiến|\s+giải\s+pháp)?\s*:"
-_AUTHOR_LABEL = r"(?:\d+\s*[.)]\s*)?(?:đồng\s+)?tác\s+giả(?:\s*\(nhóm\s+tác\s+giả\))?\s*:"
+# At the start of a line: "theo ý kiến của tác giả:" inside a sentence names no author.
+_AUTHOR_LABEL = re.compile(
+    r"^[ \t]*(?:\d+\s*[.)]\s*)?(?:đồng\s+)?tác\s+giả(?:\s*\(nhóm\s+tác\s+giả\))?\s*:[ \t]*(.*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_BULLET = re.compile(r"^\s*[-+•*–]\s*")
 
 # Keywords that identify each of the six reform fields (NQ 76/NQ-CP) and the
 # older wordings; compared on tone-folded lower-case text.
@@ -49,7 +54,7 @@ def find_initiative(text: str) -> InitiativeInfo | None:
     if not title:
         return None
     field_text = _value_after(text, (_FIELD_LABEL,))
-    authors = _split_authors(_value_after(text, (_AUTHOR_LABEL,))) or authors_table(text)
+    authors = authors_listed(text) or authors_table(text)
     return InitiativeInfo(
         title=title,
         field=classify_field(field_text) if field_text else None,
@@ -102,9 +107,37 @@ def _join_wrapped(value: str, following: list[str]) -> str:
     return value
 
 
-def _split_authors(text: str) -> tuple[str, ...]:
-    if not text:
+def authors_listed(text: str) -> tuple[str, ...]:
+    """Return the names after a "Tác giả:" label, on its line or as a list below it.
+
+    "Tác giả: Nguyễn Thị Lan, Trần Văn Bình và Lê Minh Tâm" gives three names;
+    "- Phạm Quốc Bảo - Trưởng phòng, Phòng Tư pháp" lines give one name each.
+    """
+    label = _AUTHOR_LABEL.search(text)
+    if not label:
         return ()
+    inline = label.group(1).strip()
+    if inline:
+        return _names_in(inline)
+    names: list[str] = []
+    for line in text[label.end() :].split("\n")[1:20]:
+        if not line.strip():
+            if names:
+                break
+            continue
+        if not _BULLET.match(line) or _NEW_ITEM_NUMBER.match(line):
+            break
+        names.extend(_names_in(_BULLET.sub("", line)))
+    return tuple(names)
+
+
+_NEW_ITEM_NUMBER = re.compile(r"^\s*\d+\s*[.)]")
+
+
+def _names_in(text: str) -> tuple[str, ...]:
+    """Return the people named in one author entry, dropping roles after " - "."""
+    if " - " in text:
+        return (squash_spaces(text.split(" - ", 1)[0]).strip(" .,;"),)
     parts = re.split(r"\s*(?:,|;|\bvà\b)\s*", text)
     return tuple(p for p in (squash_spaces(x).strip(" .") for x in parts) if p)
 

@@ -1672,6 +1672,7 @@ def _manifest(samples: Sequence[Sample]) -> str:
         "# titles       initiative titles exactly as written in the attached documents, one per "
         "document",
         "# documents    number of document attachments",
+        "# authors      the authors named in each document, one list per document",
     ]
     for sample in samples:
         titles = ", ".join(_toml_string(t) for t in sample.titles)
@@ -1685,8 +1686,16 @@ def _manifest(samples: Sequence[Sample]) -> str:
             f"kind = {_toml_string(sample.kind)}",
             f"titles = [{titles}]",
             f"documents = {len(sample.documents)}",
+            f"authors = [{_authors(sample)}]",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _authors(sample: Sample) -> str:
+    return ", ".join(
+        "[" + ", ".join(_toml_string(a.name) for a in d.initiative.authors) + "]"
+        for d in sample.documents
+    )
 
 
 def _addresses(samples: Sequence[Sample]) -> str:

@@ -78,7 +78,10 @@ def test_every_sample_mail_reaches_the_submissions_report(register: Register) ->
         assert len(documents) == entry["documents"], entry["file"]
         assert all(a["extract_status"] == "ok" and a["text_chars"] > 0 for a in documents)
         if status != "ignored":
-            assert sorted(i["title"] for i in row["initiatives"]) == sorted(entry["titles"])
+            found = sorted((i["title"], i["authors"]) for i in row["initiatives"])
+            assert found == sorted(zip(entry["titles"], entry["authors"], strict=True)), entry[
+                "file"
+            ]
 
 
 def test_the_compliance_report_follows_what_was_accepted(register: Register) -> None:

@@ -177,3 +177,27 @@ def test_a_document_without_issuer_authors_or_date_still_has_its_title() -> None
     found = find_initiative("Tên sáng kiến: Tổ Zalo hỗ trợ người dân\n")
     assert found is not None
     assert (found.authors, found.issuer, found.first_applied) == ((), None, None)
+
+
+def test_authors_listed_below_the_label_drop_their_roles() -> None:
+    text = (
+        "1. Tên sáng kiến: Tổ Zalo hỗ trợ người dân\n"
+        "2. Tác giả:\n"
+        "- Phạm Quốc Bảo - Trưởng phòng, Phòng Tư pháp\n"
+        "- Nguyễn Thị Thu Trang - Chuyên viên, Phòng Tư pháp\n"
+        "3. Lĩnh vực áp dụng sáng kiến: cải cách thủ tục hành chính\n"
+    )
+    found = find_initiative(text)
+    assert found is not None
+    assert found.authors == ("Phạm Quốc Bảo", "Nguyễn Thị Thu Trang")
+
+
+def test_the_author_quoted_inside_a_sentence_is_not_an_author_label() -> None:
+    text = (
+        "Là tác giả (nhóm tác giả) đề nghị xét công nhận sáng kiến: Mã QR thủ tục hành chính\n"
+        "- Đánh giá lợi ích thu được do áp dụng sáng kiến theo ý kiến của tác giả:\n"
+        "+ Giảm thời gian chờ đợi, đi lại của người dân.\n"
+    )
+    found = find_initiative(text)
+    assert found is not None
+    assert found.authors == ()

@@ -28,7 +28,16 @@ ICT = timezone(timedelta(hours=7))
 DEADLINE_START = datetime(2024, 5, 15, tzinfo=ICT)
 DEADLINE_END = datetime(2024, 6, 26, tzinfo=ICT)  # end of 25/6/2024, local time
 DOCUMENT_SUFFIXES = (".docx", ".pdf")
-MANIFEST_KEYS = {"file", "received_at", "true_unit", "timing", "kind", "titles", "documents"}
+MANIFEST_KEYS = {
+    "file",
+    "received_at",
+    "true_unit",
+    "timing",
+    "kind",
+    "titles",
+    "documents",
+    "authors",
+}
 
 
 def load_manifest(folder: Path) -> list[dict[str, Any]]:
@@ -134,6 +143,8 @@ def test_every_manifest_entry_has_exactly_the_agreed_keys_and_values() -> None:
         assert entry["timing"] in {"early", "on_time", "late"}
         assert entry["kind"] in {"submission", "no_document", "auto_reply", "unknown_sender"}
         assert len(entry["titles"]) == entry["documents"]
+        assert len(entry["authors"]) == entry["documents"]
+        assert all(names and all(isinstance(n, str) for n in names) for names in entry["authors"])
 
 
 def test_true_units_are_codes_from_the_roster() -> None:
