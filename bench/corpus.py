@@ -12,8 +12,10 @@ from email.policy import SMTP
 from pathlib import Path
 
 import docx
+from docx.shared import Inches
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from PIL import Image
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 ICT = timezone(timedelta(hours=7))
@@ -108,7 +110,16 @@ def sentence(rng: random.Random, words: int = 18) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def make_pdf(pages: int, rng: random.Random) -> bytes:
+def noise_png(size: int, rng: random.Random) -> bytes:
+    """Return a PNG of about ``size`` bytes of incompressible noise (a scanned stamp, a photo)."""
+    side = max(8, int((size / 3) ** 0.5))
+    image = Image.frombytes("RGB", (side, side), rng.randbytes(side * side * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def make_pdf(pages: int, rng: random.Random, image_bytes: int = 0) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_creation_date(datetime(2024, 6, 1, tzinfo=ICT))
     pdf.add_font("DejaVu", "", str(FONT))
@@ -120,12 +131,14 @@ def make_pdf(pages: int, rng: random.Random) -> bytes:
             pdf.multi_cell(
                 0, 7, "BÁO CÁO MÔ TẢ SÁNG KIẾN\n1. Tên sáng kiến: " + sentence(rng, 10), **NEXT
             )
+            if image_bytes:
+                pdf.image(io.BytesIO(noise_png(image_bytes, rng)), w=60)
         while pdf.get_y() < 260:
             pdf.multi_cell(0, 7, sentence(rng, 30), **NEXT)
     return bytes(pdf.output())
 
 
-def make_docx(paragraphs: int, rng: random.Random) -> bytes:
+def make_docx(paragraphs: int, rng: random.Random, image_bytes: int = 0) -> bytes:
     document = docx.Document()
     table = document.add_table(rows=1, cols=2)
     table.cell(0, 0).text = "UBND HUYỆN CHÂU THÀNH\nPHÒNG TƯ PHÁP"
@@ -134,23 +147,42 @@ def make_docx(paragraphs: int, rng: random.Random) -> bytes:
     document.add_paragraph("1. Tên sáng kiến: " + sentence(rng, 10))
     for _ in range(paragraphs):
         document.add_paragraph(sentence(rng, 40))
+    if image_bytes:
+        document.add_picture(io.BytesIO(noise_png(image_bytes, rng)), width=Inches(3))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def document_pool(seed: int = 2024, size: int = 12) -> list[Document]:
-    """Return a pool of PDFs (4 to 60 pages) and DOCX files (30 to 900 paragraphs)."""
+#: Scanned stamps and photos make real files bigger than their text: 0 to 1.9 MB of image.
+IMAGE_SIZES = (0, 30_000, 120_000, 350_000, 900_000, 1_900_000)
+
+
+def document_pool(seed: int = 2024, size: int = 12, images: bool = True) -> list[Document]:
+    """Return a pool of PDFs (4 to 60 pages) and DOCX files (30 to 900 paragraphs).
+
+    With ``images`` most files also carry a noise image, so that the files weigh
+    50 KB to 2 MB like the real ones; the text (what extraction costs) is the same.
+    """
     rng = random.Random(seed)
     pool = []
     for index in range(size):
+        image = IMAGE_SIZES[index % len(IMAGE_SIZES)] if images else 0
         if index % 2 == 0:
             pages = rng.choice((4, 8, 15, 30, 60))
-            pool.append(Document(f"sang-kien-{index}.pdf", make_pdf(pages, rng), pages))
+            data = make_pdf(pages, rng, image)
+            pool.append(Document(f"sang-kien-{index}.pdf", data, pages))
         else:
             paragraphs = rng.choice((30, 120, 300, 900))
-            pool.append(Document(f"sang-kien-{index}.docx", make_docx(paragraphs, rng), paragraphs))
+            data = make_docx(paragraphs, rng, image)
+            pool.append(Document(f"sang-kien-{index}.docx", data, paragraphs))
     return pool
+
+
+def big_document(size: int = 25 * 1024 * 1024, seed: int = 25) -> Document:
+    """Return a 4-page PDF of about ``size`` bytes (mostly one large scanned image)."""
+    rng = random.Random(seed)
+    return Document("ho-so-scan.pdf", make_pdf(4, rng, size), 4)
 
 
 def mails(count: int, pool: list[Document], seed: int = 7) -> Iterator[tuple[bytes, datetime]]:

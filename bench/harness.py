@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -96,3 +105,117 @@ class CommandCounter(logging.Handler):
 
     def __exit__(self, *_: object) -> None:
         logging.getLogger("imapclient.imaplib").removeHandler(self)
+
+
+def poll_command(config: Path, *args: str) -> list[str]:
+    """Return the argv of `cchc-inbox poll` that also logs its per-stage timings."""
+    return [sys.executable, "-m", "bench.timed_poll", "--config", str(config), "poll", *args]
+
+
+@dataclass(frozen=True)
+class PollRun:
+    seconds: float
+    #: Seconds per stage, from the poll's timings log line (summed over mailboxes).
+    stages: dict[str, float]
+    #: Peak resident memory of the largest single process (poll or a worker), MB.
+    peak_process_mb: float
+    #: Peak proportional set size of the whole process tree, sampled, MB.
+    peak_tree_mb: float
+
+
+def run_poll(config: Path, password: str, *args: str) -> PollRun:
+    """Run one `cchc-inbox poll` subprocess; time it, read its stage timings, watch its memory.
+
+    With $CCHC_BENCH_PROFILE set to a folder, py-spy samples the poll and its
+    workers into a collapsed-stack file there (slower: for reading, not timing).
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    command = poll_command(config, *args)
+    profile = os.environ.get("CCHC_BENCH_PROFILE")
+    if profile:
+        target = Path(profile) / f"poll-{config.parent.name}-{int(time.time())}.txt"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        spy = Path(sys.executable).with_name("py-spy")
+        command = [
+            str(spy),
+            "record",
+            "--subprocesses",
+            "--threads",
+            "--format",
+            "raw",
+            "--rate",
+            "50",
+            "--output",
+            str(target),
+            "--",
+            *command,
+        ]
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, PASSWORD_ENV: password},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    sampler = TreeSampler(process.pid)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    sampler.stop()
+    if process.returncode != 0:
+        raise RuntimeError(f"poll exited {process.returncode}:\n{stderr[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    stages: dict[str, float] = {}
+    for line in stderr.splitlines():
+        if line.startswith(TIMINGS_PREFIX):
+            for name, value in json.loads(line[len(TIMINGS_PREFIX) :])["seconds"].items():
+                stages[name] = stages.get(name, 0.0) + value
+    # ru_maxrss is in KiB and only grows: it is this child's peak when it exceeds the earlier ones.
+    return PollRun(seconds, stages, max(after, before) / 1024, sampler.peak_kb / 1024)
+
+
+TIMINGS_PREFIX = "DEBUG ingest.poll.timings: "
+
+
+class TreeSampler(threading.Thread):
+    """Sample the summed PSS of a process and all its descendants every few milliseconds."""
+
+    def __init__(self, pid: int, every: float = 0.01) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.every = every
+        self.peak_kb = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
+            self._done.wait(self.every)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo.extend(int(c) for c in task.read_text().split())
+    return pids
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0

@@ -55,10 +55,13 @@ def build_services(config: Config, engine: Engine) -> Services:
     sessions = make_session_factory(engine)
     with sessions() as session:
         learned = learned_addresses(session)
+    extractor = TimedExtractor()
     return Services(
         sessions=sessions,
         blobs=BlobStore(config.storage_dir),
         rules=load_rules(config, roster, learned),
         clock=utc_now,
-        extract=TimedExtractor(),
+        extract=extractor,
+        # One more thread than extraction workers keeps them all busy.
+        analysers=extractor.workers + 1,
     )

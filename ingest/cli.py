@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ingest.commands.check import check_config
 from ingest.commands.context import Context
 from ingest.commands.database import db
 from ingest.commands.digest import digest, remind
@@ -20,6 +20,7 @@ from ingest.commands.reprocess import reprocess
 from ingest.commands.review import review
 from ingest.commands.status import status
 from ingest.config import ConfigError
+from ingest.logs import setup_logging
 from store.db import SchemaOutdated
 
 
@@ -48,22 +49,24 @@ class Cli(click.Group):
     help="Configuration file (or $CCHC_INBOX_CONFIG).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log debug details.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    envvar="CCHC_INBOX_LOG_FORMAT",
+    help="Log lines on stderr as text or as one JSON object per line.",
+)
 @click.pass_context
-def main(ctx: click.Context, config_path: Path, verbose: bool) -> None:
+def main(ctx: click.Context, config_path: Path, verbose: bool, log_format: str) -> None:
     """cchc-inbox: sổ theo dõi hồ sơ gửi qua thư điện tử (e-mail submission register)."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if not verbose:
-        # Alembic reports every migration context at INFO; only `db upgrade` wants that.
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+    setup_logging(verbose=verbose, fmt=log_format)
     ctx.obj = Context(config_path)
 
 
 for command in (db, poll, serve, report, status, reprocess, review, digest, remind, outbox, export):
     main.add_command(command)
+main.add_command(check_config)
 
 
 if __name__ == "__main__":

@@ -42,12 +42,16 @@ class MailboxConfig:
     # Optional post-processing after commit: None (off), "flag" or "move".
     mark_processed: str | None = None
     move_to: str | None = None
+    # `serve` also waits in IMAP IDLE on the folder and polls as soon as mail arrives.
+    idle: bool = False
 
 
 @dataclass(frozen=True)
 class ScheduleConfig:
     poll_every: timedelta
     digest_at: time
+    # `status` fails when a folder's last successful poll is older (None: the default).
+    stale_after: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,9 @@ def _mailbox(reader: _Reader, item: Any, where: str, base: Path) -> MailboxConfi
     batch = reader.integer(item, where, "batch_size", 100)
     if batch == 0:
         raise reader.fail(f"[{where}].batch_size", "must be at least 1")
+    idle = item.get("idle", False)
+    if not isinstance(idle, bool):
+        raise reader.fail(f"[{where}].idle", "must be true or false")
     return MailboxConfig(
         name=reader.text(item, where, "name"),
         host=host,
@@ -246,6 +253,7 @@ def _mailbox(reader: _Reader, item: Any, where: str, base: Path) -> MailboxConfi
         trusted_authserv_id=reader.optional_text(item, where, "trusted_authserv_id"),
         batch_size=batch,
         timeout=float(reader.integer(item, where, "timeout_seconds", 60)),
+        idle=idle,
         **_post_processing(reader, item, where),
     )
 
@@ -299,7 +307,13 @@ def _schedule(reader: _Reader, table: Mapping[str, Any]) -> ScheduleConfig:
         raise reader.fail(
             "[schedule].digest_at", f"expected a time like 07:00, got {text!r}"
         ) from None
-    return ScheduleConfig(poll_every=every, digest_at=at)
+    stale_after = None
+    if "stale_after" in table:
+        try:
+            stale_after = parse_duration(str(table["stale_after"]))
+        except ValueError as error:
+            raise reader.fail("[schedule].stale_after", str(error)) from None
+    return ScheduleConfig(poll_every=every, digest_at=at, stale_after=stale_after)
 
 
 def _unit(reader: _Reader, item: Any, where: str) -> Unit:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -142,6 +143,27 @@ def post_process(client: IMAPClient, mailbox: MailboxConfig, uids: Sequence[int]
         raise PostProcessingUnsupported(
             f"{mailbox.host} supports neither MOVE nor UIDPLUS: cannot move safely"
         )
+
+
+def wait_for_new_mail(
+    client: IMAPClient, seconds: float, stop: Callable[[], bool], step: float = 1.0
+) -> bool:
+    """IDLE on the selected folder for up to ``seconds``; True once the server announces mail.
+
+    IDLE is ended before returning, so the caller can poll or IDLE again (RFC 2177:
+    re-issue it before the server's 30-minute inactivity limit). ``stop`` is asked
+    every ``step`` seconds.
+    """
+    client.idle()
+    deadline = time.monotonic() + seconds
+    try:
+        while not stop() and time.monotonic() < deadline:
+            for response in client.idle_check(timeout=step):
+                if len(response) >= 2 and response[1] in (b"EXISTS", b"RECENT"):
+                    return True
+        return False
+    finally:
+        client.idle_done()
 
 
 def describe(error: BaseException) -> str:

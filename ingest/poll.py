@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import threading
+import time
 import traceback
-from collections import Counter
-from collections.abc import Callable, Mapping
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,8 +29,9 @@ from ingest.imap import (
     read_password,
     uids_after,
 )
-from parsers.analysis import Extractor, Rules, analyse
-from parsers.documents import extract_text
+from parsers.analysis import Analysis, Extractor, Rules, analyse
+from parsers.documents import Extraction, extract_text
+from parsers.limits import Limits
 from parsers.mail import read_message_id
 from store.blobs import BlobStore
 from store.db import SessionFactory
@@ -45,6 +50,8 @@ from store.write import (
 )
 
 log = logging.getLogger(__name__)
+#: One DEBUG line per poll with the seconds spent per stage (JSON); bench/backfill reads it.
+timings_log = logging.getLogger("ingest.poll.timings")
 
 Clock = Callable[[], datetime]
 #: Called after each batch with (mailbox name, messages done, messages to do).
@@ -78,6 +85,8 @@ class Services:
     clock: Clock
     # Reads one document; the composition root passes one with a time limit.
     extract: Extractor = extract_text
+    # Messages analysed at once on threads (their documents go to ``extract``).
+    analysers: int = 1
 
 
 def poll_mailbox(
@@ -98,20 +107,29 @@ def poll_mailbox(
         state_id = load_mailbox_state(session, mailbox.name, mailbox.folder).id
     counts: Counter[str] = Counter()
     error: str | None = None
-    for attempt in range(RECONNECTS + 1):
-        try:
-            _poll_once(mailbox, services, environ, state_id, counts, since, progress)
-            error = None
-            break
-        except (PasswordMissing, PostProcessingUnsupported) as failure:
-            error = describe(failure)
-            break
-        except _NETWORK_ERRORS as failure:
-            error = describe(failure)
-            if attempt < RECONNECTS and _is_dropped(failure):
-                log.warning("%s: connection lost (%s), reconnecting", mailbox.name, error)
-                continue
-            break
+    timings = StageTimes()
+    started = time.perf_counter()
+    with AnalysisPipeline(services, timings) as pipeline:
+        for attempt in range(RECONNECTS + 1):
+            try:
+                _poll_once(mailbox, services, environ, state_id, counts, since, progress, pipeline)
+                error = None
+                break
+            except (PasswordMissing, PostProcessingUnsupported) as failure:
+                error = describe(failure)
+                break
+            except _NETWORK_ERRORS as failure:
+                error = describe(failure)
+                if attempt < RECONNECTS and _is_dropped(failure):
+                    log.warning("%s: connection lost (%s), reconnecting", mailbox.name, error)
+                    continue
+                break
+        counts.update(pipeline.drain())
+    if timings_log.isEnabledFor(logging.DEBUG):
+        timings.add("total", time.perf_counter() - started)
+        timings_log.debug(
+            "%s", json.dumps({"mailbox": mailbox.name, **counts, "seconds": timings.as_dict()})
+        )
     if error is not None:
         log.error("%s: poll failed: %s", mailbox.name, error)
     with services.sessions.begin() as session:
@@ -134,8 +152,11 @@ def _poll_once(
     counts: Counter[str],
     since: date | None,
     progress: Progress | None,
+    pipeline: AnalysisPipeline,
 ) -> None:
-    client = connect(mailbox, read_password(mailbox, environ))
+    timings = pipeline.timings
+    with timings.stage("fetch"):
+        client = connect(mailbox, read_password(mailbox, environ))
     try:
         # One STATUS round trip decides whether there is anything to do.
         status = folder_status(client, mailbox.folder)
@@ -150,7 +171,12 @@ def _poll_once(
             readonly=mailbox.mark_processed is None,
         )
         done = 0
-        for asked, batch in fetch_batches(client, uids, mailbox.batch_size):
+        batches = iter(fetch_batches(client, uids, mailbox.batch_size))
+        while True:
+            with timings.stage("fetch"):
+                asked, batch = next(batches, (0, []))
+            if not asked:
+                break
             fetched = [
                 FetchedMessage(
                     mailbox=mailbox.name,
@@ -162,7 +188,10 @@ def _poll_once(
                 )
                 for item in batch
             ]
-            counts.update(ingest_batch(fetched, state_id, services))
+            duplicates, stored = store_batch(fetched, state_id, services, timings, pipeline.io)
+            counts.update(duplicates)
+            for stored_id, message in stored:
+                counts.update(pipeline.submit(stored_id, message.raw, message.received_at))
             # Every message of the batch is committed: only now may the server know.
             post_process(client, mailbox, [item.uid for item in batch])
             done += asked
@@ -202,44 +231,187 @@ def ingest_batch(batch: list[FetchedMessage], state_id: int, services: Services)
     Returns the outcomes: "new", "duplicates" (of which "matched": moved by a
     UIDVALIDITY change), or "failed" (stored raw, not analysed).
     """
-    outcomes: Counter[str] = Counter()
-    identities = [(services.blobs.put(f.raw), read_message_id(f.raw)) for f in batch]
-    stored: list[tuple[int, FetchedMessage]] = []
-    with services.sessions.begin() as session:
-        for fetched, (digest, message_id) in zip(batch, identities, strict=True):
-            known = find_stored(session, fetched, message_id, digest)
-            if known is None:
-                row = record_raw_message(session, fetched, message_id, digest, services.clock())
-                stored.append((row.id, fetched))
-                continue
-            outcomes["duplicates"] += 1
-            if relocate_if_resynchronised(session, known, fetched):
-                outcomes["matched"] += 1
-                session.flush()
-        if batch:
-            state = session.get_one(MailboxState, state_id)
-            state.last_uid = max(state.last_uid, *(f.uid for f in batch))
-    for stored_id, fetched in stored:
-        analysed = analyse_stored(stored_id, fetched.raw, fetched.received_at, services)
-        outcomes["new" if analysed else "failed"] += 1
+    outcomes, stored = store_batch(batch, state_id, services)
+    with AnalysisPipeline(services) as pipeline:
+        for stored_id, fetched in stored:
+            outcomes.update(pipeline.submit(stored_id, fetched.raw, fetched.received_at))
+        outcomes.update(pipeline.drain())
     return outcomes
+
+
+def store_batch(
+    batch: list[FetchedMessage],
+    state_id: int,
+    services: Services,
+    timings: StageTimes | None = None,
+    io: ThreadPoolExecutor | None = None,
+) -> tuple[Counter[str], list[tuple[int, FetchedMessage]]]:
+    """Store a batch raw and advance progress in one commit; nothing is parsed yet.
+
+    Returns the duplicate outcomes and the (row id, message) pairs to analyse.
+    """
+    clock = timings.stage("store") if timings else contextlib.nullcontext()
+    outcomes: Counter[str] = Counter()
+    stored: list[tuple[int, FetchedMessage]] = []
+    with clock:
+        raws = [f.raw for f in batch]
+        # Each file is fsynced: on threads the waits overlap.
+        digests = list(io.map(services.blobs.put, raws) if io else map(services.blobs.put, raws))
+        identities = [(d, read_message_id(r)) for d, r in zip(digests, raws, strict=True)]
+        with services.sessions.begin() as session:
+            for fetched, (digest, message_id) in zip(batch, identities, strict=True):
+                known = find_stored(session, fetched, message_id, digest)
+                if known is None:
+                    row = record_raw_message(session, fetched, message_id, digest, services.clock())
+                    stored.append((row.id, fetched))
+                    continue
+                outcomes["duplicates"] += 1
+                if relocate_if_resynchronised(session, known, fetched):
+                    outcomes["matched"] += 1
+                    session.flush()
+            if batch:
+                state = session.get_one(MailboxState, state_id)
+                state.last_uid = max(state.last_uid, *(f.uid for f in batch))
+    return outcomes, stored
+
+
+class StageTimes:
+    """Seconds spent per pipeline stage during one poll (for `-v` and bench/backfill)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(name, time.perf_counter() - start)
+
+    def add(self, name: str, seconds: float) -> None:
+        with self._lock:
+            self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+    def as_dict(self) -> dict[str, float]:
+        with self._lock:
+            return {name: round(value, 4) for name, value in self.seconds.items()}
+
+
+class AnalysisPipeline:
+    """Analyse stored messages on a few threads while the caller goes on fetching.
+
+    Each message is parsed once, on a thread; its documents are read by
+    ``services.extract`` (a process pool, so several at once, each with its time
+    limit). Results are saved in submission order, one transaction per message,
+    by the caller's thread: the database is only touched there. At most
+    ``2 * threads`` messages are in flight, so memory does not grow with the
+    mailbox. A message whose analysis fails is marked failed; the others go on.
+    """
+
+    def __init__(self, services: Services, timings: StageTimes | None = None) -> None:
+        self._services = services
+        self._timings = self.timings = timings or StageTimes()
+        self._threads = ThreadPoolExecutor(
+            max_workers=max(1, services.analysers), thread_name_prefix="analyse"
+        )
+        self._limit = 2 * max(1, services.analysers)
+        #: Threads for file writes (fsync waits), apart from the analyses.
+        self.io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="store")
+        self._pending: deque[tuple[int, Future[Analysis]]] = deque()
+
+    def submit(self, message_id: int, raw: bytes, received_at: datetime) -> Counter[str]:
+        """Queue one stored message; return the outcomes of those saved meanwhile."""
+        self._pending.append((message_id, self._threads.submit(self._analyse, raw, received_at)))
+        return self.drain(keep=self._limit - 1)
+
+    def drain(self, keep: int = 0) -> Counter[str]:
+        """Save finished analyses, oldest first, until at most ``keep`` are in flight."""
+        outcomes: Counter[str] = Counter()
+        while len(self._pending) > keep:
+            ready = [self._pending.popleft()]
+            with self._timings.stage("wait_analysis"):
+                wait([ready[0][1]])
+            # Whatever finished meanwhile is saved in the same transaction.
+            while self._pending and self._pending[0][1].done():
+                ready.append(self._pending.popleft())
+            outcomes.update(self._save(ready))
+        return outcomes
+
+    def close(self, *, wait: bool = True) -> None:
+        """Drop what was not saved; it stays pending and the next poll analyses it."""
+        for _, future in self._pending:
+            future.cancel()
+        self._pending.clear()
+        self._threads.shutdown(wait=wait, cancel_futures=True)
+        self.io.shutdown(wait=wait, cancel_futures=True)
+
+    def __enter__(self) -> AnalysisPipeline:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        # Interrupted (Ctrl-C, SystemExit): do not wait for analyses in flight.
+        self.close(wait=kind is None or issubclass(kind, Exception))
+
+    def _analyse(self, raw: bytes, received_at: datetime) -> Analysis:
+        start = time.perf_counter()
+        extracting = [0.0]
+
+        def timed_extract(
+            filename: str, content_type: str, data: bytes, limits: Limits
+        ) -> Extraction:
+            began = time.perf_counter()
+            try:
+                return self._services.extract(filename, content_type, data, limits)
+            finally:
+                extracting[0] += time.perf_counter() - began
+
+        analysis = analyse(raw, received_at, self._services.rules, extract=timed_extract)
+        self._timings.add("extract", extracting[0])
+        self._timings.add("parse_classify", time.perf_counter() - start - extracting[0])
+        with self._timings.stage("store_attachments"):
+            for attachment in analysis.attachments:
+                self._services.blobs.put(attachment.data)
+        return analysis
+
+    def _save(self, ready: list[tuple[int, Future[Analysis]]]) -> Counter[str]:
+        """Save finished analyses in one transaction; if that fails, one by one."""
+        analysed = [(i, f.result()) for i, f in ready if f.exception() is None]
+        try:
+            with self._timings.stage("commit"), self._services.sessions.begin() as session:
+                for message_id, analysis in analysed:
+                    save_analysis(session, message_id, analysis)
+        except Exception:
+            log.debug("saving %d analyses together failed, saving one by one", len(analysed))
+            return Counter("new" if self._save_one(i, f) else "failed" for i, f in ready)
+        outcomes = Counter(new=len(analysed))
+        for message_id, future in ready:
+            if future.exception() is not None:
+                self._save_one(message_id, future)  # logs it and marks it failed
+                outcomes["failed"] += 1
+        return outcomes
+
+    def _save_one(self, message_id: int, future: Future[Analysis]) -> bool:
+        services = self._services
+        try:
+            analysis = future.result()
+            with self._timings.stage("commit"), services.sessions.begin() as session:
+                save_analysis(session, message_id, analysis)
+            return True
+        except Exception as error:
+            log.error("message %s could not be analysed: %s", message_id, error)
+            log.debug("%s", traceback.format_exc())
+            with services.sessions.begin() as session:
+                mark_failed(session, message_id, f"{type(error).__name__}: {error}")
+            return False
 
 
 def analyse_stored(message_id: int, raw: bytes, received_at: datetime, services: Services) -> bool:
     """Analyse a stored message and save the result; on any failure mark it failed."""
-    try:
-        analysis = analyse(raw, received_at, services.rules, extract=services.extract)
-        for attachment in analysis.attachments:
-            services.blobs.put(attachment.data)
-        with services.sessions.begin() as session:
-            save_analysis(session, message_id, analysis)
-        return True
-    except Exception as error:
-        log.error("message %s could not be analysed: %s", message_id, error)
-        log.debug("%s", traceback.format_exc())
-        with services.sessions.begin() as session:
-            mark_failed(session, message_id, f"{type(error).__name__}: {error}")
-        return False
+    with AnalysisPipeline(services) as pipeline:
+        outcomes = pipeline.submit(message_id, raw, received_at) + pipeline.drain()
+    return outcomes["new"] == 1
 
 
 def _is_dropped(error: BaseException) -> bool:
@@ -256,6 +428,8 @@ def resume_pending(services: Services, mailbox: str | None = None) -> int:
     """Analyse messages stored raw by an earlier run that stopped before analysing them."""
     with services.sessions() as session:
         pending = list_pending(session, mailbox)
-    for message_id, digest, received_at in pending:
-        analyse_stored(message_id, services.blobs.get(digest), received_at, services)
+    with AnalysisPipeline(services) as pipeline:
+        for message_id, digest, received_at in pending:
+            pipeline.submit(message_id, services.blobs.get(digest), received_at)
+        pipeline.drain()
     return len(pending)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from parsers.campaign import Campaign
 from parsers.roster import Roster, Unit
 from parsers.text import normalise_title
-from store.read import SubmissionRow
+from store.read import InitiativeFact, SubmissionRow
 
 COUNTING_TIMINGS = frozenset({"early", "on_time"})
 
@@ -40,15 +40,32 @@ def assess_compliance(
     documents (a corrected resubmission is the same initiative); it counts as
     on time when any of its copies arrived early or on time.
     """
-    timings: dict[str, dict[str, set[str]]] = {u.code: {} for u in roster.units}
+    facts: list[InitiativeFact] = []
     first: dict[str, datetime] = {}
     for row in submissions:
-        if row.status != "accepted" or row.unit not in timings or row.timing is None:
+        if row.status != "accepted" or row.unit is None or row.timing is None:
             continue
-        for key in initiative_keys(row):
-            timings[row.unit].setdefault(key, set()).add(row.timing)
+        facts.extend(InitiativeFact(row.unit, key, row.timing) for key in initiative_keys(row))
         if row.unit not in first or row.received_at < first[row.unit]:
             first[row.unit] = row.received_at
+    return assess_facts(roster, campaign, facts, first)
+
+
+def assess_facts(
+    roster: Roster,
+    campaign: Campaign,
+    facts: Iterable[InitiativeFact],
+    first: Mapping[str, datetime],
+) -> list[UnitCompliance]:
+    """Return each unit's standing from its accepted initiatives' timings.
+
+    ``first`` is each unit's first accepted message. The register can compute
+    both in SQL (store.read.compliance_facts), without loading every message.
+    """
+    timings: dict[str, dict[str, set[str]]] = {u.code: {} for u in roster.units}
+    for fact in facts:
+        if fact.unit in timings:
+            timings[fact.unit].setdefault(fact.key, set()).add(fact.timing)
     return [
         _standing(unit, timings[unit.code], first.get(unit.code), campaign.min_per_unit)
         for unit in roster.units

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
-from store.models import DigestRun, MailboxState, Message
+from store.models import Attachment, DigestRun, Initiative, MailboxState, Message
 
 
 @dataclass(frozen=True)
@@ -185,3 +185,57 @@ def submissions_by_id(session: Session, ids: Sequence[int]) -> list[SubmissionRo
 def last_digest_until(session: Session, before: datetime) -> datetime | None:
     """Return where the newest digest that ended before ``before`` stopped, if any."""
     return session.scalar(select(func.max(DigestRun.until)).where(DigestRun.until < before))
+
+
+@dataclass(frozen=True)
+class InitiativeFact:
+    """One initiative of a unit in accepted mail, with the timing of a copy of it."""
+
+    unit: str
+    #: The initiative's title key, or "file:" + the file name of an untitled document.
+    key: str
+    timing: str
+
+
+def compliance_facts(
+    session: Session, file_key: Callable[[str], str]
+) -> tuple[list[InitiativeFact], dict[str, datetime]]:
+    """Return the initiatives of accepted mail and each unit's first accepted message.
+
+    The same facts ``reports.compliance.assess_compliance`` derives from every
+    row, grouped by the database (a few rows per unit, not one per message).
+    ``file_key`` turns the name of a document without a title into its key.
+    """
+    counted = and_(
+        Message.status == "accepted",
+        Message.unit_code.is_not(None),
+        Message.timing.is_not(None),
+    )
+    titled = session.execute(
+        select(Message.unit_code, Initiative.title_key, Message.timing)
+        .join(Initiative, Initiative.message_id == Message.id)
+        .where(counted)
+        .group_by(Message.unit_code, Initiative.title_key, Message.timing)
+    )
+    # The WHERE clause excludes NULL units and timings.
+    facts = [InitiativeFact(str(u), key, str(t)) for u, key, t in titled]
+    # A document counts by its name unless an initiative was read from a file of that name.
+    named = aliased(Attachment)
+    has_title = exists().where(
+        Initiative.message_id == Message.id,
+        Initiative.attachment_id == named.id,
+        named.filename == Attachment.filename,
+    )
+    untitled = session.execute(
+        select(Message.unit_code, Attachment.filename, Message.timing)
+        .join(Attachment, Attachment.message_id == Message.id)
+        .where(counted, Attachment.is_document.is_(True), ~has_title)
+        .group_by(Message.unit_code, Attachment.filename, Message.timing)
+    )
+    facts.extend(InitiativeFact(str(u), "file:" + file_key(f), str(t)) for u, f, t in untitled)
+    first = session.execute(
+        select(Message.unit_code, func.min(Message.received_at))
+        .where(counted)
+        .group_by(Message.unit_code)
+    )
+    return facts, {str(unit): at for unit, at in first}

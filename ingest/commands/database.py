@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
 
 from ingest.commands.context import Context, pass_context
-from store.db import upgrade_schema
+from store.copy import TargetNotEmpty, copy_database
+from store.db import make_engine, upgrade_schema
 
 
 @click.group()
@@ -22,3 +24,27 @@ def db_upgrade(context: Context) -> None:
     logging.getLogger("alembic").setLevel(logging.INFO)
     upgrade_schema(context.engine(require_schema=False))
     click.echo("Cơ sở dữ liệu đã được cập nhật.")
+
+
+@db.command("copy")
+@click.option("--to", "target_url", required=True, help="SQLAlchemy URL of the new database.")
+@pass_context
+def db_copy(context: Context, target_url: str) -> None:
+    """Copy the register to another, empty database (e.g. SQLite to PostgreSQL).
+
+    Stop the worker first. The target's schema is created or migrated; the
+    source is only read. Then point [database].url at the target.
+    """
+    source = context.engine()
+    target = make_engine(target_url)
+    try:
+        upgrade_schema(target)
+        copied = copy_database(source, target)
+    except TargetNotEmpty as error:
+        click.echo(f"Không chép: cơ sở dữ liệu đích đã có dữ liệu ({error}).", err=True)
+        sys.exit(1)
+    finally:
+        target.dispose()
+    for table, rows in copied.items():
+        click.echo(f"{table}: {rows} dòng")
+    click.echo(f"Đã chép xong {sum(copied.values())} dòng. Hãy sửa [database] url trong cấu hình.")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
-from types import FrameType
+from datetime import date, datetime
 
 import click
 from click._termui_impl import ProgressBar
@@ -17,7 +15,7 @@ from ingest.app import build_services
 from ingest.commands.context import Context, pass_context
 from ingest.config import Config
 from ingest.locks import mailbox_lock
-from ingest.notify import after_poll, schedule_daily_mail
+from ingest.notify import after_poll
 from ingest.poll import PollSummary, Progress, poll_mailbox, resume_pending
 from store.db import Engine
 
@@ -57,11 +55,18 @@ def run_poll(
     *,
     since: date | None = None,
     progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[PollSummary]:
-    """Poll each mailbox under its lock; one failing mailbox does not stop the others."""
+    """Poll each mailbox under its lock; one failing mailbox does not stop the others.
+
+    ``should_stop`` is asked before each mailbox; when it says so the remaining
+    mailboxes wait for the next run (the worker's stop request).
+    """
     services = build_services(config, engine)
     summaries = []
     for mailbox in config.mailboxes:
+        if should_stop is not None and should_stop():
+            break
         with mailbox_lock(
             config.database_url, services.sessions, mailbox.name, mailbox.folder
         ) as held:
@@ -124,38 +129,17 @@ class BarProgress:
 @click.command()
 @pass_context
 def serve(context: Context) -> None:
-    """Run the scheduled worker in the foreground (poll every [schedule].poll_every)."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    """Run the worker in the foreground: poll every [schedule].poll_every, daily mail.
 
-    config = context.config
-    engine = context.engine()
-    scheduler = BlockingScheduler(timezone=config.campaign.timezone)
+    Outages (IMAP, database) are retried with backoff and never end it; SIGTERM
+    or SIGINT stop it after the batch in hand (exit 0); SIGHUP reloads the
+    configuration. A configuration that cannot work exits 2.
+    """
+    from ingest.service import FatalConfig, Worker
 
-    def poll_job() -> None:
-        for summary in run_poll(config, engine):
-            log.info("%s", describe_poll(summary))
-
-    every = config.schedule.poll_every.total_seconds()
-    scheduler.add_job(
-        poll_job,
-        "interval",
-        seconds=every,
-        next_run_time=datetime.now(UTC),
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=int(every),
-        id="poll",
-    )
-    schedule_daily_mail(scheduler, config, engine)  # digest and reminders (issue 6)
-    _on_signals(lambda: scheduler.shutdown(wait=True))
-    log.info("worker started: polling every %s", config.schedule.poll_every)
-    scheduler.start()
-    log.info("worker stopped")
-
-
-def _on_signals(stop: Callable[[], None]) -> None:
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        stop()
-
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
+    try:
+        worker = Worker(context.config_path)
+    except FatalConfig as error:
+        click.echo(f"Lỗi cấu hình: {error}", err=True)
+        sys.exit(2)
+    sys.exit(worker.run())

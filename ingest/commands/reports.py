@@ -9,7 +9,8 @@ import click
 
 from ingest.commands.context import Context, emit, pass_context
 from ingest.config import load_roster
-from reports.compliance import assess_compliance
+from parsers.text import normalise_title
+from reports.compliance import assess_facts
 from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, list_initiatives
 from reports.render import (
     COMPLIANCE_HEADINGS,
@@ -24,7 +25,7 @@ from reports.render import (
 )
 from reports.xlsx import compliance_xlsx, initiatives_xlsx, submissions_xlsx
 from store.db import make_session_factory
-from store.read import list_submissions
+from store.read import compliance_facts, list_submissions
 
 OUTPUT = click.Path(path_type=Path, dir_okay=False)
 FORMATS = click.Choice(["table", "json", "csv", "xlsx"])
@@ -44,8 +45,9 @@ def report_compliance(context: Context, fmt: str, output: Path | None) -> None:
     config = context.config
     roster = load_roster(config.units_file, config.addresses_file)
     with make_session_factory(context.engine())() as session:
-        rows = list_submissions(session)
-    units = assess_compliance(roster, config.campaign, rows)
+        # Grouped by the database: a few rows per unit, not every message.
+        facts, first = compliance_facts(session, normalise_title)
+    units = assess_facts(roster, config.campaign, facts, first)
     if fmt == "xlsx":
         emit_binary(compliance_xlsx(units, config.campaign), output)
         return

@@ -1,46 +1,177 @@
-"""`cchc-inbox status`: health of the mailboxes and the register."""
+"""`cchc-inbox status`: health of the mailboxes and the register (also a health check)."""
 
 from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
 from ingest.commands.context import Context, pass_context
+from ingest.config import parse_duration
+from ingest.health import FolderHealth, assess_folders, default_stale_after
 from reports.render import local_text
 from store.db import make_session_factory
-from store.read import list_mailboxes, list_submissions
+from store.health import (
+    DatabaseUnavailable,
+    DigestRow,
+    describe_database_error,
+    last_digest,
+    message_counts,
+    outbox_counts,
+)
+from store.read import list_mailboxes
 
-STATUS_WORDS = {
-    "accepted": "đã nhận",
-    "needs_review": "cần xem xét",
-    "ignored": "bỏ qua",
+QUEUE_WORDS = {
     "pending": "chưa phân tích",
+    "failed": "lỗi phân tích",
+    "needs_review": "cần xem xét",
+    "accepted": "đã nhận",
+    "ignored": "bỏ qua",
+}
+OUTBOX_WORDS = {
+    "pending": "chờ gửi",
+    "sending": "đang gửi",
+    "sent": "đã gửi",
+    "failed": "gửi thất bại",
+    "uncertain": "không rõ đã gửi chưa",
 }
 
 
+def _duration(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @click.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--max-age",
+    callback=_duration,
+    default=None,
+    help="Unhealthy when a folder's last successful poll is older (30s, 5m, 1h); "
+    "default [schedule].stale_after, else 3 poll intervals (at least 15m).",
+)
 @pass_context
-def status(context: Context) -> None:
-    """Last poll of each mailbox, message counts and last error."""
+def status(context: Context, fmt: str, max_age: timedelta | None) -> None:
+    """Last poll of each mailbox, queues, outbox, last digest; exit 1 when unhealthy."""
     config = context.config
-    with make_session_factory(context.engine())() as session:
-        mailboxes = list_mailboxes(session)
-        rows = list_submissions(session)
-    zone = config.campaign.zone
-    if not mailboxes:
-        click.echo("Chưa lần nào đọc hộp thư (chạy `cchc-inbox poll`).")
-    for box in mailboxes:
-        success = local_text(box.last_success_at, zone) or "chưa có"
-        click.echo(
-            f"Hộp thư {box.mailbox}/{box.folder}: {box.messages} thư, "
-            f"UIDVALIDITY {box.uidvalidity}, UID cuối {box.last_uid}, "
+    schedule = config.schedule
+    age = max_age or schedule.stale_after or default_stale_after(schedule.poll_every)
+    now = datetime.now(UTC)
+    try:
+        with make_session_factory(context.engine())() as session:
+            rows = list_mailboxes(session)
+            queues = message_counts(session)
+            outbox = outbox_counts(session)
+            digest = last_digest(session)
+    except DatabaseUnavailable as error:  # a health check must say so, not print a traceback
+        click.echo(f"Không kết nối được cơ sở dữ liệu: {describe_database_error(error)}", err=True)
+        sys.exit(1)
+    folders = assess_folders([(m.name, m.folder) for m in config.mailboxes], rows, now, age)
+    healthy = all(f.healthy for f in folders)
+    if fmt == "json":
+        data = _as_json(folders, queues, outbox, digest, now, age, healthy)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_as_text(folders, queues, outbox, digest, config.campaign.zone, age, healthy))
+    if not healthy:
+        sys.exit(1)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _as_json(
+    folders: list[FolderHealth],
+    queues: dict[str, int],
+    outbox: dict[str, int],
+    digest: DigestRow | None,
+    now: datetime,
+    max_age: timedelta,
+    healthy: bool,
+) -> dict[str, Any]:
+    return {
+        "healthy": healthy,
+        "checked_at": now.isoformat(),
+        "max_age_seconds": int(max_age.total_seconds()),
+        "mailboxes": [
+            {
+                "mailbox": f.mailbox,
+                "folder": f.folder,
+                "healthy": f.healthy,
+                "problem": f.problem,
+                "last_success_at": _iso(f.row.last_success_at if f.row else None),
+                "last_attempt_at": _iso(f.row.last_attempt_at if f.row else None),
+                "last_error": f.row.last_error if f.row else None,
+                "uidvalidity": f.row.uidvalidity if f.row else None,
+                "last_uid": f.row.last_uid if f.row else 0,
+                "messages": f.row.messages if f.row else 0,
+            }
+            for f in folders
+        ],
+        "queues": queues,
+        "outbox": {k: outbox.get(k, 0) for k in OUTBOX_WORDS},
+        "last_digest": None
+        if digest is None
+        else {
+            "for_date": digest.for_date.isoformat(),
+            "queued_at": _iso(digest.queued_at),
+            "status": digest.status,
+            "sent_at": _iso(digest.sent_at),
+        },
+    }
+
+
+def _as_text(
+    folders: list[FolderHealth],
+    queues: dict[str, int],
+    outbox: dict[str, int],
+    digest: DigestRow | None,
+    zone: ZoneInfo,
+    max_age: timedelta,
+    healthy: bool,
+) -> str:
+    lines = []
+    for f in folders:
+        row = f.row
+        if row is None:
+            lines.append(f"Hộp thư {f.mailbox}/{f.folder}: chưa lần nào đọc được")
+            continue
+        success = local_text(row.last_success_at, zone) or "chưa có"
+        lines.append(
+            f"Hộp thư {f.mailbox}/{f.folder}: {row.messages} thư, "
+            f"UIDVALIDITY {row.uidvalidity}, UID cuối {row.last_uid}, "
             f"đọc thành công lần cuối {success}"
         )
-        if box.last_error:
-            attempt = local_text(box.last_attempt_at, zone)
-            click.echo(f"  Lỗi lần cuối ({attempt}): {box.last_error}")
-    counts: dict[str, int] = {}
-    for row in rows:
-        key = row.status or row.parse_status
-        counts[key] = counts.get(key, 0) + 1
-    summary = ", ".join(f"{n} {STATUS_WORDS.get(k, k)}" for k, n in sorted(counts.items()))
-    click.echo(f"Tổng cộng {len(rows)} thư: {summary or 'chưa có thư'}.")
+        if row.last_error:
+            attempt = local_text(row.last_attempt_at, zone)
+            lines.append(f"  Lỗi lần cuối ({attempt}): {row.last_error}")
+    total = sum(queues[k] for k in ("pending", "needs_review", "accepted", "ignored"))
+    summary = ", ".join(f"{queues[k]} {w}" for k, w in QUEUE_WORDS.items() if queues.get(k))
+    lines.append(f"Tổng cộng {total} thư: {summary or 'chưa có thư'}.")
+    waiting = ", ".join(f"{outbox[k]} {w}" for k, w in OUTBOX_WORDS.items() if outbox.get(k))
+    lines.append(f"Hộp thư đi: {waiting or 'trống'}.")
+    if digest is None:
+        lines.append("Bản tin hằng ngày: chưa gửi lần nào.")
+    else:
+        sent = local_text(digest.sent_at, zone)
+        state = f"đã gửi lúc {sent}" if sent else OUTBOX_WORDS.get(digest.status or "", "chưa gửi")
+        lines.append(f"Bản tin hằng ngày gần nhất: ngày {digest.for_date:%d/%m/%Y}, {state}.")
+    minutes = int(max_age.total_seconds() // 60)
+    if healthy:
+        lines.append(f"Tình trạng: BÌNH THƯỜNG (mọi hộp thư đã đọc được trong {minutes} phút qua).")
+    else:
+        stale = ", ".join(f.mailbox for f in folders if not f.healthy)
+        lines.append(
+            f"Tình trạng: CÓ VẤN ĐỀ — không đọc được hộp thư {stale} trong {minutes} phút qua."
+        )
+    return "\n".join(lines)

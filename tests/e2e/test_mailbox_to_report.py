@@ -148,7 +148,9 @@ def test_a_refused_login_fails_the_poll_and_is_shown_in_status(register: Registe
     result = register.run("poll", check=False, password="not-the-password")
     assert result.returncode == 1
     assert "KHÔNG ĐỌC ĐƯỢC HỘP THƯ" in result.stdout
-    status = register.run("status").stdout
+    checked = register.run("status", check=False)
+    assert checked.returncode == 1  # never polled successfully: unhealthy
+    status = checked.stdout
     assert "Lỗi lần cuối" in status
     assert "not-the-password" not in result.stdout + result.stderr + status
 

@@ -1,0 +1,109 @@
+"""Decisions of the long-running worker, kept pure: backoff, outages, file permissions."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ingest.config import Config
+
+#: First retry after a transient failure; doubled on each further failure.
+FIRST_RETRY = timedelta(seconds=10)
+
+
+def backoff_delay(
+    failures: int, poll_every: timedelta, first: timedelta = FIRST_RETRY
+) -> timedelta:
+    """Return the wait before the next attempt after ``failures`` failures in a row.
+
+    No failure: the normal interval. Then ``first``, doubled each time, never
+    longer than the normal interval (so an outage never delays catching up).
+    """
+    if failures <= 0:
+        return poll_every
+    return min(poll_every, first * (1 << min(failures - 1, 30)))
+
+
+def poll_due(
+    now: datetime, last_started: datetime | None, failures: int, poll_every: timedelta
+) -> bool:
+    """Whether the next poll should start now (the first one starts at once)."""
+    if last_started is None:
+        return True
+    return now >= last_started + backoff_delay(failures, poll_every)
+
+
+@dataclass(frozen=True)
+class Outage:
+    """A component that failed: since how many attempts, and the first error seen."""
+
+    failures: int
+    error: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """What to log: a component went down, or came back after ``failures`` attempts."""
+
+    component: str
+    down: bool
+    error: str | None
+    failures: int
+
+
+def observe(
+    outages: Mapping[str, Outage], component: str, error: str | None
+) -> tuple[dict[str, Outage], Change | None]:
+    """Record one attempt's outcome; return the new state and a change worth logging.
+
+    A change is reported when a component goes down and when it comes back, never
+    for a repeated failure, so a long outage is logged exactly twice.
+    """
+    state = dict(outages)
+    before = state.get(component)
+    if error is None:
+        if before is None:
+            return state, None
+        del state[component]
+        return state, Change(component, down=False, error=None, failures=before.failures)
+    if before is None:
+        state[component] = Outage(1, error)
+        return state, Change(component, down=True, error=error, failures=1)
+    state[component] = Outage(before.failures + 1, before.error)
+    return state, None
+
+
+def exposed(mode: int, *, secret: bool) -> bool:
+    """Whether a file mode lets other users read it (group too, for a secret)."""
+    mask = stat.S_IRWXG | stat.S_IRWXO if secret else stat.S_IROTH | stat.S_IWOTH
+    return bool(mode & mask)
+
+
+def sensitive_files(config: Config) -> Iterable[tuple[Path, bool]]:
+    """Yield (path, holds a secret) for the config file and every password file."""
+    yield config.path, False
+    for mailbox in config.mailboxes:
+        if mailbox.password_file is not None:
+            yield mailbox.password_file, True
+    if config.smtp is not None and config.smtp.password_file is not None:
+        yield config.smtp.password_file, True
+
+
+def permission_warnings(config: Config) -> list[str]:
+    """Return one Vietnamese warning per config or password file other users can read."""
+    warnings = []
+    for path, secret in sensitive_files(config):
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            continue  # a missing password file is reported where it is read
+        if exposed(mode, secret=secret):
+            wanted = "0600" if secret else "0640"
+            warnings.append(
+                f"{path} có quyền {stat.S_IMODE(mode):04o}: người dùng khác đọc được, "
+                f"hãy chạy: chmod {wanted} {path}"
+            )
+    return warnings

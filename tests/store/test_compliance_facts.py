@@ -1,0 +1,100 @@
+"""The register's grouped compliance facts give the same standing as every row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from parsers.text import normalise_title
+from reports.compliance import assess_compliance, assess_facts
+from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
+from store.models import Attachment, Initiative, Message
+from store.read import compliance_facts, list_submissions
+from tests.reports.rows import CAMPAIGN, ROSTER
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[SessionFactory]:
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def add(
+    sessions: SessionFactory,
+    ident: int,
+    unit: str | None,
+    day: int,
+    timing: str | None = "on_time",
+    status: str = "accepted",
+    files: tuple[tuple[str, str | None], ...] = (("sang-kien.docx", "Số hóa hồ sơ"),),
+) -> None:
+    """Store a message whose documents are (file name, title read from it or None)."""
+    at = datetime(2024, 6, day, 2, 0, tzinfo=UTC)
+    with sessions.begin() as session:
+        message = Message(
+            mailbox="phongnv",
+            folder="INBOX",
+            uidvalidity=1,
+            uid=ident,
+            sha256=f"{ident:064x}",
+            size=100,
+            received_at=at,
+            fetched_at=at,
+            parse_status="ok",
+            unit_code=unit,
+            timing=timing,
+            status=status,
+            reasons=[],
+        )
+        session.add(message)
+        session.flush()
+        for position, (filename, title) in enumerate(files):
+            attachment = Attachment(
+                message_id=message.id,
+                position=position,
+                filename=filename,
+                content_type="application/pdf",
+                size=10,
+                sha256="0" * 64,
+                is_document=not filename.endswith(".png"),
+                text_chars=10,
+            )
+            session.add(attachment)
+            session.flush()
+            if title:
+                session.add(
+                    Initiative(
+                        message_id=message.id,
+                        attachment_id=attachment.id,
+                        title=title,
+                        title_key=normalise_title(title),
+                        authors=[],
+                    )
+                )
+
+
+def test_grouped_facts_give_the_same_standing_as_every_row(sessions: SessionFactory) -> None:
+    add(sessions, 1, "xa-thai-binh", 1)
+    add(sessions, 2, "xa-thai-binh", 28, timing="late")  # a late copy of the same initiative
+    add(sessions, 3, "xa-an-co", 27, timing="late", files=(("Báo cáo SK.pdf", None),))
+    add(sessions, 4, "xa-an-co", 29, timing="late", files=(("Báo cáo SK.pdf", None),))
+    add(sessions, 5, "phong-tu-phap", 2, status="needs_review")
+    add(sessions, 6, "phong-tu-phap", 3, timing=None)
+    add(sessions, 7, None, 3)
+    add(sessions, 8, "hoi-nong-dan", 4, files=(("anh.png", None), ("a.pdf", "Một cửa")))
+    add(sessions, 9, "xa-la", 4)  # a unit no longer in the roster
+    add(sessions, 10, "phong-tu-phap", 5, files=(("a.pdf", "Tiêu đề A"), ("b.pdf", None)))
+    with sessions() as session:
+        expected = assess_compliance(ROSTER, CAMPAIGN, list_submissions(session))
+        facts, first = compliance_facts(session, normalise_title)
+    assert assess_facts(ROSTER, CAMPAIGN, facts, first) == expected
+    assert [(c.unit.code, c.status, c.on_time, c.late) for c in expected] == [
+        ("xa-thai-binh", "on_time", 1, 0),
+        ("xa-an-co", "late", 0, 1),
+        ("phong-tu-phap", "on_time", 2, 0),
+        ("hoi-nong-dan", "on_time", 1, 0),
+    ]
