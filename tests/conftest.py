@@ -6,10 +6,13 @@ import os
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
+
+from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -25,12 +28,9 @@ def _pg_url(database: str) -> str:
     return head.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + database
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Yield the URL of an empty database, on SQLite and on PostgreSQL in turn."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'register.db'}"
-        return
+@contextmanager
+def scratch_postgres() -> Iterator[str]:
+    """Create an empty PostgreSQL database, yield its URL, drop it afterwards."""
     name = f"cchc_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -39,3 +39,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database, on SQLite and on PostgreSQL in turn."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'register.db'}"
+        return
+    with scratch_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[SessionFactory]:
+    """Yield a session factory on a migrated scratch database (each backend in turn)."""
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    yield make_session_factory(engine)
+    engine.dispose()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
-import psycopg
 import pytest
 
-from tests.conftest import PG_ADMIN, _pg_url
+from tests.conftest import scratch_postgres
 from tests.e2e.conftest import ROOT, Register
 from tests.e2e.imap_tools import generated_message, set_config_value
 
@@ -19,14 +17,8 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    name = f"cchc_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _pg_url(name)
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres() as url:
+        yield url
 
 
 def test_a_sqlite_register_copied_to_postgresql_reports_the_same_and_goes_on_polling(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from ingest.config import SmtpConfig
 from ingest.mailing import OutgoingMail, build_message, new_message_id, parse_address
 from ingest.outbox import deliver_due
 from ingest.smtp import send_via_smtp
-from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
+from store.db import SessionFactory
 from store.outbox import ClaimedMail, NewMail, enqueue, list_outbox
 from tests.smtp_sandbox import SmtpSandbox, free_port
 
@@ -30,14 +29,6 @@ class Clock:
 
 class Crash(BaseException):
     """The process dies (power cut, OOM kill): nothing after it runs."""
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[SessionFactory]:
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def smtp_config(port: int, attempts: int = 3) -> SmtpConfig:

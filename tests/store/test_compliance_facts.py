@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-
-import pytest
 
 from parsers.text import normalise_title
 from reports.compliance import assess_compliance, assess_facts
-from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
+from store.db import SessionFactory
 from store.models import Attachment, Initiative, Message
 from store.read import compliance_facts, list_submissions
 from tests.reports.rows import CAMPAIGN, ROSTER
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[SessionFactory]:
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def add(

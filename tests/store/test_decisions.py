@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from parsers.analysis import Rules, analyse
 from parsers.campaign import Campaign
 from parsers.classify import Action, Decision
 from parsers.units import UnitNames
-from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
+from store.db import SessionFactory
 from store.decisions import (
     UnknownMessage,
     current_verdict,
@@ -33,14 +32,6 @@ ROSTER = load_roster(ROOT / "units.toml")
 RULES = Rules(CAMPAIGN, {}, frozenset(), UnitNames.from_units(ROSTER.units))
 UNKNOWN = ROOT / "tests" / "data" / "mail" / "14-unknown-sender.eml"
 RECEIVED = datetime(2024, 6, 20, 13, 30, 2, tzinfo=ICT)
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[SessionFactory]:
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def store_unknown(sessions: SessionFactory, rules: Rules = RULES) -> int:

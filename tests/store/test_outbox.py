@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
-from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
+from store.db import SessionFactory
 from store.models import Message
 from store.outbox import (
     NewMail,
@@ -22,14 +19,6 @@ from store.outbox import (
 from store.read import last_digest_until, submissions_by_id
 
 NOW = datetime(2024, 6, 26, 0, 5, tzinfo=UTC)
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[SessionFactory]:
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def mail(key: str, reply_to: int | None = None) -> NewMail:

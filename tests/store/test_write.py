@@ -7,7 +7,6 @@ import pytest
 from store.db import (
     SchemaOutdated,
     make_engine,
-    make_session_factory,
     require_current_schema,
     upgrade_schema,
 )
@@ -24,14 +23,6 @@ def fetched(
     return FetchedMessage(
         "phongnv", "INBOX", uidvalidity, uid, raw, datetime(2024, 6, 1, 9, 0, tzinfo=ICT)
     )
-
-
-@pytest.fixture
-def sessions(database_url: str):  # type: ignore[no-untyped-def]
-    engine = make_engine(database_url)
-    upgrade_schema(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def test_a_fresh_database_is_refused_until_upgraded(database_url: str) -> None:
