@@ -49,32 +49,13 @@ def write_config(
     """Write a config for ``mailbox_folder`` on ``dovecot`` and return it, schema created."""
     path = folder / "config.toml"
     path.write_text(
-        f"""
-[database]
-url = "{database_url}"
-[storage]
-dir = "files"
-[units]
-file = "{ROOT / "units.toml"}"
-addresses_file = "{ROOT / "demo" / "addresses.toml"}"
-[[mailboxes]]
-name = "bench"
-host = "{dovecot.host}"
-port = {dovecot.port}
-security = "none"
-username = "{dovecot.user}"
-password_env = "{PASSWORD_ENV}"
-folder = "{mailbox_folder}"
-batch_size = {batch_size}
-[campaign]
-name = "Benchmark"
-opens = 2024-05-15
-closes = 2024-06-25
-timezone = "Asia/Ho_Chi_Minh"
-[schedule]
-poll_every = "5m"
-digest_at = "07:00"
-""",
+        dovecot.inbox_config(
+            database_url=database_url,
+            folder=mailbox_folder,
+            password_env=PASSWORD_ENV,
+            batch_size=batch_size,
+            campaign="Benchmark",
+        ),
         encoding="utf-8",
     )
     config = load_config(path)

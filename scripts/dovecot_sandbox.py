@@ -94,6 +94,9 @@ _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 _LOG_TAIL_LINES = 40
 
 
+_REPO = Path(__file__).resolve().parents[1]
+
+
 class SandboxError(RuntimeError):
     """Dovecot could not be started, stopped or used."""
 
@@ -311,6 +314,48 @@ class DovecotSandbox:
             return _append(client, raw, internaldate, folder, flags)
         finally:
             client.logout()
+
+    def inbox_config(
+        self,
+        *,
+        database_url: str,
+        folder: str,
+        password_env: str,
+        batch_size: int = 100,
+        campaign: str = "Sáng kiến, giải pháp CCHC năm 2024",
+    ) -> str:
+        """Return a cchc-inbox config.toml that polls ``folder`` of this sandbox.
+
+        The 2024 campaign and roster, the demo address book, storage in ``files``
+        beside the config file. Used by the end-to-end tests and the benchmarks.
+        """
+        return f"""
+[database]
+url = "{database_url}"
+[storage]
+dir = "files"
+[units]
+file = "{_REPO / "units.toml"}"
+addresses_file = "{_REPO / "demo" / "addresses.toml"}"
+[[mailboxes]]
+name = "phongnv"
+host = "{self.host}"
+port = {self.port}
+security = "none"
+username = "{self.user}"
+password_env = "{password_env}"
+folder = "{folder}"
+batch_size = {batch_size}
+[campaign]
+name = "{campaign}"
+opens = 2024-05-15
+closes = 2024-06-25
+timezone = "Asia/Ho_Chi_Minh"
+min_per_unit = 1
+[schedule]
+poll_every = "5m"
+digest_at = "07:00"
+"""
 
     def seed(self, mail_dir: Path, folder: str = "INBOX") -> int:
         """Append every message listed in ``mail_dir/manifest.toml``.

@@ -83,33 +83,9 @@ def register(tmp_path: Path, database_url: str, dovecot: DovecotSandbox) -> Regi
         client.create_folder(folder)
     config = tmp_path / "config.toml"
     config.write_text(
-        f"""
-[database]
-url = "{database_url}"
-[storage]
-dir = "files"
-[units]
-file = "{ROOT / "units.toml"}"
-addresses_file = "{ROOT / "demo" / "addresses.toml"}"
-[[mailboxes]]
-name = "phongnv"
-host = "{dovecot.host}"
-port = {dovecot.port}
-security = "none"
-username = "{dovecot.user}"
-password_env = "{PASSWORD_ENV}"
-folder = "{folder}"
-batch_size = 5
-[campaign]
-name = "Sáng kiến, giải pháp CCHC năm 2024"
-opens = 2024-05-15
-closes = 2024-06-25
-timezone = "Asia/Ho_Chi_Minh"
-min_per_unit = 1
-[schedule]
-poll_every = "5m"
-digest_at = "07:00"
-""",
+        dovecot.inbox_config(
+            database_url=database_url, folder=folder, password_env=PASSWORD_ENV, batch_size=5
+        ),
         encoding="utf-8",
     )
     reg = Register(config, folder, dovecot)
