@@ -12,13 +12,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from imapclient import IMAPClient
 
-from ingest.app import build_services, open_engine
+from ingest.app import open_engine, open_services
 from ingest.config import Config, load_config
 from ingest.poll import Services
 from scripts.dovecot_sandbox import DovecotSandbox
@@ -63,8 +64,8 @@ def write_config(
     return config
 
 
-def services_for(config: Config) -> Services:
-    return build_services(config, open_engine(config))
+def services_for(config: Config) -> AbstractContextManager[Services]:
+    return open_services(config, open_engine(config))
 
 
 class CommandCounter(logging.Handler):

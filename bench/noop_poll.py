@@ -38,17 +38,17 @@ def main() -> None:
             with dovecot.client() as client:
                 fill(client, f"N{size}", small_mails(size))
             config = write_config(folder, f"sqlite:///{folder / 'r.db'}", dovecot, f"N{size}", 500)
-            services = services_for(config)
-            mailbox = config.mailboxes[0]
-            first = poll_mailbox(mailbox, services, os.environ)
-            assert first.new == size, first
-            times = []
-            with CommandCounter() as counter:
-                for _ in range(args.rounds):
-                    start = time.perf_counter()
-                    summary = poll_mailbox(mailbox, services, os.environ)
-                    times.append(time.perf_counter() - start)
-                    assert summary.new == 0 and summary.error is None, summary
+            with services_for(config) as services:
+                mailbox = config.mailboxes[0]
+                first = poll_mailbox(mailbox, services, os.environ)
+                assert first.new == size, first
+                times = []
+                with CommandCounter() as counter:
+                    for _ in range(args.rounds):
+                        start = time.perf_counter()
+                        summary = poll_mailbox(mailbox, services, os.environ)
+                        times.append(time.perf_counter() - start)
+                        assert summary.new == 0 and summary.error is None, summary
             rows.append(
                 {
                     "messages": size,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,19 +50,21 @@ def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None
     )
 
 
-def build_services(config: Config, engine: Engine) -> Services:
+@contextmanager
+def open_services(config: Config, engine: Engine) -> Iterator[Services]:
+    """Yield the shell's collaborators; the extraction worker processes stop on exit."""
     roster = load_roster(config.units_file, config.addresses_file)
     config.storage_dir.mkdir(parents=True, exist_ok=True)
     sessions = make_session_factory(engine)
     with sessions() as session:
         learned = learned_addresses(session)
-    extractor = TimedExtractor()
-    return Services(
-        sessions=sessions,
-        blobs=BlobStore(config.storage_dir),
-        rules=load_rules(config, roster, learned),
-        clock=utc_now,
-        extract=extractor,
-        # One more thread than extraction workers keeps them all busy.
-        analysers=extractor.workers + 1,
-    )
+    with TimedExtractor() as extractor:
+        yield Services(
+            sessions=sessions,
+            blobs=BlobStore(config.storage_dir),
+            rules=load_rules(config, roster, learned),
+            clock=utc_now,
+            extract=extractor,
+            # One more thread than extraction workers keeps them all busy.
+            analysers=extractor.workers + 1,
+        )

@@ -135,29 +135,24 @@ def mark_sent(session: Session, mail_id: int, now: datetime) -> None:
 
 def mark_retry(session: Session, mail_id: int, error: str, next_attempt_at: datetime) -> None:
     """Put a row whose attempt certainly did not deliver back in the queue."""
-    session.execute(
-        update(OutboxMail)
-        .where(OutboxMail.id == mail_id, OutboxMail.status == SENDING)
-        .values(status=PENDING, last_error=error, next_attempt_at=next_attempt_at)
-        .execution_options(synchronize_session=False)
-    )
+    _end_attempt(session, mail_id, PENDING, error, next_attempt_at=next_attempt_at)
 
 
 def mark_failed(session: Session, mail_id: int, error: str) -> None:
-    session.execute(
-        update(OutboxMail)
-        .where(OutboxMail.id == mail_id, OutboxMail.status == SENDING)
-        .values(status=FAILED, last_error=error)
-        .execution_options(synchronize_session=False)
-    )
+    _end_attempt(session, mail_id, FAILED, error)
 
 
 def mark_uncertain(session: Session, mail_id: int, error: str) -> None:
     """Record that a send broke off after the body went out: maybe delivered."""
+    _end_attempt(session, mail_id, UNCERTAIN, error)
+
+
+def _end_attempt(session: Session, mail_id: int, status: str, error: str, **values: object) -> None:
+    # Only the claimant's row in SENDING moves: a row already settled stays as it is.
     session.execute(
         update(OutboxMail)
         .where(OutboxMail.id == mail_id, OutboxMail.status == SENDING)
-        .values(status=UNCERTAIN, last_error=error)
+        .values(status=status, last_error=error, **values)
         .execution_options(synchronize_session=False)
     )
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import click
 from click._termui_impl import ProgressBar
 
-from ingest.app import build_services
+from ingest.app import open_services
 from ingest.commands.context import Context, pass_context
 from ingest.config import Config
 from ingest.locks import mailbox_lock
@@ -62,24 +62,24 @@ def run_poll(
     ``should_stop`` is asked before each mailbox; when it says so the remaining
     mailboxes wait for the next run (the worker's stop request).
     """
-    services = build_services(config, engine)
-    summaries = []
-    for mailbox in config.mailboxes:
-        if should_stop is not None and should_stop():
-            break
-        with mailbox_lock(
-            config.database_url, services.sessions, mailbox.name, mailbox.folder
-        ) as held:
-            if not held:
-                log.warning("%s: another poller holds the lock, skipping", mailbox.name)
-                summaries.append(PollSummary(mailbox.name, 0, 0, 0, skipped=True))
-                continue
-            resumed = resume_pending(services, mailbox.name)
-            if resumed:
-                log.info("analysed %d message(s) left pending by an earlier run", resumed)
-            summaries.append(
-                poll_mailbox(mailbox, services, os.environ, since=since, progress=progress)
-            )
+    with open_services(config, engine) as services:
+        summaries = []
+        for mailbox in config.mailboxes:
+            if should_stop is not None and should_stop():
+                break
+            with mailbox_lock(
+                config.database_url, services.sessions, mailbox.name, mailbox.folder
+            ) as held:
+                if not held:
+                    log.warning("%s: another poller holds the lock, skipping", mailbox.name)
+                    summaries.append(PollSummary(mailbox.name, 0, 0, 0, skipped=True))
+                    continue
+                resumed = resume_pending(services, mailbox.name)
+                if resumed:
+                    log.info("analysed %d message(s) left pending by an earlier run", resumed)
+                summaries.append(
+                    poll_mailbox(mailbox, services, os.environ, since=since, progress=progress)
+                )
     after_poll(config, engine)  # receipts for newly accepted mail (issue 6)
     return summaries
 

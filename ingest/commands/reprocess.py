@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ingest.app import build_services
+from ingest.app import open_services
 from ingest.commands.context import Context, pass_context
 from ingest.poll import analyse_stored
 from store.read import list_stored
@@ -28,22 +28,22 @@ def reprocess(context: Context, everything: bool, failed: bool, ids: tuple[int, 
     """
     if sum((everything, failed, bool(ids))) != 1:
         raise click.UsageError("give exactly one of --all, --failed or message IDs")
-    services = build_services(context.config, context.engine())
-    with services.sessions() as session:
-        targets = list_stored(session, ids or None, failed_only=failed)
-    missing = sorted(set(ids) - {t[0] for t in targets})
-    done = failures = unreadable = 0
-    for message_id, digest, received_at in targets:
-        try:
-            raw = services.blobs.get(digest)
-        except OSError as error:
-            log.error("message %s: raw copy unreadable: %s", message_id, error)
-            unreadable += 1
-            continue
-        if analyse_stored(message_id, raw, received_at, services):
-            done += 1
-        else:
-            failures += 1
+    with open_services(context.config, context.engine()) as services:
+        with services.sessions() as session:
+            targets = list_stored(session, ids or None, failed_only=failed)
+        missing = sorted(set(ids) - {t[0] for t in targets})
+        done = failures = unreadable = 0
+        for message_id, digest, received_at in targets:
+            try:
+                raw = services.blobs.get(digest)
+            except OSError as error:
+                log.error("message %s: raw copy unreadable: %s", message_id, error)
+                unreadable += 1
+                continue
+            if analyse_stored(message_id, raw, received_at, services):
+                done += 1
+            else:
+                failures += 1
     line = f"Đã phân tích lại {len(targets)} thư: {done} thành công, {failures} thư lỗi"
     if unreadable:
         line += f", {unreadable} thư mất bản gốc"

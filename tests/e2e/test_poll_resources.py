@@ -1,0 +1,34 @@
+"""A poll leaves nothing running behind it: the worker calls it every few minutes for months."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from ingest.app import open_engine
+from ingest.commands.polling import run_poll
+from ingest.config import load_config
+from tests.e2e.conftest import PASSWORD_ENV, ROOT, Register
+
+pytestmark = [
+    pytest.mark.dovecot,
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
+
+
+def test_repeated_polls_leave_no_extraction_process_behind(
+    register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register.dovecot.seed(ROOT / "tests" / "data" / "mail", folder=register.folder)
+    monkeypatch.setenv(PASSWORD_ENV, register.dovecot.password)
+    config = load_config(register.config)
+    engine = open_engine(config)
+    assert multiprocessing.active_children() == []
+
+    [first] = run_poll(config, engine)
+    [second] = run_poll(config, engine)
+    engine.dispose()
+
+    assert (first.new, second.new) == (14, 0)  # the first poll really extracted documents
+    assert multiprocessing.active_children() == []
