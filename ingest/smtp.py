@@ -8,6 +8,7 @@ broke after the message body was sent: the server may have accepted it).
 
 from __future__ import annotations
 
+import base64
 import os
 import smtplib
 import ssl
@@ -65,7 +66,7 @@ def send_via_smtp(config: SmtpConfig, password: str | None, mail: ClaimedMail) -
                 client.starttls(context=tls_context())
                 client.ehlo()
             if config.username and password is not None:
-                client.login(config.username, password)
+                _login(client, config.username, password)
             code, reply = client.mail(mail_from)
             if code != 250:
                 raise _refused(code, reply)
@@ -107,6 +108,22 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
         client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
     client.ehlo()
     return client
+
+
+def _login(client: smtplib.SMTP, username: str, password: str) -> None:
+    """Log in; non-ASCII credentials go as UTF-8 in AUTH PLAIN (RFC 4616).
+
+    smtplib encodes credentials as ASCII and would crash on a Vietnamese
+    password, so such a login is sent by hand.
+    """
+    if username.isascii() and password.isascii():
+        client.login(username, password)
+        return
+    client.ehlo_or_helo_if_needed()
+    token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode()).decode()
+    code, reply = client.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _refused(code: int, reply: bytes | str) -> Exception:

@@ -135,8 +135,11 @@ class DovecotSandbox:
         password: str = DEFAULT_PASSWORD,
         *,
         tz: str = SERVER_TZ,
+        settings: Sequence[str] = (),
     ) -> None:
-        """``tz`` is the TZ of the Dovecot processes. Dovecot stores only the
+        """``settings`` are extra dovecot.conf lines (e.g. a narrower ``imap_capability``).
+
+        ``tz`` is the TZ of the Dovecot processes. Dovecot stores only the
         instant of an INTERNALDATE and renders it in its own time zone, so a
         message appended at +07:00 comes back with +07:00 under the default.
         """
@@ -153,6 +156,9 @@ class DovecotSandbox:
         self.user = user
         self.password = password
         self.tz = tz
+        for line in settings:
+            _check_config_value("setting", line)
+        self.settings = tuple(settings)
 
     # ------------------------------------------------------------------ paths
 
@@ -508,6 +514,7 @@ digest_at = "07:00"
             "    port = 0",
             "  }",
             "}",
+            *self.settings,
         ]
 
     def _config_as_root(self, mail_uid: int, mail_gid: int) -> str:

@@ -8,10 +8,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from scripts.dovecot_sandbox import DovecotSandbox
 from tests.e2e.conftest import PASSWORD_ENV, ROOT, Register
 from tests.e2e.imap_tools import append_many, generated_message, point_config_at, set_config_value
 from tests.e2e.relay import TcpRelay
@@ -253,6 +255,53 @@ def test_with_idle_new_mail_is_ingested_long_before_the_next_poll(
         append_many(register.dovecot, register.folder, more)
         assert wait_for(lambda: submissions(register) == 5, 60), serving.log
         assert serving.stop() == 0
+
+
+# Dovecot 2.3's own list without IDLE: a server that never offered it.
+NO_IDLE_CAPABILITIES = (
+    "imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT UNSELECT CHILDREN"
+    " NAMESPACE UIDPLUS LIST-EXTENDED CONDSTORE ESEARCH LIST-STATUS BINARY MOVE LITERAL+"
+    " MULTIAPPEND"
+)
+
+
+def test_idle_on_a_server_without_idle_falls_back_to_polling(
+    tmp_path: Path, dovecot_without_idle: Register
+) -> None:
+    register = dovecot_without_idle
+    set_poll_every(register, "10s")
+    set_config_value(register.config, "batch_size = 5\n", "batch_size = 5\nidle = true\n")
+    append_many(register.dovecot, register.folder, [generated_message(i) for i in range(2)])
+    with Serving(register, tmp_path / "serve.log") as serving:
+        serving.wait_for_log("2 thư mới")
+        serving.wait_for_log("the server does not support IDLE; polling every")
+        more = [generated_message(i, tag="no-idle") for i in range(3)]
+        append_many(register.dovecot, register.folder, more)
+        assert wait_for(lambda: submissions(register) == 5, 60), serving.log
+        assert serving.stop() == 0
+    assert "waiting for new mail with IMAP IDLE" not in serving.log
+    assert serving.log.count("does not support IDLE") == 1  # said once, not every poll
+
+
+@pytest.fixture
+def dovecot_without_idle(tmp_path: Path) -> Iterator[Register]:
+    with DovecotSandbox(tmp_path / "imap", settings=[NO_IDLE_CAPABILITIES]) as sandbox:
+        with sandbox.client() as client:
+            assert not client.has_capability("IDLE")
+            client.create_folder("NOIDLE")
+        config = tmp_path / "config.toml"
+        config.write_text(
+            sandbox.inbox_config(
+                database_url=f"sqlite:///{tmp_path / 'register.db'}",
+                folder="NOIDLE",
+                password_env=PASSWORD_ENV,
+                batch_size=5,
+            ),
+            encoding="utf-8",
+        )
+        register = Register(config, "NOIDLE", sandbox)
+        register.run("db", "upgrade")
+        yield register
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
