@@ -154,7 +154,7 @@ def main() -> None:
         "backfill_stages",
         stage_rows,
         "seconds per stage of `cchc-inbox poll` (fetch and store on the main thread; "
-        "parse_classify, extract and store_attachments summed over the analysis threads; "
+        "parse_classify, extract and store_attachments summed over the worker processes; "
         "wait_analysis: the main thread waiting for them; commit: saving the analyses)",
     )
 

@@ -6,7 +6,6 @@ import contextlib
 import json
 import logging
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -111,7 +110,6 @@ def run_poll(config: Path, password: str, *args: str) -> PollRun:
     With $CCHC_BENCH_PROFILE set to a folder, py-spy samples the poll and its
     workers into a collapsed-stack file there (slower: for reading, not timing).
     """
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     command = poll_command(config, *args)
     profile = os.environ.get("CCHC_BENCH_PROFILE")
     if profile:
@@ -148,32 +146,43 @@ def run_poll(config: Path, password: str, *args: str) -> PollRun:
     sampler.stop()
     if process.returncode != 0:
         raise RuntimeError(f"poll exited {process.returncode}:\n{stderr[-3000:]}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     stages: dict[str, float] = {}
     for line in stderr.splitlines():
         if line.startswith(TIMINGS_PREFIX):
             for name, value in json.loads(line[len(TIMINGS_PREFIX) :])["seconds"].items():
                 stages[name] = stages.get(name, 0.0) + value
-    # ru_maxrss is in KiB and only grows: it is this child's peak when it exceeds the earlier ones.
-    return PollRun(seconds, stages, max(after, before) / 1024, sampler.peak_kb / 1024)
+    return PollRun(seconds, stages, sampler.peak_process_kb / 1024, sampler.peak_kb / 1024)
 
 
 TIMINGS_PREFIX = "DEBUG ingest.poll.timings: "
 
 
 class TreeSampler(threading.Thread):
-    """Sample the summed PSS of a process and all its descendants every few milliseconds."""
+    """Sample a process and all its descendants every few milliseconds.
+
+    ``peak_kb`` is the peak of their summed PSS; ``peak_process_kb`` the largest
+    VmHWM (peak resident set) of any one of them. Not getrusage(): a child's
+    ru_maxrss starts from its parent's peak (exec keeps the old address space's
+    high-water mark), so it would report the benchmark's own memory.
+    """
 
     def __init__(self, pid: int, every: float = 0.01) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.every = every
         self.peak_kb = 0
+        self.peak_process_kb = 0
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.is_set():
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
+            pids = _tree(self.pid)
+            self.peak_kb = max(
+                self.peak_kb, sum(_field_kb(p, "smaps_rollup", "Pss:") for p in pids)
+            )
+            self.peak_process_kb = max(
+                self.peak_process_kb, *(_field_kb(p, "status", "VmHWM:") for p in pids)
+            )
             self._done.wait(self.every)
 
     def stop(self) -> None:
@@ -192,12 +201,13 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def _pss_kb(pid: int) -> int:
+def _field_kb(pid: int, name: str, field: str) -> int:
+    """Return a kB figure of /proc/PID/NAME (0 once the process is gone)."""
     try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        text = Path(f"/proc/{pid}/{name}").read_text()
     except OSError:
         return 0
     for line in text.splitlines():
-        if line.startswith("Pss:"):
+        if line.startswith(field):
             return int(line.split()[1])
     return 0

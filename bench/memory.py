@@ -1,8 +1,8 @@
 """Memory: peak RSS of `cchc-inbox poll` ingesting one 25 MB attachment, and backfilling N.
 
 Each poll runs as a subprocess. Two figures per run: the peak resident set of the
-largest single process (the poll or one of its extraction workers, from
-getrusage(RUSAGE_CHILDREN)), and the peak proportional set size of the whole
+largest single process (the poll or one of its extraction workers: the largest
+VmHWM sampled from /proc every 10 ms), and the peak proportional set size of the whole
 process tree, sampled from /proc every 10 ms (shared pages counted once).
 
 Run: .venv/bin/python -m bench.memory [--sizes 100,1000] [--attachment-mb 25]
@@ -77,8 +77,8 @@ def main() -> None:
         "memory",
         rows,
         "targets: peak under 200 MB with a 25 MB attachment; flat in N during a backfill. "
-        "peak_process_mb is the largest single process seen so far by this benchmark "
-        "(getrusage only grows); peak_tree_pss_mb sums the poll and its extraction workers",
+        "peak_process_mb is the largest single process of that poll (it or one of its "
+        "workers); peak_tree_pss_mb sums the poll and its extraction workers",
     )
 
 

@@ -42,7 +42,7 @@ def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None
         campaign=config.campaign,
         address_book=book,
         own_addresses=frozenset(m.username.lower() for m in config.mailboxes),
-        names=UnitNames.from_units(roster.units),
+        names=UnitNames.from_units(roster.units, roster.area),
         trusted_authserv_ids=frozenset(
             m.trusted_authserv_id.lower() for m in config.mailboxes if m.trusted_authserv_id
         ),
@@ -65,6 +65,5 @@ def open_services(config: Config, engine: Engine) -> Iterator[Services]:
             rules=load_rules(config, roster, learned),
             clock=utc_now,
             extract=extractor,
-            # One more thread than extraction workers keeps them all busy.
-            analysers=extractor.workers + 1,
+            workers=extractor,
         )

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from parsers.campaign import Campaign
 from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.roster import Roster, Unit, UnitKind
+from parsers.text import nfc
+from parsers.units import parse_place
 
 SECURITY_MODES = ("ssl", "starttls", "none")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -139,10 +141,11 @@ def load_roster(units_file: Path, addresses_file: Path | None = None) -> Roster:
     if not isinstance(items, list) or not items:
         raise ConfigError(units_file, "[[unit]]", "the roster lists no unit")
     units = tuple(_unit(reader, item, f"unit[{i}]") for i, item in enumerate(items))
-    codes = [u.code for u in units]
-    for code in codes:
-        if codes.count(code) > 1:
-            raise ConfigError(units_file, "unit.code", f"code {code!r} is used twice")
+    codes: set[str] = set()
+    for unit in units:  # a set: a roster of 1,000 units costs nothing to check
+        if unit.code in codes:
+            raise ConfigError(units_file, "unit.code", f"code {unit.code!r} is used twice")
+        codes.add(unit.code)
     addresses: dict[str, str] = {}
     if addresses_file is not None:
         book = _read_toml(addresses_file).get("addresses", {})
@@ -152,7 +155,19 @@ def load_roster(units_file: Path, addresses_file: Path | None = None) -> Roster:
             if code not in codes:
                 raise ConfigError(addresses_file, f"addresses.{email!r}", f"unknown unit {code!r}")
             addresses[email.lower()] = code
-    return Roster(units=units, addresses=addresses)
+    return Roster(units=units, addresses=addresses, area=_area(reader, data.get("area", [])))
+
+
+def _area(reader: _Reader, value: object) -> tuple[str, ...]:
+    """The places the units belong to (``area = ["huyện Châu Thành", "tỉnh Tây Ninh"]``)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise reader.fail("area", 'must be a list of places such as "tỉnh Tây Ninh"')
+    for place in value:
+        try:
+            parse_place(place)
+        except ValueError as error:
+            raise reader.fail("area", str(error)) from None
+    return tuple(nfc(place.strip()) for place in value)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -440,7 +455,9 @@ _LIMIT_KEYS = (
     ("max_ratio", "max_ratio", 1),
     ("max_depth", "max_depth", 1),
     ("max_pdf_pages", "max_pdf_pages", 1),
+    ("ocr_max_pages", "ocr_max_pages", 1),
 )
+_OCR_MODES = {"auto": True, "off": False}
 
 
 def _limits(reader: _Reader, table: Any) -> Limits:
@@ -460,7 +477,11 @@ def _limits(reader: _Reader, table: Any) -> Limits:
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds <= 0:
             raise reader.fail("[limits].timeout_seconds", "must be a number of seconds > 0")
         values["timeout_seconds"] = float(seconds)
-    unknown = sorted(set(table) - {k for k, _, _ in _LIMIT_KEYS} - {"timeout_seconds"})
+    if "ocr" in table:
+        if not isinstance(table["ocr"], str) or table["ocr"] not in _OCR_MODES:
+            raise reader.fail("[limits].ocr", 'must be "auto" or "off"')
+        values["ocr"] = _OCR_MODES[table["ocr"]]
+    unknown = sorted(set(table) - {k for k, _, _ in _LIMIT_KEYS} - {"timeout_seconds", "ocr"})
     if unknown:
         raise reader.fail(f"[limits].{unknown[0]}", "unknown key")
     return Limits(**values)

@@ -1,33 +1,67 @@
-"""Run document extraction in worker processes, each file with a wall-clock time limit.
+"""Analyse messages and read documents in worker processes, each file with a wall-clock limit.
 
 ``parsers.documents.extract_text`` is pure but may be slow on a pathological
 file (a PDF crafted to make the text layout loop). The worker must not stall,
-so the shell runs each extraction in a persistent pool of child processes (one
-per core) and kills the child that runs past ``Limits.timeout_seconds``; the
-pool replaces it. Calls may come from several threads at once: that is how the poll
-extracts the documents of several messages in parallel. Pass an instance as
-``analyse(..., extract=...)`` and ``close()`` it when done.
+so the shell works in a persistent pool of child processes (one per core):
+
+- ``analyse_file`` analyses a whole stored message in a child: it reads the raw
+  copy from blob storage (no bytes are sent to it), parses it, reads its
+  documents, stores the attachments and returns what the register keeps. Each
+  document is given ``Limits.timeout_seconds``: past it a SIGALRM refuses the
+  file, and a file stuck where no signal gets through ends the child a little
+  later (the caller then analyses that message again with ``__call__``).
+- ``__call__`` reads one document in a child and kills the child past the limit;
+  the pool replaces it.
+
+The children are forked when the pool starts: ``start()`` it while this process
+is still small, so that they do not inherit large buffers. Calls may come from
+several threads at once. ``close()`` it when done.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import faulthandler
+import gc
 import multiprocessing
 import os
+import signal
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
 
 from pebble import ProcessExpired, ProcessPool
 
+from parsers.analysis import Rules, analyse
 from parsers.documents import Extraction, ExtractStatus, extract_text
 from parsers.limits import Limits
+from store.blobs import BlobStore
+from store.write import AnalysisRecord, summarise
 
 Extract = Callable[[str, str, bytes, Limits], Extraction]
 
+#: A child whose file ignores the SIGALRM (stuck in C code) is ended this much later.
+HARD_GRACE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class WorkerAnalysis:
+    """A message analysed in a child process: what to save, and the seconds per stage."""
+
+    record: AnalysisRecord
+    seconds: dict[str, float]
+
 
 class TimedExtractor:
-    """Call ``extract`` in a pooled child process; a child past the limit is killed."""
+    """Run analyses and extractions in pooled child processes, each file with its time limit."""
 
     def __init__(self, extract: Extract = extract_text, workers: int | None = None) -> None:
         self._extract = extract
@@ -39,18 +73,35 @@ class TimedExtractor:
     def workers(self) -> int:
         return self._workers
 
+    def start(self) -> None:
+        """Fork the worker processes now, before this process holds any mail."""
+        if self._pool is not None:
+            return
+        # Keep the children's garbage collector off what they inherit, so they
+        # share those pages with this process instead of copying them.
+        gc.freeze()
+        try:
+            self._schedule(os.getpid)  # the pool forks its workers on the first task
+        finally:
+            gc.unfreeze()
+
+    def analyse_file(
+        self, path: Path, received_at: datetime, rules: Rules, blobs: BlobStore
+    ) -> Future[WorkerAnalysis]:
+        """Analyse the raw message stored at ``path`` in a child; store its attachments."""
+        future: Future[WorkerAnalysis] = self._schedule(
+            _analyse_file, (self._extract, str(path), received_at, rules, blobs.root)
+        )
+        return future
+
     def __call__(self, filename: str, content_type: str, data: bytes, limits: Limits) -> Extraction:
-        future = self._started().schedule(
-            _run,
-            args=(self._extract, filename, content_type, data, limits),
-            timeout=limits.timeout_seconds,
+        future = self._schedule(
+            _run, (self._extract, filename, content_type, data, limits), limits.timeout_seconds
         )
         try:
             result = future.result()
         except FutureTimeout:
-            return Extraction(
-                ExtractStatus.REFUSED, "", f"extraction took over {limits.timeout_seconds:g} s"
-            )
+            return _overtime(limits)
         except ProcessExpired as died:
             return Extraction(
                 ExtractStatus.ERROR, "", f"extraction process died (exit {died.exitcode})"
@@ -75,6 +126,20 @@ class TimedExtractor:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    def _schedule(
+        self, function: Callable[..., Any], args: tuple[Any, ...] = (), timeout: float | None = None
+    ) -> Future[Any]:
+        pool = self._started()
+        try:
+            return pool.schedule(function, args=args, timeout=timeout)
+        except RuntimeError:
+            # The pool broke (its workers kept dying at start): begin a new one.
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            pool.stop()  # type: ignore[no-untyped-call]
+            return self._started().schedule(function, args=args, timeout=timeout)
+
     def _started(self) -> ProcessPool:
         with self._lock:
             if self._pool is None:
@@ -87,6 +152,12 @@ class TimedExtractor:
             return self._pool
 
 
+def _overtime(limits: Limits) -> Extraction:
+    return Extraction(
+        ExtractStatus.REFUSED, "", f"extraction took over {limits.timeout_seconds:g} s"
+    )
+
+
 def _run(
     extract: Extract, filename: str, content_type: str, data: bytes, limits: Limits
 ) -> Extraction:
@@ -94,3 +165,78 @@ def _run(
         return extract(filename, content_type, data, limits)
     except BaseException as error:  # the child reports every failure as a value
         return Extraction(ExtractStatus.ERROR, "", f"{type(error).__name__}: {error}"[:300])
+
+
+def _analyse_file(
+    extract: Extract, path: str, received_at: datetime, rules: Rules, blob_root: Path
+) -> WorkerAnalysis:
+    """In a child: analyse a stored raw message and store its attachments."""
+    started = time.perf_counter()
+    limited = _TimeLimited(extract)
+    analysis = analyse(Path(path).read_bytes(), received_at, rules, extract=limited)
+    analysed = time.perf_counter()
+    blobs = BlobStore(blob_root)
+    for attachment in analysis.attachments:
+        blobs.put(attachment.data)
+    return WorkerAnalysis(
+        summarise(analysis),
+        {
+            "parse_classify": analysed - started - limited.seconds,
+            "extract": limited.seconds,
+            "store_attachments": time.perf_counter() - analysed,
+        },
+    )
+
+
+class _Overtime(BaseException):
+    """Raised in a child by SIGALRM when a file is past its time limit."""
+
+
+class _TimeLimited:
+    """``extract`` in this process, refused past the time limit; counts the seconds spent."""
+
+    def __init__(self, extract: Extract) -> None:
+        self._extract = extract
+        self.seconds = 0.0
+
+    def __call__(self, filename: str, content_type: str, data: bytes, limits: Limits) -> Extraction:
+        began = time.perf_counter()
+        try:
+            with _deadline(limits.timeout_seconds):
+                return self._extract(filename, content_type, data, limits)
+        except _Overtime:
+            return _overtime(limits)
+        except Exception as error:
+            return Extraction(ExtractStatus.ERROR, "", f"{type(error).__name__}: {error}"[:300])
+        finally:
+            self.seconds += time.perf_counter() - began
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise _Overtime after ``seconds``; end the process if that cannot get through."""
+
+    def overtime(signum: int, frame: FrameType | None) -> None:
+        raise _Overtime
+
+    previous = signal.signal(signal.SIGALRM, overtime)
+    # C code that never returns to the interpreter never sees the signal: this
+    # watchdog thread needs no GIL and ends the process; the parent sees it die.
+    faulthandler.dump_traceback_later(seconds + HARD_GRACE_SECONDS, exit=True, file=_sink())
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        faulthandler.cancel_dump_traceback_later()
+        signal.signal(signal.SIGALRM, previous)
+
+
+_SINK: list[IO[str]] = []
+
+
+def _sink() -> IO[str]:
+    """Where the watchdog writes the tracebacks of a stuck child: nowhere."""
+    if not _SINK:
+        _SINK.append(open(os.devnull, "w"))  # noqa: SIM115 - kept open for the process
+    return _SINK[0]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from imapclient import IMAPClient
 from imapclient.util import to_unicode
 
 from ingest.config import MailboxConfig
 
-FETCH_ITEMS = [b"BODY.PEEK[]", b"INTERNALDATE", b"RFC822.SIZE", b"FLAGS"]
+FETCH_ITEMS = [b"BODY.PEEK[]", b"INTERNALDATE"]
+#: Bytes of mail fetched at once (by RFC822.SIZE); a larger message is fetched alone.
+BATCH_BYTES = 16 * 1024 * 1024
 INGESTED_FLAG = b"$CchcIngested"
 
 
@@ -72,6 +75,11 @@ def connect(mailbox: MailboxConfig, password: str) -> IMAPClient:
     # Keep INTERNALDATE timezone-aware (the default turns it into naive local
     # time): lateness is judged by it.
     client.normalise_times = False
+    # imapclient turns imaplib's debug output on, so every response is formatted
+    # for its logger (a 36 MB message three times over, 120 MB) even when nobody
+    # listens. Keep it only for a logger that does.
+    if not logging.getLogger("imapclient.imaplib").isEnabledFor(logging.DEBUG):
+        client._imap.debug = 0
     try:
         if mailbox.security == "starttls":
             client.starttls(context)
@@ -110,19 +118,55 @@ def uids_after(
 
 
 def fetch_batches(
-    client: IMAPClient, uids: Sequence[int], batch_size: int
+    client: IMAPClient, uids: Sequence[int], batch_size: int, max_bytes: int = BATCH_BYTES
 ) -> Iterator[tuple[int, list[FetchedItem]]]:
-    """Yield (UIDs asked for, messages still there) for each batch of ``uids``."""
+    """Yield (UIDs asked for, messages still there) for each batch of ``uids``.
+
+    A batch holds at most ``batch_size`` messages and, by their RFC822.SIZE, at most
+    ``max_bytes`` (a larger message comes alone), so memory does not depend on how
+    big the mail is.
+    """
     for start in range(0, len(uids), batch_size):
         chunk = list(uids[start : start + batch_size])
-        response = client.fetch(chunk, FETCH_ITEMS)
-        items = []
-        for uid in chunk:
-            data = response.get(uid)
-            if data is None or b"BODY[]" not in data:
-                continue  # expunged by another client meanwhile
-            items.append(FetchedItem(uid, bytes(data[b"BODY[]"]), data[b"INTERNALDATE"]))
-        yield len(chunk), items
+        sizes = client.fetch(chunk, [b"RFC822.SIZE"])
+        for group in byte_bounded(
+            chunk, {u: int(d.get(b"RFC822.SIZE", 0)) for u, d in sizes.items()}, max_bytes
+        ):
+            yield len(group), _fetch(client, group)
+
+
+def byte_bounded(
+    uids: Sequence[int], sizes: Mapping[int, int], max_bytes: int
+) -> Iterator[list[int]]:
+    """Split ``uids``, in order, into runs whose sizes add up to at most ``max_bytes``."""
+    group: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if group and total + size > max_bytes:
+            yield group
+            group, total = [], 0
+        group.append(uid)
+        total += size
+    if group:
+        yield group
+
+
+def _fetch(client: IMAPClient, uids: list[int]) -> list[FetchedItem]:
+    response = client.fetch(uids, FETCH_ITEMS)
+    items = []
+    for uid in uids:
+        data = response.pop(uid, None)
+        if data is None or b"BODY[]" not in data:
+            continue  # expunged by another client meanwhile
+        items.append(FetchedItem(uid, bytes(data[b"BODY[]"]), _plain_zone(data[b"INTERNALDATE"])))
+    return items
+
+
+def _plain_zone(moment: datetime) -> datetime:
+    """Return ``moment`` with the standard library's fixed-offset zone (it pickles)."""
+    offset = moment.utcoffset()
+    return moment if offset is None else moment.replace(tzinfo=timezone(offset))
 
 
 def post_process(client: IMAPClient, mailbox: MailboxConfig, uids: Sequence[int]) -> None:

@@ -45,3 +45,5 @@ def setup_logging(*, verbose: bool, fmt: str) -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
         # APScheduler logs every job run at INFO; the worker logs what matters itself.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        # libarchive-c says at import which optional features its C library lacks.
+        logging.getLogger("libarchive").setLevel(logging.WARNING)

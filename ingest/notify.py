@@ -18,13 +18,14 @@ from ingest.mailing import BadAddress, OutgoingMail, build_message, new_message_
 from ingest.outbox import Clock, DeliveryReport, Transport, deliver_due
 from ingest.smtp import read_smtp_password, send_via_smtp
 from parsers.roster import Roster
-from reports.compliance import assess_compliance
-from reports.digest import Digest, build_digest, digest_window, missing_units, render_html
+from reports.compliance import assess_tallies
+from reports.digest import Digest, missing_units, render_html
 from reports.digest import render_text as render_digest_text
+from reports.digest_sources import gather_digest
 from reports.notices import receipt_notice, reminder_notice
 from store.db import Engine, SessionFactory, make_session_factory
 from store.outbox import NewMail, accepted_without_receipt, enqueue, record_digest_run
-from store.read import last_digest_until, list_mailboxes, list_submissions, submissions_by_id
+from store.read import compliance_tallies, submissions_by_id
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,7 @@ def prepare_digest(
     sessions: SessionFactory, config: Config, roster: Roster, for_date: date
 ) -> Digest:
     """Return the digest dated ``for_date`` (covering the day before) from the register."""
-    start = digest_window(config.campaign, for_date, None).until
-    with sessions() as session:
-        window = digest_window(config.campaign, for_date, last_digest_until(session, start))
-        rows = list_submissions(session)
-        mailboxes = list_mailboxes(session)
-    return build_digest(roster, config.campaign, for_date, window, rows, mailboxes)
+    return gather_digest(sessions, roster, config.campaign, for_date)
 
 
 def digest_mail(config: Config, digest: Digest, now: datetime) -> NewMail:
@@ -146,7 +142,8 @@ def enqueue_reminders(
     signature = sender.display_name or DEFAULT_SIGNATURE
     own = config.mailboxes[0].username
     with sessions() as session:
-        standing = assess_compliance(roster, config.campaign, list_submissions(session))
+        tallies = compliance_tallies(session)
+    standing = assess_tallies(roster, config.campaign, tallies)
     queued = 0
     for unit in missing_units(standing):
         to = unit_addresses(roster, unit.code)

@@ -18,6 +18,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from ingest.config import MailboxConfig
+from ingest.extraction import TimedExtractor, WorkerAnalysis
 from ingest.imap import (
     PasswordMissing,
     PostProcessingUnsupported,
@@ -29,24 +30,26 @@ from ingest.imap import (
     read_password,
     uids_after,
 )
-from parsers.analysis import Analysis, Extractor, Rules, analyse
+from parsers.analysis import Extractor, Rules, analyse
 from parsers.documents import Extraction, extract_text
 from parsers.limits import Limits
 from parsers.mail import read_message_id
 from store.blobs import BlobStore
 from store.db import SessionFactory
-from store.models import MailboxState
+from store.models import MailboxState, Message
 from store.read import list_pending
 from store.write import (
     FetchedMessage,
     advance_last_uid,
-    find_stored,
+    find_stored_many,
     load_mailbox_state,
     mark_failed,
     record_poll_result,
     record_raw_message,
     relocate_if_resynchronised,
+    save_analyses,
     save_analysis,
+    summarise,
 )
 
 log = logging.getLogger(__name__)
@@ -85,8 +88,8 @@ class Services:
     clock: Clock
     # Reads one document; the composition root passes one with a time limit.
     extract: Extractor = extract_text
-    # Messages analysed at once on threads (their documents go to ``extract``).
-    analysers: int = 1
+    # Worker processes that analyse whole stored messages (None: analyse here).
+    workers: TimedExtractor | None = None
 
 
 def poll_mailbox(
@@ -170,6 +173,8 @@ def _poll_once(
             since=since,
             readonly=mailbox.mark_processed is None,
         )
+        if services.workers is not None:
+            services.workers.start()
         done = 0
         batches = iter(fetch_batches(client, uids, mailbox.batch_size))
         while True:
@@ -188,12 +193,16 @@ def _poll_once(
                 )
                 for item in batch
             ]
+            fetched_uids = [item.uid for item in batch]
+            # The raw bytes are on disk once stored: let them go before the next fetch.
+            del batch
             duplicates, stored = store_batch(fetched, state_id, services, timings, pipeline.io)
+            del fetched
             counts.update(duplicates)
-            for stored_id, message in stored:
-                counts.update(pipeline.submit(stored_id, message.raw, message.received_at))
+            for stored_id, digest, received_at in stored:
+                counts.update(pipeline.submit(stored_id, digest, received_at))
             # Every message of the batch is committed: only now may the server know.
-            post_process(client, mailbox, [item.uid for item in batch])
+            post_process(client, mailbox, fetched_uids)
             done += asked
             if progress is not None:
                 progress(mailbox.name, done, len(uids))
@@ -225,50 +234,47 @@ def _progress_for(
         return state.last_uid
 
 
-def ingest_batch(batch: list[FetchedMessage], state_id: int, services: Services) -> Counter[str]:
-    """Store a batch raw and advance progress in one commit, then analyse each message.
-
-    Returns the outcomes: "new", "duplicates" (of which "matched": moved by a
-    UIDVALIDITY change), or "failed" (stored raw, not analysed).
-    """
-    outcomes, stored = store_batch(batch, state_id, services)
-    with AnalysisPipeline(services) as pipeline:
-        for stored_id, fetched in stored:
-            outcomes.update(pipeline.submit(stored_id, fetched.raw, fetched.received_at))
-        outcomes.update(pipeline.drain())
-    return outcomes
-
-
 def store_batch(
     batch: list[FetchedMessage],
     state_id: int,
     services: Services,
     timings: StageTimes | None = None,
     io: ThreadPoolExecutor | None = None,
-) -> tuple[Counter[str], list[tuple[int, FetchedMessage]]]:
+) -> tuple[Counter[str], list[tuple[int, str, datetime]]]:
     """Store a batch raw and advance progress in one commit; nothing is parsed yet.
 
-    Returns the duplicate outcomes and the (row id, message) pairs to analyse.
+    Returns the outcomes of duplicates ("duplicates", of which "matched": moved by
+    a UIDVALIDITY change) and the (row id, digest, receive time) of the new messages.
     """
     clock = timings.stage("store") if timings else contextlib.nullcontext()
     outcomes: Counter[str] = Counter()
-    stored: list[tuple[int, FetchedMessage]] = []
+    stored: list[tuple[int, str, datetime]] = []
     with clock:
         raws = [f.raw for f in batch]
         # Each file is fsynced: on threads the waits overlap.
         digests = list(io.map(services.blobs.put, raws) if io else map(services.blobs.put, raws))
-        identities = [(d, read_message_id(r)) for d, r in zip(digests, raws, strict=True)]
+        identities = [
+            (fetched, read_message_id(raw), digest)
+            for fetched, raw, digest in zip(batch, raws, digests, strict=True)
+        ]
+        del raws
         with services.sessions.begin() as session:
-            for fetched, (digest, message_id) in zip(batch, identities, strict=True):
-                known = find_stored(session, fetched, message_id, digest)
-                if known is None:
-                    row = record_raw_message(session, fetched, message_id, digest, services.clock())
-                    stored.append((row.id, fetched))
+            found = find_stored_many(session, identities)
+            now = services.clock()
+            rows: list[tuple[Message, str, datetime]] = []
+            # Copies of one message within the batch (appended twice): stored once.
+            added: set[tuple[str | None, str]] = set()
+            for (fetched, message_id, digest), known in zip(identities, found, strict=True):
+                if known is None and (message_id, digest) not in added:
+                    row = record_raw_message(session, fetched, message_id, digest, now, flush=False)
+                    rows.append((row, digest, fetched.received_at))
+                    added.add((message_id, digest))
                     continue
                 outcomes["duplicates"] += 1
-                if relocate_if_resynchronised(session, known, fetched):
+                if known is not None and relocate_if_resynchronised(session, known, fetched):
                     outcomes["matched"] += 1
-                    session.flush()
+            session.flush()
+            stored.extend((row.id, digest, received_at) for row, digest, received_at in rows)
             if batch:
                 state = session.get_one(MailboxState, state_id)
                 state.last_uid = max(state.last_uid, *(f.uid for f in batch))
@@ -299,31 +305,54 @@ class StageTimes:
             return {name: round(value, 4) for name, value in self.seconds.items()}
 
 
-class AnalysisPipeline:
-    """Analyse stored messages on a few threads while the caller goes on fetching.
+@dataclass(frozen=True)
+class _InFlight:
+    message_id: int
+    #: The stored raw copy (None: analysed from bytes in hand, here).
+    digest: str | None
+    received_at: datetime
+    future: Future[WorkerAnalysis]
 
-    Each message is parsed once, on a thread; its documents are read by
-    ``services.extract`` (a process pool, so several at once, each with its time
-    limit). Results are saved in submission order, one transaction per message,
-    by the caller's thread: the database is only touched there. At most
-    ``2 * threads`` messages are in flight, so memory does not grow with the
-    mailbox. A message whose analysis fails is marked failed; the others go on.
+
+class AnalysisPipeline:
+    """Analyse stored messages in worker processes while the caller goes on fetching.
+
+    Each message is parsed once, in a worker process that reads its raw copy from
+    storage, reads its documents (each with its time limit) and stores its
+    attachments; only what the register keeps comes back. A message whose worker
+    died (a file stuck past its limit) is analysed again here, each document in a
+    child of its own. Results are saved in submission order by the caller's
+    thread: the database is only touched there. At most a few messages per
+    worker are in flight, so memory does not grow with the mailbox. A message
+    whose analysis fails is marked failed; the others go on.
     """
 
     def __init__(self, services: Services, timings: StageTimes | None = None) -> None:
         self._services = services
         self._timings = self.timings = timings or StageTimes()
-        self._threads = ThreadPoolExecutor(
-            max_workers=max(1, services.analysers), thread_name_prefix="analyse"
-        )
-        self._limit = 2 * max(1, services.analysers)
+        workers = services.workers.workers if services.workers is not None else 1
+        # Enough queued that no worker waits while this thread fetches and saves.
+        self._limit = 2 * workers + 2
         #: Threads for file writes (fsync waits), apart from the analyses.
         self.io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="store")
-        self._pending: deque[tuple[int, Future[Analysis]]] = deque()
+        self._pending: deque[_InFlight] = deque()
 
-    def submit(self, message_id: int, raw: bytes, received_at: datetime) -> Counter[str]:
+    def submit(self, message_id: int, digest: str, received_at: datetime) -> Counter[str]:
         """Queue one stored message; return the outcomes of those saved meanwhile."""
-        self._pending.append((message_id, self._threads.submit(self._analyse, raw, received_at)))
+        services = self._services
+        if services.workers is not None:
+            future = services.workers.analyse_file(
+                services.blobs.path_of(digest), received_at, services.rules, services.blobs
+            )
+        else:
+            future = self._analysed_here(services.blobs.get(digest), received_at)
+        self._pending.append(_InFlight(message_id, digest, received_at, future))
+        return self.drain(keep=self._limit - 1)
+
+    def submit_raw(self, message_id: int, raw: bytes, received_at: datetime) -> Counter[str]:
+        """Queue one stored message whose bytes the caller holds; it is analysed here."""
+        future = self._analysed_here(raw, received_at)
+        self._pending.append(_InFlight(message_id, None, received_at, future))
         return self.drain(keep=self._limit - 1)
 
     def drain(self, keep: int = 0) -> Counter[str]:
@@ -332,19 +361,18 @@ class AnalysisPipeline:
         while len(self._pending) > keep:
             ready = [self._pending.popleft()]
             with self._timings.stage("wait_analysis"):
-                wait([ready[0][1]])
+                wait([ready[0].future])
             # Whatever finished meanwhile is saved in the same transaction.
-            while self._pending and self._pending[0][1].done():
+            while self._pending and self._pending[0].future.done():
                 ready.append(self._pending.popleft())
             outcomes.update(self._save(ready))
         return outcomes
 
     def close(self, *, wait: bool = True) -> None:
         """Drop what was not saved; it stays pending and the next poll analyses it."""
-        for _, future in self._pending:
-            future.cancel()
+        for entry in self._pending:
+            entry.future.cancel()
         self._pending.clear()
-        self._threads.shutdown(wait=wait, cancel_futures=True)
         self.io.shutdown(wait=wait, cancel_futures=True)
 
     def __enter__(self) -> AnalysisPipeline:
@@ -354,7 +382,16 @@ class AnalysisPipeline:
         # Interrupted (Ctrl-C, SystemExit): do not wait for analyses in flight.
         self.close(wait=kind is None or issubclass(kind, Exception))
 
-    def _analyse(self, raw: bytes, received_at: datetime) -> Analysis:
+    def _analysed_here(self, raw: bytes, received_at: datetime) -> Future[WorkerAnalysis]:
+        """Analyse ``raw`` on this thread, documents through ``services.extract``."""
+        future: Future[WorkerAnalysis] = Future()
+        try:
+            future.set_result(self._analyse(raw, received_at))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
+    def _analyse(self, raw: bytes, received_at: datetime) -> WorkerAnalysis:
         start = time.perf_counter()
         extracting = [0.0]
 
@@ -368,49 +405,75 @@ class AnalysisPipeline:
                 extracting[0] += time.perf_counter() - began
 
         analysis = analyse(raw, received_at, self._services.rules, extract=timed_extract)
-        self._timings.add("extract", extracting[0])
-        self._timings.add("parse_classify", time.perf_counter() - start - extracting[0])
-        with self._timings.stage("store_attachments"):
-            for attachment in analysis.attachments:
-                self._services.blobs.put(attachment.data)
-        return analysis
+        analysed = time.perf_counter()
+        for attachment in analysis.attachments:
+            self._services.blobs.put(attachment.data)
+        return WorkerAnalysis(
+            summarise(analysis),
+            {
+                "parse_classify": analysed - start - extracting[0],
+                "extract": extracting[0],
+                "store_attachments": time.perf_counter() - analysed,
+            },
+        )
 
-    def _save(self, ready: list[tuple[int, Future[Analysis]]]) -> Counter[str]:
+    def _result(self, entry: _InFlight) -> WorkerAnalysis:
+        """Return the worker's analysis; if the worker failed, analyse the message here."""
+        error = entry.future.exception()
+        if error is None:
+            result = entry.future.result()
+        elif entry.digest is None:
+            raise error
+        else:
+            log.warning(
+                "message %s: analysis worker failed (%s), analysing it again here",
+                entry.message_id,
+                describe(error),
+            )
+            result = self._analyse(self._services.blobs.get(entry.digest), entry.received_at)
+        for stage, seconds in result.seconds.items():
+            self._timings.add(stage, seconds)
+        return result
+
+    def _save(self, ready: list[_InFlight]) -> Counter[str]:
         """Save finished analyses in one transaction; if that fails, one by one."""
-        analysed = [(i, f.result()) for i, f in ready if f.exception() is None]
+        analysed: list[tuple[int, WorkerAnalysis]] = []
+        failed: list[tuple[int, Exception]] = []
+        for entry in ready:
+            try:
+                analysed.append((entry.message_id, self._result(entry)))
+            except Exception as error:
+                failed.append((entry.message_id, error))
+        outcomes: Counter[str] = Counter()
         try:
             with self._timings.stage("commit"), self._services.sessions.begin() as session:
-                for message_id, analysis in analysed:
-                    save_analysis(session, message_id, analysis)
+                save_analyses(session, [(i, result.record) for i, result in analysed])
+            outcomes["new"] += len(analysed)
         except Exception:
             log.debug("saving %d analyses together failed, saving one by one", len(analysed))
-            return Counter("new" if self._save_one(i, f) else "failed" for i, f in ready)
-        outcomes = Counter(new=len(analysed))
-        for message_id, future in ready:
-            if future.exception() is not None:
-                self._save_one(message_id, future)  # logs it and marks it failed
-                outcomes["failed"] += 1
+            for message_id, result in analysed:
+                try:
+                    with self._timings.stage("commit"), self._services.sessions.begin() as session:
+                        save_analysis(session, message_id, result.record)
+                    outcomes["new"] += 1
+                except Exception as problem:
+                    failed.append((message_id, problem))
+        for message_id, reason in failed:
+            self._mark_failed(message_id, reason)
+            outcomes["failed"] += 1
         return outcomes
 
-    def _save_one(self, message_id: int, future: Future[Analysis]) -> bool:
-        services = self._services
-        try:
-            analysis = future.result()
-            with self._timings.stage("commit"), services.sessions.begin() as session:
-                save_analysis(session, message_id, analysis)
-            return True
-        except Exception as error:
-            log.error("message %s could not be analysed: %s", message_id, error)
-            log.debug("%s", traceback.format_exc())
-            with services.sessions.begin() as session:
-                mark_failed(session, message_id, f"{type(error).__name__}: {error}")
-            return False
+    def _mark_failed(self, message_id: int, error: Exception) -> None:
+        log.error("message %s could not be analysed: %s", message_id, error)
+        log.debug("%s", "".join(traceback.format_exception(error)))
+        with self._services.sessions.begin() as session:
+            mark_failed(session, message_id, f"{type(error).__name__}: {error}")
 
 
 def analyse_stored(message_id: int, raw: bytes, received_at: datetime, services: Services) -> bool:
     """Analyse a stored message and save the result; on any failure mark it failed."""
     with AnalysisPipeline(services) as pipeline:
-        outcomes = pipeline.submit(message_id, raw, received_at) + pipeline.drain()
+        outcomes = pipeline.submit_raw(message_id, raw, received_at) + pipeline.drain()
     return outcomes["new"] == 1
 
 
@@ -430,6 +493,6 @@ def resume_pending(services: Services, mailbox: str | None = None) -> int:
         pending = list_pending(session, mailbox)
     with AnalysisPipeline(services) as pipeline:
         for message_id, digest, received_at in pending:
-            pipeline.submit(message_id, services.blobs.get(digest), received_at)
+            pipeline.submit(message_id, digest, received_at)
         pipeline.drain()
     return len(pending)

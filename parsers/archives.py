@@ -1,8 +1,9 @@
-"""Unpack archives (.zip) within limits, so their members can be read like attachments."""
+"""Unpack archives (.zip, .7z, .rar, winmail.dat) in memory, within limits, into members."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import zipfile
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ class Unpacked:
 
 _TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
 _ZIP_TYPES = frozenset({"application/zip", "application/x-zip-compressed"})
+_RAR_TYPES = frozenset({"application/vnd.rar", "application/x-rar-compressed", "application/x-rar"})
 
 
 def container_kind(filename: str, suffix: str, content_type: str) -> str | None:
@@ -46,12 +48,14 @@ def container_kind(filename: str, suffix: str, content_type: str) -> str | None:
         return ".tnef"
     if content_type in _ZIP_TYPES:
         return ".zip"
+    if content_type in _RAR_TYPES:
+        return ".rar"
     return None
 
 
 def unpack(kind: str, data: bytes, limits: Limits) -> Unpacked:
     """Return the members of an archive, or why they were not unpacked (never raises)."""
-    readers = {".zip": _zip, ".7z": _seven_zip, ".tnef": _tnef}
+    readers = {".zip": _zip, ".7z": _seven_zip, ".rar": _rar, ".tnef": _tnef}
     reader = readers.get(kind)
     if reader is None:
         return Unpacked(unsupported=f"no unpacker for {kind} on this machine")
@@ -99,6 +103,15 @@ def _seven_zip(data: bytes, limits: Limits) -> Unpacked:
         product.seek(0)
         members.append(Member(nfc(path), product.read()))
     return Unpacked(members=tuple(m for m in members if not _is_junk(m.path)))
+
+
+def _rar(data: bytes, limits: Limits) -> Unpacked:
+    from parsers import rar
+
+    unpacked = rar.unpack_in_child(data, limits)
+    return dataclasses.replace(
+        unpacked, members=tuple(m for m in unpacked.members if not _is_junk(m.path))
+    )
 
 
 def _tnef(data: bytes, limits: Limits) -> Unpacked:

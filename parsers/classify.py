@@ -55,9 +55,16 @@ class Classification:
 
 # Reasons that keep a message out of the register until a person decides.
 BLOCKING = frozenset(
-    {"unknown_unit", "ambiguous_unit", "no_document", "auth_failed", "parse_failed"}
+    {
+        "unknown_unit",
+        "ambiguous_unit",
+        "foreign_area",
+        "no_document",
+        "auth_failed",
+        "parse_failed",
+    }
 )
-_UNIT_REASONS = frozenset({"unknown_unit", "ambiguous_unit", "auth_failed"})
+_UNIT_REASONS = frozenset({"unknown_unit", "ambiguous_unit", "foreign_area", "auth_failed"})
 
 
 def classify(
@@ -117,7 +124,8 @@ def identify(
     signature, document issuer) confirm them or, without a known address,
     decide alone. Any disagreement leaves the unit to a person.
     """
-    named = _named_units(message, documents, names)
+    texts = _naming_texts(message, documents)
+    named = _named_units(texts, names)
     content = {code for _, codes in named for code in codes}
     # A forward is judged by what it carries, not by who forwarded it.
     carried = {c for source, codes in named if source in _CARRIED for c in codes}
@@ -138,6 +146,9 @@ def identify(
         if len(units) == 1 and (not named_here or units <= named_here):
             return units.pop(), source, (), None
         return None, None, tuple(sorted(units | named_here)), "ambiguous_unit"
+    if content and names is not None and any(names.foreign_places(t) for _, t in texts):
+        # "UBND thị trấn Châu Thành, …, tỉnh Bến Tre": a namesake elsewhere.
+        return None, None, tuple(sorted(content)), "foreign_area"
     if len(content) == 1:
         unit = content.pop()
         first = next(source for source, codes in named if unit in codes)
@@ -150,11 +161,10 @@ def identify(
 _CARRIED = frozenset({UnitSource.DOCUMENT, UnitSource.FORWARDED})
 
 
-def _named_units(
-    message: ParsedMessage, documents: Sequence[DocumentSummary], names: UnitNames | None
-) -> list[tuple[UnitSource, frozenset[str]]]:
-    if names is None:
-        return []
+def _naming_texts(
+    message: ParsedMessage, documents: Sequence[DocumentSummary]
+) -> list[tuple[UnitSource, str]]:
+    """Return the texts in which a message names its sender, with where each comes from."""
     # Who forwarded a message (their name, their signature) did not send it.
     forwarder = bool(message.forwarded)
     texts = [
@@ -165,6 +175,14 @@ def _named_units(
         *((UnitSource.FORWARDED, f.from_name) for f in message.forwarded),
         *((UnitSource.FORWARDED, f.subject) for f in message.forwarded),
     ]
+    return [(source, text) for source, text in texts if text]
+
+
+def _named_units(
+    texts: Sequence[tuple[UnitSource, str]], names: UnitNames | None
+) -> list[tuple[UnitSource, frozenset[str]]]:
+    if names is None:
+        return []
     found = [(source, names.find(text)) for source, text in texts if text]
     return [(source, codes) for source, codes in found if codes]
 

@@ -9,15 +9,16 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
 from xml.etree import ElementTree
 
 from parsers.archives import ARCHIVE_SUFFIXES, check_zip, read_bounded
+from parsers.docx_text import docx_lines
 from parsers.legacy_encodings import to_unicode
 from parsers.limits import DEFAULT_LIMITS, Limits
+from parsers.ocr import read_scanned_pdf
 from parsers.text import nfc
 
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".odt", ".rtf", ".xlsx"} | ARCHIVE_SUFFIXES)
@@ -134,6 +135,8 @@ def _pdf(data: bytes, limits: Limits) -> Extraction:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
 
+    from parsers.pdf_text import pages_text
+
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         try:
@@ -142,23 +145,18 @@ def _pdf(data: bytes, limits: Limits) -> Extraction:
                 return Extraction(ExtractStatus.ENCRYPTED, "", "password required")
         except DependencyError as error:
             return Extraction(ExtractStatus.ENCRYPTED, "", f"cannot decrypt: {error}"[:300])
-    texts: list[str] = []
     pages = reader.pages
-    for index, page in enumerate(pages):
-        if index >= limits.max_pdf_pages:
-            break
-        # extract_text() swallows pypdf's decompression-bomb error and returns "";
-        # decoding the content first lets LimitReachedError reach _guard (refused).
-        contents = page.get_contents()
-        if contents is not None:
-            contents.get_data()
-        texts.append(page.extract_text() or "")
+    texts = pages_text(reader, limits.max_pdf_pages)
     reason = (
         f"first {limits.max_pdf_pages} of {len(pages)} pages"
         if texts and (len(pages) > limits.max_pdf_pages)
         else ""
     )
-    return _result("\n".join(texts), reason, empty="no text layer (scanned image?)")
+    result = _result("\n".join(texts), reason, empty="no text layer (scanned image?)")
+    if result.status is ExtractStatus.EMPTY:
+        scan = read_scanned_pdf(data, min(len(pages), limits.max_pdf_pages), limits)
+        result = _result(scan.text, scan.reason, empty=f"{result.reason}; {scan.reason}")
+    return result
 
 
 def _docx(data: bytes, limits: Limits) -> Extraction:
@@ -168,7 +166,7 @@ def _docx(data: bytes, limits: Limits) -> Extraction:
     import docx
 
     document = docx.Document(io.BytesIO(data))
-    return _result("\n".join(_docx_lines(document)))
+    return _result("\n".join(docx_lines(document)))
 
 
 def _check_office_zip(data: bytes, limits: Limits) -> str | None:
@@ -187,73 +185,6 @@ def _check_office_zip(data: bytes, limits: Limits) -> str | None:
             if b"<!DOCTYPE" in head[:4096].upper() or b"<!ENTITY" in head[:65536].upper():
                 return f"{info.filename} declares a DOCTYPE (XML entity expansion)"
     return None
-
-
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-
-
-def _docx_lines(document: Any) -> Iterator[str]:
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    seen_parts: set[int] = set()
-    for section in document.sections:
-        for header in _header_footers(section, "header"):
-            if id(header.part) not in seen_parts:
-                seen_parts.add(id(header.part))
-                yield from _blocks(header, Paragraph, Table)
-    # iter_inner_content keeps reading order of paragraphs and tables.
-    yield from _blocks(document, Paragraph, Table)
-    yield from _text_boxes(document.element)
-    for section in document.sections:
-        for footer in _header_footers(section, "footer"):
-            if id(footer.part) not in seen_parts:
-                seen_parts.add(id(footer.part))
-                yield from _blocks(footer, Paragraph, Table)
-
-
-def _header_footers(section: Any, kind: str) -> Iterator[Any]:
-    names = (f"first_page_{kind}", kind, f"even_page_{kind}")
-    for name in names:
-        try:
-            part = getattr(section, name)
-            if not part.is_linked_to_previous:
-                yield part
-        except Exception:
-            continue
-
-
-def _blocks(container: Any, paragraph_type: type, table_type: type) -> Iterator[str]:
-    for block in container.iter_inner_content():
-        if isinstance(block, paragraph_type):
-            yield block.text  # type: ignore[attr-defined]
-        elif isinstance(block, table_type):
-            yield from _table_lines(block)
-
-
-def _text_boxes(element: Any) -> Iterator[str]:
-    # python-docx skips text boxes; letterheads are sometimes typed in one.
-    paths = f".//{{{_W}}}txbxContent//{{{_W}}}p"
-    for paragraph in element.iterfind(paths):
-        if any(a.tag == f"{{{_MC}}}Fallback" for a in paragraph.iterancestors()):
-            continue
-        yield "".join(t.text or "" for t in paragraph.iter(f"{{{_W}}}t"))
-
-
-def _table_lines(table: Any) -> Iterator[str]:
-    # Merged cells repeat the same cell element across the grid. Keep the elements
-    # themselves: the id() of a freed proxy is reused.
-    seen: set[Any] = set()
-    for row in table.rows:
-        for cell in row.cells:
-            if cell._tc in seen:
-                continue
-            seen.add(cell._tc)
-            for paragraph in cell.paragraphs:
-                yield paragraph.text
-            for inner in cell.tables:
-                yield from _table_lines(inner)
 
 
 def _odt(data: bytes, limits: Limits) -> Extraction:

@@ -7,6 +7,7 @@ characters that only look Vietnamese through the font: "Céng hßa x· héi" is
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -43,8 +44,11 @@ def detect_legacy(text: str) -> str | None:
     Vietnamese marks nearly every word, so a legacy encoding shows in a large
     share of the words; a few accented Latin words do not.
     """
+    # Three Unicode Vietnamese letters settle it; most text has them in its first line.
+    if next(itertools.islice(_VIETNAMESE.finditer(text), 2, None), None) is not None:
+        return None
     words = _WORD.findall(text)
-    if len(words) < 5 or len(_VIETNAMESE.findall(text)) >= 3:
+    if len(words) < 5:
         return None
     tcvn3 = sum(any(ch in _TCVN3_SYMBOLS for ch in word) for word in words)
     vni = sum(bool(_VNI_PAIR.search(word)) or word[:1] in "ÑñÖöÔô" for word in words)

@@ -21,8 +21,13 @@ class Limits:
     max_depth: int = 3
     # PDF pages read; a longer document keeps the text of the first ones.
     max_pdf_pages: int = 500
-    # Wall-clock seconds for one file, enforced by the shell (ingest/extraction.py).
+    # Wall-clock seconds for one file, enforced by the shell (ingest/extraction.py);
+    # also the time the child process that unpacks a .rar may take (parsers/rar.py).
     timeout_seconds: float = 60.0
+    # A PDF without a text layer (a scan) is read with Tesseract when it is installed;
+    # a page takes seconds, so only the first pages (the title is on the first one).
+    ocr: bool = True
+    ocr_max_pages: int = 10
 
 
 DEFAULT_LIMITS = Limits()

@@ -28,6 +28,9 @@ class Roster:
     units: tuple[Unit, ...]
     # Known addresses outside the roster file (address book, learned addresses).
     addresses: Mapping[str, str] = field(default_factory=dict)
+    # Where the units are ("huyện Châu Thành", "tỉnh Tây Ninh"): a message that
+    # places its sender in another huyện or tỉnh is not one of ours by name alone.
+    area: tuple[str, ...] = ()
 
     def by_code(self, code: str) -> Unit | None:
         return next((u for u in self.units if u.code == code), None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
@@ -86,6 +86,39 @@ def _abbreviation(word: str) -> bool:
     return word.isupper() or (len(word) <= 4 and word.isalpha())
 
 
+# Words that open a place name above the commune, by level: a district's peers
+# (huyện, thị xã, quận, thành phố) are all "another district" to a huyện.
+PLACE_LEVELS: dict[str, str] = {
+    "tỉnh": "province",
+    "huyện": "district",
+    "thị xã": "district",
+    "quận": "district",
+    "thành phố": "district",
+}
+_PLACE_WORDS = tuple(
+    sorted(
+        (
+            (tuple(strip_diacritics(t) for t in tokens(word)), level)
+            for word, level in PLACE_LEVELS.items()
+        ),
+        key=lambda item: -len(item[0]),
+    )
+)
+_WORD = re.compile(r"\w+")
+
+
+def parse_place(place: str) -> tuple[str, Tokens]:
+    """Split "huyện Châu Thành" into its level and unaccented name tokens.
+
+    Raises ValueError when ``place`` does not open with a level word and a name.
+    """
+    words = tuple(strip_diacritics(t) for t in tokens(place))
+    for kind, level in _PLACE_WORDS:
+        if words[: len(kind)] == kind and len(words) > len(kind):
+            return level, words[len(kind) :]
+    raise ValueError(f"expected one of {', '.join(PLACE_LEVELS)} and a name, got {place!r}")
+
+
 @dataclass(frozen=True)
 class UnitNames:
     """Every spelling of every roster unit's name, ready for matching."""
@@ -93,9 +126,11 @@ class UnitNames:
     accented: dict[Tokens, frozenset[str]]
     unaccented: dict[Tokens, frozenset[str]]
     longest: int = 0  # tokens in the longest spelling
+    # The roster's area as (level, unaccented name tokens): ("district", ("chau", "thanh")).
+    area: tuple[tuple[str, Tokens], ...] = ()
 
     @classmethod
-    def from_units(cls, units: Iterable[Unit]) -> UnitNames:
+    def from_units(cls, units: Iterable[Unit], area: Iterable[str] = ()) -> UnitNames:
         accented: dict[Tokens, set[str]] = {}
         unaccented: dict[Tokens, set[str]] = {}
         for unit in units:
@@ -107,7 +142,40 @@ class UnitNames:
             {k: frozenset(v) for k, v in accented.items()},
             {k: frozenset(v) for k, v in unaccented.items()},
             max((len(k) for k in accented), default=0),
+            tuple(parse_place(place) for place in area),
         )
+
+    def foreign_places(self, text: str) -> tuple[str, ...]:
+        """Return the places ``text`` names at a level of the roster's area, outside it.
+
+        "UBND thị trấn Châu Thành, huyện Châu Thành, tỉnh Bến Tre" is outside
+        an area of "huyện Châu Thành", "tỉnh Tây Ninh". A place name is the
+        capitalised words after the level word; "Phòng Nội vụ huyện" names none.
+        """
+        if not self.area:
+            return ()
+        home: dict[str, list[Tokens]] = {}
+        for level, name in self.area:
+            home.setdefault(level, []).append(name)
+        found: list[str] = []
+        for line in _KINH_GUI.sub("\n", nfc(text)).splitlines():
+            words = _WORD.findall(line)
+            plain = [strip_diacritics(fold_tone_style(w)).casefold() for w in words]
+            position = 0
+            while position < len(words):
+                end = _place_word_end(plain, position, home)
+                if end is None:
+                    position += 1
+                    continue
+                name_end = end
+                while name_end < len(words) and words[name_end][0].isupper():
+                    name_end += 1
+                name = tuple(plain[end:name_end])
+                level = _level_at(plain, position)
+                if name and not any(name[: len(n)] == n for n in home[level]):
+                    found.append(" ".join(words[position:name_end]))
+                position = name_end
+        return tuple(dict.fromkeys(found))
 
     def find(self, text: str) -> frozenset[str]:
         """Return the codes of the units ``text`` names as a sender.
@@ -129,6 +197,22 @@ class UnitNames:
                     continue
                 found.update(codes)
         return frozenset(found)
+
+
+def _level_at(plain: Sequence[str], position: int) -> str:
+    return next(
+        level
+        for kind, level in _PLACE_WORDS
+        if tuple(plain[position : position + len(kind)]) == kind
+    )
+
+
+def _place_word_end(plain: Sequence[str], position: int, home: Mapping[str, object]) -> int | None:
+    """Return where a level word of one of ``home``'s levels ends, if one starts here."""
+    for kind, level in _PLACE_WORDS:
+        if level in home and tuple(plain[position : position + len(kind)]) == kind:
+            return position + len(kind)
+    return None
 
 
 _PLAIN_CUES = frozenset(strip_diacritics(c) for c in _RECIPIENT_CUES) | {"thi"}

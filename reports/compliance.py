@@ -10,9 +10,9 @@ from datetime import datetime
 from parsers.campaign import Campaign
 from parsers.roster import Roster, Unit
 from parsers.text import normalise_title
-from store.read import InitiativeFact, SubmissionRow
+from store.read import ON_TIME_TIMINGS, SubmissionRow, UnitTally
 
-COUNTING_TIMINGS = frozenset({"early", "on_time"})
+COUNTING_TIMINGS = frozenset(ON_TIME_TIMINGS)
 
 
 class UnitStatus(enum.StrEnum):
@@ -40,36 +40,36 @@ def assess_compliance(
     documents (a corrected resubmission is the same initiative); it counts as
     on time when any of its copies arrived early or on time.
     """
-    facts: list[InitiativeFact] = []
+    timings: dict[str, dict[str, set[str]]] = {}
     first: dict[str, datetime] = {}
     for row in submissions:
         if row.status != "accepted" or row.unit is None or row.timing is None:
             continue
-        facts.extend(InitiativeFact(row.unit, key, row.timing) for key in initiative_keys(row))
+        keys = timings.setdefault(row.unit, {})
+        for key in initiative_keys(row):
+            keys.setdefault(key, set()).add(row.timing)
         if row.unit not in first or row.received_at < first[row.unit]:
             first[row.unit] = row.received_at
-    return assess_facts(roster, campaign, facts, first)
+    tallies = {
+        unit: UnitTally(
+            on_time=sum(1 for t in keys.values() if t & COUNTING_TIMINGS),
+            initiatives=len(keys),
+            first_received_at=first[unit],
+        )
+        for unit, keys in timings.items()
+    }
+    return assess_tallies(roster, campaign, tallies)
 
 
-def assess_facts(
-    roster: Roster,
-    campaign: Campaign,
-    facts: Iterable[InitiativeFact],
-    first: Mapping[str, datetime],
+def assess_tallies(
+    roster: Roster, campaign: Campaign, tallies: Mapping[str, UnitTally]
 ) -> list[UnitCompliance]:
-    """Return each unit's standing from its accepted initiatives' timings.
+    """Return each unit's standing from its counted initiatives, in roster order.
 
-    ``first`` is each unit's first accepted message. The register can compute
-    both in SQL (store.read.compliance_facts), without loading every message.
+    The register counts them in SQL (store.read.compliance_tallies), without
+    loading every message; units outside the roster are left out.
     """
-    timings: dict[str, dict[str, set[str]]] = {u.code: {} for u in roster.units}
-    for fact in facts:
-        if fact.unit in timings:
-            timings[fact.unit].setdefault(fact.key, set()).add(fact.timing)
-    return [
-        _standing(unit, timings[unit.code], first.get(unit.code), campaign.min_per_unit)
-        for unit in roster.units
-    ]
+    return [_standing(unit, tallies.get(unit.code), campaign.min_per_unit) for unit in roster.units]
 
 
 def initiative_keys(row: SubmissionRow) -> set[str]:
@@ -85,15 +85,14 @@ def initiative_keys(row: SubmissionRow) -> set[str]:
     return keys
 
 
-def _standing(
-    unit: Unit, initiatives: dict[str, set[str]], first: datetime | None, minimum: int
-) -> UnitCompliance:
-    on_time = sum(1 for t in initiatives.values() if t & COUNTING_TIMINGS)
-    late = len(initiatives) - on_time
-    if on_time >= minimum and initiatives:
+def _standing(unit: Unit, tally: UnitTally | None, minimum: int) -> UnitCompliance:
+    if tally is None:
+        return UnitCompliance(unit, UnitStatus.MISSING, 0, 0, 0, None)
+    on_time, total = tally.on_time, tally.initiatives
+    if on_time >= minimum and total:
         status = UnitStatus.ON_TIME
-    elif on_time + late >= minimum and initiatives:
+    elif total >= minimum and total:
         status = UnitStatus.LATE
     else:
         status = UnitStatus.MISSING
-    return UnitCompliance(unit, status, on_time, late, len(initiatives), first)
+    return UnitCompliance(unit, status, on_time, total - on_time, total, tally.first_received_at)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -16,6 +18,8 @@ from store.read import MailboxRow, SubmissionRow
 
 REASON_LABELS = {
     "unknown_unit": "Không rõ đơn vị gửi (địa chỉ lạ)",
+    "ambiguous_unit": "Thư chỉ ra nhiều đơn vị khác nhau",
+    "foreign_area": "Đơn vị cùng tên ở huyện, tỉnh khác",
     "no_document": "Không có tệp văn bản đính kèm",
     "unreadable_attachment": "Có tệp không đọc được",
     "auth_failed": "Nghi giả mạo người gửi (xác thực thư không đạt)",
@@ -115,6 +119,60 @@ def digest_window(campaign: Campaign, for_date: date, last_until: datetime | Non
     return Window(day=for_date - timedelta(days=1), since=since, until=until)
 
 
+class Mail(Protocol):
+    """What the list of new mail needs of a message (a report row or a mail row)."""
+
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def from_address(self) -> str | None: ...
+    @property
+    def from_name(self) -> str | None: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def timing(self) -> str | None: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def documents(self) -> tuple[str, ...]: ...
+    @property
+    def titles(self) -> tuple[str, ...]: ...
+
+
+class Reviewable(Protocol):
+    """What the review list needs of a message (a report row or a review row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def from_address(self) -> str | None: ...
+    @property
+    def from_name(self) -> str | None: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def parse_status(self) -> str: ...
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class DigestSources:
+    """What the digest reads from the register, as of the end of its window."""
+
+    new: Sequence[Mail]  # at least the mail received in the window, oldest first
+    standing: Sequence[UnitCompliance]  # each unit's, counting mail received before the end
+    review: Sequence[Reviewable]  # at least every message that needs a person, oldest first
+    mailboxes: Sequence[MailboxRow]
+
+
 def build_digest(
     roster: Roster,
     campaign: Campaign,
@@ -123,11 +181,24 @@ def build_digest(
     rows: Sequence[SubmissionRow],
     mailboxes: Sequence[MailboxRow],
 ) -> Digest:
-    """Return the digest as of the end of ``window``: later mail is not seen yet."""
+    """Return the digest from every row of the register: later mail is not seen yet."""
+    seen = [r for r in rows if r.received_at < window.until]
+    sources = DigestSources(
+        new=seen,
+        standing=assess_compliance(roster, campaign, seen),
+        review=seen,
+        mailboxes=mailboxes,
+    )
+    return compose_digest(roster, campaign, for_date, window, sources)
+
+
+def compose_digest(
+    roster: Roster, campaign: Campaign, for_date: date, window: Window, sources: DigestSources
+) -> Digest:
+    """Return the digest as of the end of ``window`` from what the register gave."""
     zone = campaign.zone
     names = {u.code: u.name for u in roster.units}
-    seen = [r for r in rows if r.received_at < window.until]
-    standing = assess_compliance(roster, campaign, seen)
+    standing = sources.standing
     lines = tuple(_unit_line(c) for c in standing if c.unit.required or c.initiatives)
     required = [c for c in standing if c.unit.required]
     counts = {s.value: sum(1 for c in required if c.status is s) for s in UnitStatus}
@@ -139,12 +210,13 @@ def build_digest(
             unit=names.get(r.unit or "", r.unit or "Chưa rõ đơn vị"),
             timing=TIMING_LABELS.get(r.timing or "", ""),
             status=REVIEW_LABELS.get(r.status or "", "Lỗi phân tích"),
-            files=tuple(a.filename for a in r.attachments if a.is_document),
-            titles=tuple(i.title for i in r.initiatives),
+            files=r.documents,
+            titles=r.titles,
         )
-        for r in seen
-        if window.since <= r.received_at and r.status != "ignored"
+        for r in sources.new
+        if window.since <= r.received_at < window.until and r.status != "ignored"
     )
+    waiting = [r for r in sources.review if r.received_at < window.until and _needs_a_person(r)]
     review = tuple(
         ReviewItem(
             id=r.id,
@@ -153,8 +225,7 @@ def build_digest(
             subject=r.subject or "",
             reasons=tuple(REASON_LABELS.get(x, x) for x in _review_reasons(r)),
         )
-        for r in seen
-        if _needs_a_person(r)
+        for r in waiting
     )
     health = tuple(
         HealthLine(
@@ -164,7 +235,7 @@ def build_digest(
             last_attempt=local_text(m.last_attempt_at, zone),
             messages=m.messages,
         )
-        for m in mailboxes
+        for m in sources.mailboxes
     )
     return Digest(
         campaign=campaign.name,
@@ -179,7 +250,8 @@ def build_digest(
         missing=tuple(c.unit.name for c in required if c.status is UnitStatus.MISSING),
         review=review,
         health=health,
-        failed_messages=sum(1 for r in seen if r.parse_status == "failed"),
+        # A failed analysis always needs a person, so every one is in the review list.
+        failed_messages=sum(1 for r in waiting if r.parse_status == "failed"),
     )
 
 
@@ -215,7 +287,9 @@ def _helpers(digest: Digest) -> dict[str, object]:
     }
 
 
+@cache
 def _environment() -> Environment:
+    """Return the template environment; built once, so each template compiles once."""
     return Environment(
         loader=PackageLoader("reports", "templates"),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
@@ -237,13 +311,13 @@ def _unit_line(c: UnitCompliance) -> UnitLine:
     )
 
 
-def _needs_a_person(row: SubmissionRow) -> bool:
+def _needs_a_person(row: Reviewable) -> bool:
     if row.parse_status == "failed" or row.status == "needs_review":
         return True
     return row.status == "accepted" and bool(FLAG_REASONS.intersection(row.reasons))
 
 
-def _review_reasons(row: SubmissionRow) -> tuple[str, ...]:
+def _review_reasons(row: Reviewable) -> tuple[str, ...]:
     reasons = tuple(x for x in row.reasons if x not in {"late", "early"})
     if row.parse_status == "failed" and "parse_failed" not in reasons:
         reasons += ("parse_failed",)

@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from parsers.campaign import Campaign
@@ -181,7 +181,14 @@ def _submission_dict(row: SubmissionRow, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def sender_text(row: SubmissionRow) -> str:
+class Sender(Protocol):
+    @property
+    def from_address(self) -> str | None: ...
+    @property
+    def from_name(self) -> str | None: ...
+
+
+def sender_text(row: Sender) -> str:
     if row.from_name and row.from_address:
         return f"{row.from_name} <{row.from_address}>"
     return row.from_address or row.from_name or ""

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import text
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -56,6 +57,10 @@ class Base(DeclarativeBase):
     )
 
 
+#: The predicate of ix_messages_with_reasons; a query must repeat it word for word.
+WITH_REASONS = "CAST(reasons AS TEXT) != '[]'"
+
+
 class MailboxState(Base):
     """Progress and health of one polled folder."""
 
@@ -79,8 +84,20 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("mailbox", "folder", "uidvalidity", "uid"),
         Index("ix_messages_identity", "rfc_message_id", "sha256"),
-        Index("ix_messages_status", "status"),
+        # Covers the compliance aggregate (status, unit, timing, first receive time).
+        Index("ix_messages_counted", "status", "unit_code", "timing", "received_at"),
         Index("ix_messages_unit_code", "unit_code"),
+        # The digest's day of mail and every listing's order.
+        Index("ix_messages_received_at", "received_at", "id"),
+        # The review queue: failed analyses (and the poll's pending ones) ...
+        Index("ix_messages_parse_status", "parse_status"),
+        # ... and messages with reasons (most have none) without reading the table.
+        Index(
+            "ix_messages_with_reasons",
+            "status",
+            sqlite_where=text(WITH_REASONS),
+            postgresql_where=text(WITH_REASONS),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -120,11 +137,13 @@ class Attachment(Base):
     """One attached file (stored by content) and what could be read from it."""
 
     __tablename__ = "attachments"
+    # Covers the search for documents no initiative was read from.
+    __table_args__ = (
+        Index("ix_attachments_message_document", "message_id", "is_document", "filename"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    message_id: Mapped[int] = mapped_column(
-        ForeignKey("messages.id", ondelete="CASCADE"), index=True
-    )
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str] = mapped_column(Text)
     content_type: Mapped[str] = mapped_column(String(200))
@@ -144,13 +163,15 @@ class Initiative(Base):
     """An initiative named in an attached document."""
 
     __tablename__ = "initiatives"
+    __table_args__ = (
+        # Covers the compliance aggregate: a message's title keys without the table.
+        Index("ix_initiatives_message_key", "message_id", "title_key", "attachment_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    message_id: Mapped[int] = mapped_column(
-        ForeignKey("messages.id", ondelete="CASCADE"), index=True
-    )
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     attachment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("attachments.id", ondelete="CASCADE")
+        ForeignKey("attachments.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(Text)
     title_key: Mapped[str] = mapped_column(Text)

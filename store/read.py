@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    Text,
+    and_,
+    case,
+    cast,
+    distinct,
+    false,
+    func,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session, aliased
 
-from store.models import Attachment, DigestRun, Initiative, MailboxState, Message
+from parsers.text import normalise_title
+from store.models import WITH_REASONS, Attachment, DigestRun, Initiative, MailboxState, Message
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,32 @@ class SubmissionRow:
     attachments: tuple[AttachmentRow, ...]
     initiatives: tuple[InitiativeRow, ...]
 
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """Return the file names of the attached documents, in order."""
+        return tuple(a.filename for a in self.attachments if a.is_document)
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """Return the titles of the initiatives read from the documents."""
+        return tuple(i.title for i in self.initiatives)
+
+
+@dataclass(frozen=True)
+class MailRow:
+    """What the digest lists of a message: who, when, what it was judged, which files."""
+
+    id: int
+    received_at: datetime
+    from_address: str | None
+    from_name: str | None
+    subject: str | None
+    unit: str | None
+    timing: str | None
+    status: str | None
+    documents: tuple[str, ...]
+    titles: tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class MailboxRow:
@@ -67,14 +109,104 @@ class MailboxRow:
 
 def list_submissions(session: Session, status: str | None = None) -> list[SubmissionRow]:
     """Return every stored message, oldest received first."""
-    query = (
-        select(Message)
-        .options(selectinload(Message.attachments), selectinload(Message.initiatives))
+    return _load_submissions(session, None if status is None else Message.status == status)
+
+
+def mail_received(session: Session, since: datetime, until: datetime) -> list[MailRow]:
+    """Return the messages received in ``since`` <= t < ``until``, oldest first.
+
+    Only the columns the digest shows: a busy day has thousands of messages.
+    """
+    window = and_(Message.received_at >= since, Message.received_at < until)
+    # Joined, not "IN (subquery)": PostgreSQL then looks the day's few files up
+    # in the index instead of hashing the whole table.
+    documents: dict[int, list[str]] = {}
+    for message_id, filename in session.execute(
+        select(Attachment.message_id, Attachment.filename)
+        .join(Message, Message.id == Attachment.message_id)
+        .where(window, Attachment.is_document.is_(True))
+        .order_by(Attachment.message_id, Attachment.position, Attachment.id)
+    ):
+        documents.setdefault(message_id, []).append(filename)
+    titles: dict[int, list[str]] = {}
+    for message_id, title in session.execute(
+        select(Initiative.message_id, Initiative.title)
+        .join(Message, Message.id == Initiative.message_id)
+        .where(window)
+        .order_by(Initiative.message_id, Initiative.id)
+    ):
+        titles.setdefault(message_id, []).append(title)
+    rows = session.execute(
+        select(
+            Message.id,
+            Message.received_at,
+            Message.from_address,
+            Message.from_name,
+            Message.subject,
+            Message.unit_code,
+            Message.timing,
+            Message.status,
+        )
+        .where(window)
         .order_by(Message.received_at, Message.id)
     )
-    if status is not None:
-        query = query.where(Message.status == status)
-    return [_submission(m) for m in session.scalars(query)]
+    return [
+        MailRow(*row, tuple(documents.get(row[0], ())), tuple(titles.get(row[0], ())))
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """What the review list shows of a message that may need a person."""
+
+    id: int
+    received_at: datetime
+    from_address: str | None
+    from_name: str | None
+    subject: str | None
+    status: str | None
+    parse_status: str
+    reasons: tuple[str, ...]
+
+
+def review_candidates(
+    session: Session, flags: Iterable[str], before: datetime | None = None
+) -> list[ReviewRow]:
+    """Return the messages that may need a person, oldest received first.
+
+    That is: analysis failed, classified needs_review, or accepted with one of
+    the reasons ``flags``; the caller decides on the exact reasons. With
+    ``before``, only those received before it. Each kind is found through its
+    own index (the last through the partial index of messages with reasons),
+    so the table is never read whole.
+    """
+    columns = (
+        Message.id,
+        Message.received_at,
+        Message.from_address,
+        Message.from_name,
+        Message.subject,
+        Message.status,
+        Message.parse_status,
+        Message.reasons,
+    )
+    # The JSON list is matched as text, which both databases can do.
+    flagged = [cast(Message.reasons, Text).like(f'%"{flag}"%') for flag in sorted(flags)]
+    kinds = (
+        Message.status == "needs_review",
+        Message.parse_status == "failed",
+        # Repeats the index's predicate word for word, so both planners can use it.
+        and_(Message.status == "accepted", text(WITH_REASONS), or_(false(), *flagged)),
+    )
+    found: dict[int, ReviewRow] = {}
+    for kind in kinds:
+        query = select(*columns).where(kind)
+        if before is not None:
+            query = query.where(Message.received_at < before)
+        for r in session.execute(query):
+            found[r[0]] = ReviewRow(*r[:7], reasons=tuple(r[7] or ()))
+    return sorted(found.values(), key=lambda r: (r.received_at, r.id))
 
 
 def list_mailboxes(session: Session) -> list[MailboxRow]:
@@ -102,45 +234,104 @@ def list_mailboxes(session: Session) -> list[MailboxRow]:
     ]
 
 
-def _submission(message: Message) -> SubmissionRow:
-    names = {a.id: a.filename for a in message.attachments}
+def _load_submissions(
+    session: Session, condition: ColumnElement[bool] | None
+) -> list[SubmissionRow]:
+    """Return the messages that meet ``condition`` as report rows, oldest first.
+
+    Three plain column queries (messages, then their attachments and their
+    initiatives), not ORM objects: hydrating entities costs more than the rows.
+    """
+    messages = select(*_MESSAGE_COLUMNS).order_by(Message.received_at, Message.id)
+    attached = select(*_ATTACHMENT_COLUMNS).join(Message, Message.id == Attachment.message_id)
+    read = select(*_INITIATIVE_COLUMNS).join(Message, Message.id == Initiative.message_id)
+    if condition is not None:
+        messages = messages.where(condition)
+        attached = attached.where(condition)
+        read = read.where(condition)
+    rows = session.execute(messages).all()
+    if not rows:
+        return []
+    # Rows unpacked by position, not by name: microseconds a message count here.
+    attachments: dict[int, list[Sequence[Any]]] = {}
+    for a in session.execute(
+        attached.order_by(Attachment.message_id, Attachment.position, Attachment.id)
+    ):
+        attachments.setdefault(a[0], []).append(a)
+    initiatives: dict[int, list[Sequence[Any]]] = {}
+    for i in session.execute(read.order_by(Initiative.message_id, Initiative.id)):
+        initiatives.setdefault(i[0], []).append(i)
+    return [_submission(r, attachments.get(r[0], ()), initiatives.get(r[0], ())) for r in rows]
+
+
+# The column order is the order of the dataclasses' fields (after the ids).
+_MESSAGE_COLUMNS = (
+    Message.id,
+    Message.mailbox,
+    Message.uid,
+    Message.rfc_message_id,
+    Message.received_at,
+    Message.from_address,
+    Message.from_name,
+    Message.subject,
+    Message.unit_code,
+    Message.unit_source,
+    Message.timing,
+    Message.status,
+    Message.parse_status,
+    Message.reasons,
+)
+_ATTACHMENT_COLUMNS = (
+    Attachment.message_id,
+    Attachment.id,
+    Attachment.filename,
+    Attachment.content_type,
+    Attachment.size,
+    Attachment.sha256,
+    Attachment.is_document,
+    Attachment.extract_status,
+    Attachment.text_chars,
+    Attachment.parent,
+)
+_INITIATIVE_COLUMNS = (
+    Initiative.message_id,
+    Initiative.attachment_id,
+    Initiative.title,
+    Initiative.title_key,
+    Initiative.field,
+    Initiative.authors,
+)
+
+
+def _submission(
+    message: Sequence[Any],
+    attachments: Sequence[Sequence[Any]],
+    initiatives: Sequence[Sequence[Any]],
+) -> SubmissionRow:
+    names = {a[1]: a[2] for a in attachments}
+    ident, mailbox, uid, message_id, received_at, address, name, subject = message[:8]
+    unit, unit_source, timing, status, parse_status, reasons = message[8:]
     return SubmissionRow(
-        id=message.id,
-        mailbox=message.mailbox,
-        uid=message.uid,
-        message_id=message.rfc_message_id,
-        received_at=message.received_at,
-        from_address=message.from_address,
-        from_name=message.from_name,
-        subject=message.subject,
-        unit=message.unit_code,
-        unit_source=message.unit_source,
-        timing=message.timing,
-        status=message.status,
-        parse_status=message.parse_status,
-        reasons=tuple(message.reasons or ()),
-        attachments=tuple(
-            AttachmentRow(
-                filename=a.filename,
-                content_type=a.content_type,
-                size=a.size,
-                sha256=a.sha256,
-                is_document=a.is_document,
-                extract_status=a.extract_status,
-                text_chars=a.text_chars,
-                parent=a.parent,
-            )
-            for a in message.attachments
-        ),
+        ident,
+        mailbox,
+        uid,
+        message_id,
+        received_at,
+        address,
+        name,
+        subject,
+        unit,
+        unit_source,
+        timing,
+        status,
+        parse_status,
+        reasons=tuple(reasons or ()),
+        attachments=tuple(AttachmentRow(*a[2:]) for a in attachments),
         initiatives=tuple(
             InitiativeRow(
-                title=i.title,
-                title_key=i.title_key,
-                field=i.field,
-                authors=tuple(i.authors or ()),
-                filename=names.get(i.attachment_id) if i.attachment_id else None,
+                title, key, field, tuple(authors or ()), names.get(file) if file else None
             )
-            for i in message.initiatives
+            for _, file, title, key, field, authors in initiatives
         ),
     )
 
@@ -170,16 +361,10 @@ def list_stored(
 
 
 def submissions_by_id(session: Session, ids: Sequence[int]) -> list[SubmissionRow]:
-    """Return the messages ``ids`` as report rows (one query per relation, not per row)."""
+    """Return the messages ``ids`` as report rows (one query per table, not per row)."""
     if not ids:
         return []
-    query = (
-        select(Message)
-        .options(selectinload(Message.attachments), selectinload(Message.initiatives))
-        .where(Message.id.in_(list(ids)))
-        .order_by(Message.received_at, Message.id)
-    )
-    return [_submission(m) for m in session.scalars(query)]
+    return _load_submissions(session, Message.id.in_(list(ids)))
 
 
 def last_digest_until(session: Session, before: datetime) -> datetime | None:
@@ -188,54 +373,137 @@ def last_digest_until(session: Session, before: datetime) -> datetime | None:
 
 
 @dataclass(frozen=True)
-class InitiativeFact:
-    """One initiative of a unit in accepted mail, with the timing of a copy of it."""
+class UnitTally:
+    """A unit's accepted mail, counted as initiatives (distinct titles or untitled files)."""
 
-    unit: str
-    #: The initiative's title key, or "file:" + the file name of an untitled document.
-    key: str
-    timing: str
+    on_time: int  # initiatives with at least one copy received early or on time
+    initiatives: int
+    first_received_at: datetime  # the unit's first accepted message
 
 
-def compliance_facts(
-    session: Session, file_key: Callable[[str], str]
-) -> tuple[list[InitiativeFact], dict[str, datetime]]:
-    """Return the initiatives of accepted mail and each unit's first accepted message.
+#: The timings that make a copy of an initiative count as on time.
+ON_TIME_TIMINGS = ("early", "on_time")
 
-    The same facts ``reports.compliance.assess_compliance`` derives from every
-    row, grouped by the database (a few rows per unit, not one per message).
-    ``file_key`` turns the name of a document without a title into its key.
+
+def compliance_tallies(session: Session, before: datetime | None = None) -> dict[str, UnitTally]:
+    """Return each unit's initiatives in accepted mail, counted by the database.
+
+    The same counts ``reports.compliance.assess_compliance`` derives from every
+    row, with a row per unit instead of one per message. An initiative is a
+    distinct title key, or for a document without a title, ``"file:"`` plus
+    its normalised name. With ``before``, only mail received before it counts
+    (the digest's view of the day it covers).
     """
+    counted = counted_mail(before)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        # PostgreSQL cannot know that a unit has only a few titles: it expects a
+        # group per message, and with the default work_mem it sorts 100,000 rows
+        # on disk instead of grouping them in a hash table (twice as slow).
+        # LOCAL: only until this read's transaction ends.
+        session.execute(text("SET LOCAL work_mem = '32MB'"))
+    titled = session.execute(_titled_tallies(counted, in_two_steps=postgresql)).all()
+    documents = _untitled_documents()
+    # An untitled document's key needs Python (normalise_title); these rows are few.
+    files: dict[str, dict[str, bool]] = {}
+    for unit, filename, timing in session.execute(
+        select(Message.unit_code, documents.c.filename, Message.timing)
+        .join(documents, documents.c.message_id == Message.id)
+        .where(counted)
+        .group_by(Message.unit_code, documents.c.filename, Message.timing)
+    ):
+        keys = files.setdefault(unit, {})
+        key = "file:" + normalise_title(filename)
+        keys[key] = keys.get(key, False) or timing in ON_TIME_TIMINGS
+    tallies = {}
+    for unit, on_time, initiatives, first in titled:
+        extra = files.get(unit, {})
+        tallies[str(unit)] = UnitTally(
+            on_time=int(on_time or 0) + sum(extra.values()),
+            initiatives=int(initiatives or 0) + len(extra),
+            first_received_at=first,
+        )
+    return tallies
+
+
+def counted_mail(before: datetime | None = None) -> ColumnElement[bool]:
+    """Return the condition on messages that count: accepted, with a unit and a timing."""
     counted = and_(
         Message.status == "accepted",
         Message.unit_code.is_not(None),
         Message.timing.is_not(None),
     )
-    titled = session.execute(
-        select(Message.unit_code, Initiative.title_key, Message.timing)
-        .join(Initiative, Initiative.message_id == Message.id)
-        .where(counted)
-        .group_by(Message.unit_code, Initiative.title_key, Message.timing)
+    return counted if before is None else and_(counted, Message.received_at < before)
+
+
+def _titled_tallies(counted: ColumnElement[bool], *, in_two_steps: bool) -> Select[Any]:
+    """Return the query of (unit, on-time titles, titles, first receive time) per unit.
+
+    Both shapes give the same rows on both databases, each is the faster on
+    one. SQLite reads accepted mail in unit order from ix_messages_counted, so
+    COUNT(DISTINCT) per unit needs no sort of the whole register. PostgreSQL
+    hashes the join: grouping by (unit, title) in a hash table first, then by
+    unit, avoids sorting 100,000 rows for COUNT(DISTINCT).
+    """
+    on_time = case((Message.timing.in_(ON_TIME_TIMINGS), 1), else_=0)
+    joined = (
+        select().select_from(Message).outerjoin(Initiative, Initiative.message_id == Message.id)
     )
-    # The WHERE clause excludes NULL units and timings.
-    facts = [InitiativeFact(str(u), key, str(t)) for u, key, t in titled]
-    # A document counts by its name unless an initiative was read from a file of that name.
+    if not in_two_steps:
+        return (
+            joined.add_columns(
+                Message.unit_code,
+                func.count(
+                    distinct(case((Message.timing.in_(ON_TIME_TIMINGS), Initiative.title_key)))
+                ),
+                func.count(distinct(Initiative.title_key)),
+                func.min(Message.received_at),
+            )
+            .where(counted)
+            .group_by(Message.unit_code)
+        )
+    titles = (
+        joined.add_columns(
+            Message.unit_code.label("unit"),
+            Initiative.title_key.label("key"),
+            func.max(on_time).label("on_time"),
+            func.min(Message.received_at).label("first"),
+        )
+        .where(counted)
+        .group_by(Message.unit_code, Initiative.title_key)
+        .subquery("titles")
+    )
+    return select(
+        titles.c.unit,
+        func.sum(case((titles.c.key.is_not(None), titles.c.on_time), else_=0)),
+        func.count(titles.c.key),
+        func.min(titles.c.first).label("first"),
+    ).group_by(titles.c.unit)
+
+
+def _untitled_documents() -> Subquery:
+    """Return (message_id, filename) of the documents that count by their name.
+
+    A document counts by its name unless an initiative was read from a file of
+    that name in the same message. Almost every document has an initiative of
+    its own, which an index answers, so the name comparison runs for the few
+    left. DISTINCT keeps it a separate step: the planner then looks messages
+    up for those few instead of testing each accepted message's documents.
+    """
     named = aliased(Attachment)
-    has_title = exists().where(
-        Initiative.message_id == Message.id,
-        Initiative.attachment_id == named.id,
-        named.filename == Attachment.filename,
+    # Selecting the key, not *, lets SQLite answer from the index alone.
+    has_title = (
+        select(Initiative.id)
+        .join(named, named.id == Initiative.attachment_id)
+        .where(
+            Initiative.message_id == Attachment.message_id, named.filename == Attachment.filename
+        )
+        .exists()
     )
-    untitled = session.execute(
-        select(Message.unit_code, Attachment.filename, Message.timing)
-        .join(Attachment, Attachment.message_id == Message.id)
-        .where(counted, Attachment.is_document.is_(True), ~has_title)
-        .group_by(Message.unit_code, Attachment.filename, Message.timing)
+    own_title = select(Initiative.id).where(Initiative.attachment_id == Attachment.id).exists()
+    return (
+        select(Attachment.message_id, Attachment.filename)
+        .where(Attachment.is_document.is_(True), ~own_title, ~has_title)
+        .distinct()
+        .subquery("untitled")
     )
-    facts.extend(InitiativeFact(str(u), "file:" + file_key(f), str(t)) for u, f, t in untitled)
-    first = session.execute(
-        select(Message.unit_code, func.min(Message.received_at))
-        .where(counted)
-        .group_by(Message.unit_code)
-    )
-    return facts, {str(unit): at for unit, at in first}

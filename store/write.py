@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session, selectinload
 
 from parsers.analysis import Analysis
+from parsers.classify import Classification
+from parsers.documents import Extraction
+from parsers.initiatives import InitiativeInfo
 from parsers.text import normalise_title
 from store.decisions import current_verdict, with_decisions, write_verdict
 from store.models import Attachment, Initiative, MailboxState, Message
@@ -24,6 +28,57 @@ class FetchedMessage:
     uid: int
     raw: bytes
     received_at: datetime
+
+
+@dataclass(frozen=True)
+class AttachmentRecord:
+    """What the register keeps of an analysed attachment (its bytes are in blob storage)."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    is_document: bool
+    extraction: Extraction | None
+    initiative: InitiativeInfo | None
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class AnalysisRecord:
+    """What the register keeps of an analysis: small enough to send between processes."""
+
+    date_header: datetime | None
+    from_address: str
+    from_name: str
+    subject: str
+    classification: Classification
+    attachments: tuple[AttachmentRecord, ...]
+
+
+def summarise(analysis: Analysis) -> AnalysisRecord:
+    """Return what ``save_analysis`` writes of ``analysis``, without the files' bytes."""
+    parsed = analysis.message
+    return AnalysisRecord(
+        date_header=parsed.date_header,
+        from_address=parsed.from_address,
+        from_name=parsed.from_name,
+        subject=parsed.subject,
+        classification=analysis.classification,
+        attachments=tuple(
+            AttachmentRecord(
+                filename=item.filename,
+                content_type=item.content_type,
+                size=len(item.data),
+                sha256=item.sha256,
+                is_document=item.is_document,
+                extraction=item.extraction,
+                initiative=item.initiative,
+                parent=item.parent,
+            )
+            for item in analysis.attachments
+        ),
+    )
 
 
 def load_mailbox_state(session: Session, mailbox: str, folder: str) -> MailboxState:
@@ -64,14 +119,63 @@ def find_stored(
     return session.scalar(select(Message.id).where(same_id, Message.sha256 == sha256).limit(1))
 
 
+def find_stored_many(
+    session: Session, batch: Sequence[tuple[FetchedMessage, str | None, str]]
+) -> list[int | None]:
+    """Return ``find_stored`` for each (message, Message-ID, SHA-256) of a batch, in few queries."""
+    at_location: dict[tuple[str, str, int, int], int] = {}
+    places: dict[tuple[str, str, int], list[int]] = {}
+    for fetched, _, _ in batch:
+        places.setdefault((fetched.mailbox, fetched.folder, fetched.uidvalidity), []).append(
+            fetched.uid
+        )
+    for (mailbox, folder, uidvalidity), uids in places.items():
+        rows = session.execute(
+            select(Message.id, Message.uid).where(
+                Message.mailbox == mailbox,
+                Message.folder == folder,
+                Message.uidvalidity == uidvalidity,
+                Message.uid.in_(uids),
+            )
+        )
+        at_location.update({(mailbox, folder, uidvalidity, uid): id_ for id_, uid in rows})
+    digests = {sha256 for _, _, sha256 in batch}
+    ids = {message_id for _, message_id, _ in batch if message_id is not None}
+    # Each query leads with rfc_message_id, so it uses ix_messages_identity.
+    queries = [Message.rfc_message_id.in_(ids)] if ids else []
+    if any(message_id is None for _, message_id, _ in batch):
+        queries.append(Message.rfc_message_id.is_(None))
+    same: dict[tuple[str | None, str], int] = {}
+    for query in queries:
+        copies = session.execute(
+            select(Message.id, Message.rfc_message_id, Message.sha256).where(
+                query, Message.sha256.in_(digests)
+            )
+        )
+        for id_, message_id, sha256 in copies:
+            same[(message_id, sha256)] = min(id_, same.get((message_id, sha256), id_))
+    found: list[int | None] = []
+    for fetched, message_id, sha256 in batch:
+        location = (fetched.mailbox, fetched.folder, fetched.uidvalidity, fetched.uid)
+        known = at_location.get(location)
+        found.append(known if known is not None else same.get((message_id, sha256)))
+    return found
+
+
 def record_raw_message(
     session: Session,
     fetched: FetchedMessage,
     rfc_message_id: str | None,
     sha256: str,
     now: datetime,
+    *,
+    flush: bool = True,
 ) -> Message:
-    """Add the row of a message whose raw bytes are already in blob storage."""
+    """Add the row of a message whose raw bytes are already in blob storage.
+
+    With ``flush=False`` the row gets its id at the caller's next flush (one
+    INSERT for a whole batch).
+    """
     message = Message(
         mailbox=fetched.mailbox,
         folder=fetched.folder,
@@ -86,53 +190,99 @@ def record_raw_message(
         reasons=[],
     )
     session.add(message)
-    session.flush()
+    if flush:
+        session.flush()
     return message
 
 
-def save_analysis(session: Session, message_id: int, analysis: Analysis) -> None:
+def save_analysis(session: Session, message_id: int, analysis: Analysis | AnalysisRecord) -> None:
     """Replace what was derived from a message with ``analysis``."""
-    message = session.get_one(Message, message_id)
-    parsed = analysis.message
-    # A person's decisions win over the classifier, however often it runs again.
-    verdict = with_decisions(session, message_id, analysis.classification)
-    message.date_header = parsed.date_header
-    message.from_address = parsed.from_address[:500] or None
-    message.from_name = parsed.from_name[:500] or None
-    message.subject = parsed.subject
-    message.parse_status = "ok"
-    message.parse_error = None
-    write_verdict(message, verdict)
-    message.attachments.clear()
-    message.initiatives.clear()
-    session.flush()
-    for position, item in enumerate(analysis.attachments):
-        extraction = item.extraction
-        attachment = Attachment(
-            position=position,
-            filename=item.filename,
-            content_type=item.content_type,
-            size=len(item.data),
-            sha256=item.sha256,
-            is_document=item.is_document,
-            extract_status=extraction.status.value if extraction else None,
-            extract_reason=(extraction.reason or None) if extraction else None,
-            text=extraction.text if extraction else None,
-            text_chars=len(extraction.text) if extraction else 0,
-            parent=item.parent,
+    record = summarise(analysis) if isinstance(analysis, Analysis) else analysis
+    save_analyses(session, [(message_id, record)])
+
+
+def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord]]) -> None:
+    """Replace what was derived from each (message id, analysis), in a few statements."""
+    if not analyses:
+        return
+    _lock_messages(session, sorted({message_id for message_id, _ in analyses}))
+    messages = {
+        m.id: m
+        for m in session.scalars(
+            select(Message)
+            .where(Message.id.in_([message_id for message_id, _ in analyses]))
+            .options(selectinload(Message.attachments), selectinload(Message.initiatives))
         )
-        message.attachments.append(attachment)
-        if item.initiative is not None:
-            session.flush()
-            message.initiatives.append(
-                Initiative(
-                    attachment_id=attachment.id,
-                    title=item.initiative.title,
-                    title_key=normalise_title(item.initiative.title),
-                    field=item.initiative.field,
-                    authors=list(item.initiative.authors),
-                )
+    }
+    # A person's decisions win over the classifier, however often it runs again
+    # (read before anything changes, so no query has to flush first).
+    verdicts = [with_decisions(session, i, a.classification) for i, a in analyses]
+    for (message_id, analysis), verdict in zip(analyses, verdicts, strict=True):
+        message = messages.get(message_id) or session.get_one(Message, message_id)
+        message.date_header = analysis.date_header
+        message.from_address = analysis.from_address[:500] or None
+        message.from_name = analysis.from_name[:500] or None
+        message.subject = analysis.subject
+        message.parse_status = "ok"
+        message.parse_error = None
+        write_verdict(message, verdict)
+        message.initiatives.clear()
+    # Initiatives first: deleting an attachment deletes its initiatives in the database.
+    session.flush()
+    for message in messages.values():
+        message.attachments.clear()
+    session.flush()
+    found: list[tuple[Message, Attachment, InitiativeInfo]] = []
+    for message_id, analysis in analyses:
+        message = messages.get(message_id) or session.get_one(Message, message_id)
+        for position, item in enumerate(analysis.attachments):
+            extraction = item.extraction
+            attachment = Attachment(
+                position=position,
+                filename=item.filename,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                is_document=item.is_document,
+                extract_status=extraction.status.value if extraction else None,
+                extract_reason=(extraction.reason or None) if extraction else None,
+                text=extraction.text if extraction else None,
+                text_chars=len(extraction.text) if extraction else 0,
+                parent=item.parent,
             )
+            message.attachments.append(attachment)
+            if item.initiative is not None:
+                found.append((message, attachment, item.initiative))
+    if found:
+        session.flush()  # the attachments' ids
+    for message, attachment, initiative in found:
+        message.initiatives.append(
+            Initiative(
+                attachment_id=attachment.id,
+                title=initiative.title,
+                title_key=normalise_title(initiative.title),
+                field=initiative.field,
+                authors=list(initiative.authors),
+            )
+        )
+
+
+def _lock_messages(session: Session, ids: Sequence[int]) -> None:
+    """Hold the messages' rows until commit, so that two analyses of one message
+    (a poll and a `reprocess`) replace its derived rows one after the other
+    instead of deleting the same rows at once.
+
+    PostgreSQL locks the rows (in id order: no deadlock between batches). SQLite
+    has no row locks: a write, even one that changes nothing, takes the database's
+    write lock now, before the rows to replace are read.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        touch = update(Message).where(Message.id.in_(ids[:1])).values(id=Message.id)
+        session.execute(touch.execution_options(synchronize_session=False))
+        return
+    session.execute(
+        select(Message.id).where(Message.id.in_(ids)).order_by(Message.id).with_for_update()
+    )
 
 
 def mark_failed(session: Session, message_id: int, error: str) -> None:

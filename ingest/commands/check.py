@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
+import shutil
 import smtplib
 import sys
 from collections.abc import Callable, Iterator
@@ -16,6 +19,7 @@ from ingest.config import Config, ConfigError, MailboxConfig, SmtpConfig, load_c
 from ingest.imap import PasswordMissing, connect, describe, read_password
 from ingest.smtp import SmtpPasswordMissing, read_smtp_password, tls_context
 from ingest.worker import permission_warnings
+from parsers.ocr import missing_tool
 from store.db import SchemaOutdated, make_engine, require_current_schema
 from store.health import DatabaseUnavailable, describe_database_error
 
@@ -49,6 +53,7 @@ def run_checks(config_path: Path) -> Iterator[Finding]:
     for warning in permission_warnings(config):
         yield WARN, warning
     yield _roster(config)
+    yield from _readers(config)
     yield from _storage(config)
     yield _database(config)
     for mailbox in config.mailboxes:
@@ -79,6 +84,34 @@ def _roster(config: Config) -> Finding:
         f"Danh sách đơn vị {config.units_file}: {len(roster.units)} đơn vị "
         f"({required} bắt buộc nộp), {len(roster.addresses)} địa chỉ trong sổ địa chỉ"
     )
+
+
+def _readers(config: Config) -> Iterator[Finding]:
+    """The external readers some formats need: a missing one leaves those files unread."""
+    if shutil.which("antiword"):
+        yield OK, "Đọc tệp .doc (Word 97): có antiword"
+    else:
+        yield WARN, "Đọc tệp .doc (Word 97): chưa cài antiword, tệp .doc sẽ không đọc được"
+    if importlib.util.find_spec("libarchive") is not None and _libarchive_loads():
+        yield OK, "Giải nén tệp .rar: có libarchive"
+    else:
+        yield WARN, "Giải nén tệp .rar: chưa cài libarchive13, tệp .rar sẽ không giải nén được"
+    if not config.limits.ocr:
+        yield OK, 'Đọc bản quét PDF (OCR): tắt theo cấu hình ([limits] ocr = "off")'
+        return
+    missing = missing_tool()
+    if missing is None:
+        yield OK, "Đọc bản quét PDF (OCR): có tesseract với dữ liệu tiếng Việt"
+    else:
+        yield WARN, f"Đọc bản quét PDF (OCR): không dùng được ({missing}), bản quét sẽ để trống"
+
+
+def _libarchive_loads() -> bool:
+    try:
+        importlib.import_module("libarchive")
+    except (ImportError, OSError):  # the Python package without the C library
+        return False
+    return True
 
 
 def _storage(config: Config) -> Iterator[Finding]:

@@ -21,10 +21,10 @@ from ingest.notify import (
     unit_addresses,
 )
 from ingest.outbox import DeliveryReport
-from reports.compliance import assess_compliance
+from reports.compliance import assess_tallies
 from reports.digest import missing_units, render_html, render_text
 from store.db import make_session_factory
-from store.read import list_submissions
+from store.read import compliance_tallies
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -88,8 +88,8 @@ def remind(context: Context, day: datetime | None, dry_run: bool) -> None:
         return
     if dry_run:
         with sessions() as session:
-            rows = list_submissions(session)
-        for unit in missing_units(assess_compliance(roster, config.campaign, rows)):
+            tallies = compliance_tallies(session)
+        for unit in missing_units(assess_tallies(roster, config.campaign, tallies)):
             to = ", ".join(unit_addresses(roster, unit.code)) or "(chưa có địa chỉ thư)"
             click.echo(f"{unit.name}: {to}")
         return

@@ -9,8 +9,7 @@ import click
 
 from ingest.commands.context import Context, emit, pass_context
 from ingest.config import load_roster
-from parsers.text import normalise_title
-from reports.compliance import assess_facts
+from reports.compliance import assess_tallies
 from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, list_initiatives
 from reports.render import (
     COMPLIANCE_HEADINGS,
@@ -23,11 +22,12 @@ from reports.render import (
     submission_cells,
     submissions_json,
 )
-from reports.xlsx import compliance_xlsx, initiatives_xlsx, submissions_xlsx
 from store.db import make_session_factory
-from store.read import compliance_facts, list_submissions
+from store.read import compliance_tallies, list_submissions
 
 OUTPUT = click.Path(path_type=Path, dir_okay=False)
+# XLSX_IMPORT: reports.xlsx is imported where a workbook is written: openpyxl
+# takes a fifth of a second to import, which every other command would pay.
 FORMATS = click.Choice(["table", "json", "csv", "xlsx"])
 
 
@@ -46,9 +46,11 @@ def report_compliance(context: Context, fmt: str, output: Path | None) -> None:
     roster = load_roster(config.units_file, config.addresses_file)
     with make_session_factory(context.engine())() as session:
         # Grouped by the database: a few rows per unit, not every message.
-        facts, first = compliance_facts(session, normalise_title)
-    units = assess_facts(roster, config.campaign, facts, first)
+        tallies = compliance_tallies(session)
+    units = assess_tallies(roster, config.campaign, tallies)
     if fmt == "xlsx":
+        from reports.xlsx import compliance_xlsx  # see XLSX_IMPORT
+
         emit_binary(compliance_xlsx(units, config.campaign), output)
         return
     if fmt == "json":
@@ -71,6 +73,8 @@ def report_submissions(context: Context, fmt: str, output: Path | None) -> None:
     with make_session_factory(context.engine())() as session:
         rows = list_submissions(session)
     if fmt == "xlsx":
+        from reports.xlsx import submissions_xlsx  # see XLSX_IMPORT
+
         emit_binary(submissions_xlsx(rows, config.campaign), output)
         return
     if fmt == "json":
@@ -94,6 +98,8 @@ def report_initiatives(context: Context, fmt: str | None, output: Path | None) -
     lines = list_initiatives(roster, rows)
     fmt = fmt or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "table")
     if fmt == "xlsx":
+        from reports.xlsx import initiatives_xlsx  # see XLSX_IMPORT
+
         emit_binary(initiatives_xlsx(lines, config.campaign), output)
         return
     if fmt == "json":

@@ -22,6 +22,7 @@ REVIEW_HEADINGS = ("Mã thư", "Nhận lúc", "Người gửi", "Tiêu đề", "
 REASON_WORDS = {
     "unknown_unit": "chưa rõ đơn vị",
     "ambiguous_unit": "nhiều đơn vị",
+    "foreign_area": "đơn vị cùng tên ở địa bàn khác",
     "no_document": "không có tệp",
     "auth_failed": "nghi giả mạo",
     "unreadable_attachment": "tệp không đọc được",

@@ -39,9 +39,12 @@ class Register:
     dovecot: DovecotSandbox
 
     def run(
-        self, *args: str, check: bool = True, password: str | None = None
+        self, *args: str, check: bool = True, password: str | None = None, path: str | None = None
     ) -> subprocess.CompletedProcess[str]:
+        """Run ``cchc-inbox ARGS``; ``path`` replaces PATH (to hide installed tools)."""
         env = {**os.environ, PASSWORD_ENV: password or self.dovecot.password}
+        if path is not None:
+            env["PATH"] = path
         result = subprocess.run(
             [sys.executable, "-m", "ingest.cli", "--config", str(self.config), *args],
             capture_output=True,

@@ -101,6 +101,10 @@ def test_check_config_on_a_working_setup_says_so_and_exits_0(
     assert "[ LỖI ]" not in out
     assert "Danh sách đơn vị" in out and "36 đơn vị" in out
     assert "lược đồ mới nhất" in out
+    # scripts/setup installs every reader: nothing is left unread on this machine.
+    assert "[ OK ] Đọc tệp .doc (Word 97): có antiword" in out
+    assert "[ OK ] Giải nén tệp .rar: có libarchive" in out
+    assert "[ OK ] Đọc bản quét PDF (OCR): có tesseract với dữ liệu tiếng Việt" in out
     assert f"thư mục {register.folder} có 0 thư (máy chủ có IDLE)" in out
     assert "kết nối và chào hỏi (EHLO) được; không gửi thư nào" in out
     assert out.rstrip().endswith("Cấu hình dùng được.")
@@ -113,6 +117,20 @@ def test_check_config_names_a_refused_login_without_the_password(register: Regis
     assert result.returncode == 1
     assert "[ LỖI ] Hộp thư phongnv:" in result.stdout
     assert "wrong-secret-123" not in result.stdout + result.stderr
+
+
+@sqlite_only
+def test_check_config_warns_when_ocr_and_doc_readers_are_missing(register: Register) -> None:
+    # A PATH with Python but without antiword, tesseract or pdftoppm.
+    bare = register.config.parent / "bin"
+    bare.mkdir()
+    result = register.run("check-config", check=False, path=str(bare))
+    assert result.returncode == 0, result.stdout  # warnings, not errors: the rest still works
+    assert "[CẢNH BÁO] Đọc tệp .doc (Word 97): chưa cài antiword" in result.stdout
+    assert (
+        "[CẢNH BÁO] Đọc bản quét PDF (OCR): không dùng được (tesseract is not installed)"
+        in result.stdout
+    )
 
 
 @sqlite_only

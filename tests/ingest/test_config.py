@@ -81,6 +81,22 @@ def test_a_roster_with_a_bad_kind_names_the_unit(tmp_path: Path) -> None:
         load_roster(roster)
 
 
+@pytest.mark.parametrize(
+    ("area", "message"),
+    [
+        ('"huyện Châu Thành"', "area: must be a list of places"),
+        ('["Châu Thành"]', "area: expected one of tỉnh, huyện"),
+        ('["huyện"]', "area: expected one of tỉnh, huyện"),
+    ],
+)
+def test_a_roster_with_a_bad_area_is_refused(tmp_path: Path, area: str, message: str) -> None:
+    roster = tmp_path / "units.toml"
+    unit = '[[unit]]\ncode = "x"\nname = "UBND xã X"\nkind = "commune"\nrequired = true\n'
+    roster.write_text(f"area = {area}\n{unit}", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_roster(roster)
+
+
 def test_an_address_book_naming_an_unknown_unit_is_refused(tmp_path: Path) -> None:
     book = tmp_path / "addresses.toml"
     book.write_text('[addresses]\n"a@b.vn" = "xa-khong-co"\n')

@@ -28,9 +28,18 @@ def test_limits_are_read_in_megabytes_and_seconds(tmp_path: Path) -> None:
     assert limits == Limits(max_file_bytes=10 * 1024 * 1024, max_depth=2, timeout_seconds=15.0)
 
 
+def test_ocr_is_on_unless_turned_off_and_reads_at_most_ocr_max_pages(tmp_path: Path) -> None:
+    assert DEFAULT_LIMITS.ocr is True
+    extra = '[limits]\nocr = "off"\nocr_max_pages = 3\n'
+    limits = load_config(config_with(tmp_path, extra)).limits
+    assert (limits.ocr, limits.ocr_max_pages) == (False, 3)
+
+
 @pytest.mark.parametrize(
     ("extra", "key"),
     [
+        ('[limits]\nocr = "on"\n', "[limits].ocr"),
+        ("[limits]\nocr_max_pages = 0\n", "[limits].ocr_max_pages"),
         ("[limits]\nmax_members = 0\n", "[limits].max_members"),
         ('[limits]\ntimeout_seconds = "1m"\n', "[limits].timeout_seconds"),
         ("[limits]\nmax_zip = 3\n", "[limits].max_zip"),

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+from pebble import ProcessExpired
+
 from ingest.extraction import TimedExtractor
+from parsers.analysis import Rules
+from parsers.campaign import Campaign
 from parsers.documents import Extraction, ExtractStatus
 from parsers.limits import Limits
+from store.blobs import BlobStore
 
 CORPUS = Path(__file__).parents[1] / "data" / "parsers"
 
@@ -68,3 +76,63 @@ def test_extractions_from_several_threads_share_the_pool_and_each_keeps_its_limi
     ]
     assert [r.text for r in results if r.status is ExtractStatus.OK] == ["a.pdf", "b.pdf", "c.pdf"]
     assert after.text == "d.pdf"
+
+
+MAIL = Path(__file__).parents[1] / "data" / "mail"
+RECEIVED = datetime(2024, 6, 20, 13, 30, 2, tzinfo=timezone(timedelta(hours=7)))
+CAMPAIGN = Campaign("CCHC 2024", date(2024, 5, 15), date(2024, 6, 25), "Asia/Ho_Chi_Minh")
+
+
+def rules(timeout_seconds: float = 30) -> Rules:
+    return Rules(CAMPAIGN, {}, frozenset(), limits=Limits(timeout_seconds=timeout_seconds))
+
+
+def stored(tmp_path: Path, name: str) -> tuple[BlobStore, Path]:
+    blobs = BlobStore(tmp_path / "blobs")
+    return blobs, blobs.path_of(blobs.put((MAIL / name).read_bytes()))
+
+
+def test_a_stored_message_is_analysed_in_a_worker_and_its_attachments_stored(
+    tmp_path: Path,
+) -> None:
+    blobs, path = stored(tmp_path, "02-tu-phap-pdf.eml")
+    with TimedExtractor(workers=1) as extractor:
+        extractor.start()
+        result = extractor.analyse_file(path, RECEIVED, rules(), blobs).result()
+    (document,) = [a for a in result.record.attachments if a.is_document]
+    assert document.extraction is not None
+    assert document.extraction.status is ExtractStatus.OK
+    assert document.extraction.text
+    assert blobs.path_of(document.sha256).stat().st_size == document.size
+    assert set(result.seconds) == {"parse_classify", "extract", "store_attachments"}
+
+
+def test_a_document_past_the_limit_in_a_worker_is_refused_and_the_message_still_analysed(
+    tmp_path: Path,
+) -> None:
+    blobs, path = stored(tmp_path, "02-tu-phap-pdf.eml")
+    with TimedExtractor(never_finishes, workers=1) as extractor:
+        result = extractor.analyse_file(path, RECEIVED, rules(0.5), blobs).result()
+    (document,) = [a for a in result.record.attachments if a.is_document]
+    assert document.extraction == Extraction(
+        ExtractStatus.REFUSED, "", "extraction took over 0.5 s"
+    )
+    assert result.record.subject
+
+
+def ignores_the_alarm(filename: str, content_type: str, data: bytes, limits: Limits) -> Extraction:
+    # Code stuck in C never lets the SIGALRM handler run; blocking it does the same.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    time.sleep(3600)
+    return Extraction(ExtractStatus.OK, "unreachable")
+
+
+def test_a_worker_stuck_where_the_alarm_cannot_reach_is_ended(tmp_path: Path) -> None:
+    blobs, path = stored(tmp_path, "02-tu-phap-pdf.eml")
+    with TimedExtractor(ignores_the_alarm, workers=1) as extractor:
+        future = extractor.analyse_file(path, RECEIVED, rules(0.5), blobs)
+        with pytest.raises(ProcessExpired):
+            future.result(timeout=60)
+        # The pool replaced the worker: it still analyses afterwards.
+        again = extractor("d.pdf", "", b"", Limits(timeout_seconds=0.5))
+    assert again.status is ExtractStatus.REFUSED

@@ -119,13 +119,6 @@ def test_a_broken_zip_is_an_error() -> None:
     assert broken.extraction.status is ExtractStatus.ERROR
 
 
-def test_rar_is_unsupported_for_want_of_a_free_unpacker() -> None:
-    [archive] = analysed(("hồ sơ.rar", b"Rar!\x1a\x07\x00"))
-    assert archive.extraction is not None
-    assert archive.extraction.status is ExtractStatus.UNSUPPORTED
-    assert archive.extraction.reason == "no unpacker for .rar on this machine"
-
-
 def test_a_7z_bundle_is_flattened_like_a_zip() -> None:
     items = analysed(("Hồ sơ.7z", (CORPUS / "bundle.7z").read_bytes()))
     assert [row(i) for i in items] == [

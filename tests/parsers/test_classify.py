@@ -119,7 +119,7 @@ def test_auto_submitted_no_is_a_person_writing() -> None:
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "data" / "mail"
 ROSTER = load_roster(ROOT / "units.toml")
-NAMES = UnitNames.from_units(ROSTER.units)
+NAMES = UnitNames.from_units(ROSTER.units, ROSTER.area)
 TRUSTED = frozenset({"mail.tayninh.gov.vn"})
 OFFICIAL = {
     "vanthu.thaibinh@tayninh.gov.vn": "xa-thai-binh",
@@ -446,6 +446,51 @@ TRAPS = [
         extra={"list_headers": (("list-id", "<cchc.tayninh.gov.vn>"),)},
     ),
     Case("Precedence: bulk", None, IGN, None, ("bulk",), extra={"precedence": "bulk"}),
+    Case(
+        "namesake town of another province signs the mail",
+        None,
+        REV,
+        None,
+        ("foreign_area",),
+        ("tt-chau-thanh",),
+        from_name="UBND TT Châu Thành",
+        body="Kính gửi Phòng Nội vụ,\n\nTrân trọng.\n"
+        "UBND thị trấn Châu Thành\nhuyện Châu Thành, tỉnh Bến Tre",
+    ),
+    Case(
+        "namesake commune of another district in the document header",
+        None,
+        REV,
+        None,
+        ("foreign_area",),
+        ("xa-an-binh",),
+        documents=(doc("UBND HUYỆN PHÚ GIÁO ỦY BAN NHÂN DÂN XÃ AN BÌNH"),),
+    ),
+    Case(
+        "namesake written without diacritics",
+        None,
+        REV,
+        None,
+        ("foreign_area",),
+        ("xa-long-vinh",),
+        from_name="UBND xa Long Vinh - huyen Chau Thanh - tinh Tra Vinh",
+    ),
+    Case(
+        "own commune signs with the home district and province",
+        "xa-an-co",
+        ACC,
+        UnitSource.BODY,
+        body="Kính gửi Phòng Nội vụ,\n\nTrân trọng.\n"
+        "UBND xã An Cơ, huyện Châu Thành, tỉnh Tây Ninh",
+    ),
+    Case(
+        "a known address is trusted whatever place the text names",
+        "xa-thai-binh",
+        ACC,
+        UnitSource.ADDRESS,
+        sender="vanthu.thaibinh@tayninh.gov.vn",
+        body="Kính gửi Phòng Nội vụ,\n\nTrân trọng.\nUBND xã Thái Bình (học tập mô hình tỉnh Bến Tre)",
+    ),
     Case(
         "mail of the mailbox itself",
         None,

@@ -88,7 +88,7 @@ CORPUS = DATA / "parsers"
 DOCUMENTS = [
     (p.suffix, p.read_bytes())
     for p in sorted(CORPUS.iterdir())
-    if p.suffix in {".pdf", ".docx", ".doc", ".rtf", ".zip", ".7z", ".dat"}
+    if p.suffix in {".pdf", ".docx", ".doc", ".rtf", ".zip", ".7z", ".rar", ".dat"}
     and p.stat().st_size < 200_000
 ]
 
@@ -118,7 +118,7 @@ def test_damaged_documents_and_archives_give_a_status_never_an_exception(
     from parsers.limits import Limits
 
     suffix, data = document
-    if suffix in {".zip", ".7z", ".dat"}:
+    if suffix in {".zip", ".7z", ".rar", ".dat"}:
         unpack(".tnef" if suffix == ".dat" else suffix, data, Limits())
     else:
         assert isinstance(extract_text(f"x{suffix}", "", data), Extraction)

@@ -155,3 +155,33 @@ def test_the_signature_block_is_what_follows_the_closing(body: str, signature: s
 )
 def test_the_issuer_block_is_the_header_before_the_national_motto(text: str, issuer: str) -> None:
     assert issuer_block(text) == issuer
+
+
+# --- namesakes elsewhere ---------------------------------------------------------
+
+AREA_NAMES = UnitNames.from_units(ROSTER.units, ROSTER.area)
+
+
+@pytest.mark.parametrize(
+    ("text", "foreign"),
+    [
+        ("UBND thị trấn Châu Thành, huyện Châu Thành, tỉnh Bến Tre", ("tỉnh Bến Tre",)),
+        ("UBND xa An Binh, huyen Phu Giao, tinh Binh Duong", ("huyen Phu Giao", "tinh Binh Duong")),
+        ("UBND phường 1, thị xã Hòa Thành", ("thị xã Hòa Thành",)),
+        ("ỦY BAN NHÂN DÂN THÀNH PHỐ TÂY NINH", ("THÀNH PHỐ TÂY NINH",)),
+        ("UBND HUYỆN CHÂU THÀNH\nPHÒNG TƯ PHÁP", ()),
+        ("Uỷ ban nhân dân tỉnh Tây Ninh", ()),
+        ("Phòng Nội vụ huyện gửi kèm", ()),  # a level word without a name
+        ("Kính gửi: UBND tỉnh Long An", ()),  # the addressee is not where the sender is
+    ],
+)
+def test_places_outside_the_roster_area_are_found(text: str, foreign: tuple[str, ...]) -> None:
+    assert AREA_NAMES.foreign_places(text) == foreign
+
+
+def test_without_an_area_no_place_is_foreign() -> None:
+    assert NAMES.foreign_places("UBND thị trấn Châu Thành, tỉnh Bến Tre") == ()
+
+
+def test_the_shipped_roster_is_in_chau_thanh_tay_ninh() -> None:
+    assert ROSTER.area == ("huyện Châu Thành", "tỉnh Tây Ninh")

@@ -5,7 +5,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from ingest.commands.review import REASON_WORDS
+from parsers.classify import BLOCKING
 from reports.digest import (
+    REASON_LABELS,
     build_digest,
     deadline_phrase,
     digest_window,
@@ -168,3 +171,9 @@ def test_the_html_digest_escapes_what_strangers_wrote() -> None:
 def test_the_subject_sums_up_the_day() -> None:
     rows = [submission(1, "xa-thai-binh", datetime(2024, 6, 20, 9, 15, tzinfo=UTC))]
     assert digest_of(rows).subject == "[CCHC] Báo cáo ngày 20/06/2024: 1/3 đơn vị đã nộp, 1 thư mới"
+
+
+def test_every_reason_a_person_may_see_has_a_vietnamese_label() -> None:
+    shown = BLOCKING | {"unreadable_attachment", "late", "early"}
+    assert shown - REASON_LABELS.keys() == set()
+    assert shown - REASON_WORDS.keys() == set()

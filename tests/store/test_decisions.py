@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -168,3 +169,39 @@ def test_an_accept_holds_when_a_later_analysis_fails(sessions: SessionFactory) -
             "accepted",
             ["parse_failed"],
         )
+
+
+def test_two_analyses_of_one_message_at_once_replace_each_other_in_turn(
+    sessions: SessionFactory,
+) -> None:
+    # A `reprocess` and a poll saving the same message: the second waits for the
+    # first to commit, then replaces its rows (without the lock it would delete
+    # rows already gone and fail).
+    stored = store_unknown(sessions)
+    raw = UNKNOWN.read_bytes()
+    analysis = analyse(raw, RECEIVED, RULES)
+    first = sessions()
+    first.begin()
+    save_analysis(first, stored, analysis)
+    first.flush()
+    failures: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with sessions.begin() as session:
+                save_analysis(session, stored, analysis)
+        except BaseException as error:  # reported by the assertion below
+            failures.append(error)
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    worker.join(timeout=1)  # it must wait for the first transaction
+    waited = worker.is_alive()
+    first.commit()
+    first.close()
+    worker.join(timeout=60)
+    assert failures == []
+    assert waited
+    with sessions() as session:
+        message = session.get_one(Message, stored)
+        assert len(message.attachments) == len(analysis.attachments)

@@ -1,0 +1,39 @@
+"""Read what the morning digest shows from the register, and nothing more."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parsers.campaign import Campaign
+from parsers.roster import Roster
+from reports.compliance import assess_tallies
+from reports.digest import FLAG_REASONS, Digest, DigestSources, compose_digest, digest_window
+from store.db import SessionFactory
+from store.read import (
+    compliance_tallies,
+    last_digest_until,
+    list_mailboxes,
+    mail_received,
+    review_candidates,
+)
+
+
+def gather_digest(
+    sessions: SessionFactory, roster: Roster, campaign: Campaign, for_date: date
+) -> Digest:
+    """Return the digest dated ``for_date`` (covering the day before) from the register.
+
+    It asks for the window's mail, each unit's standing as of the window's
+    end (grouped by the database), the review queue and the mailboxes: the
+    database returns a few thousand rows, whatever the size of the register.
+    """
+    start = digest_window(campaign, for_date, None).until
+    with sessions() as session:
+        window = digest_window(campaign, for_date, last_digest_until(session, start))
+        sources = DigestSources(
+            new=mail_received(session, window.since, window.until),
+            standing=assess_tallies(roster, campaign, compliance_tallies(session, window.until)),
+            review=review_candidates(session, FLAG_REASONS, window.until),
+            mailboxes=list_mailboxes(session),
+        )
+    return compose_digest(roster, campaign, for_date, window, sources)
