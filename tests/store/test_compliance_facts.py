@@ -6,12 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from parsers.text import normalise_title
 from reports.compliance import assess_compliance, assess_tallies
 from store.db import SessionFactory
-from store.models import Attachment, Initiative, Message
 from store.read import _titled_tallies, compliance_tallies, counted_mail, list_submissions
 from tests.reports.rows import CAMPAIGN, ROSTER
+from tests.store.register import store_message
 
 
 def add(
@@ -25,47 +24,7 @@ def add(
 ) -> None:
     """Store a message whose documents are (file name, title read from it or None)."""
     at = datetime(2024, 6, day, 2, 0, tzinfo=UTC)
-    with sessions.begin() as session:
-        message = Message(
-            mailbox="phongnv",
-            folder="INBOX",
-            uidvalidity=1,
-            uid=ident,
-            sha256=f"{ident:064x}",
-            size=100,
-            received_at=at,
-            fetched_at=at,
-            parse_status="ok",
-            unit_code=unit,
-            timing=timing,
-            status=status,
-            reasons=[],
-        )
-        session.add(message)
-        session.flush()
-        for position, (filename, title) in enumerate(files):
-            attachment = Attachment(
-                message_id=message.id,
-                position=position,
-                filename=filename,
-                content_type="application/pdf",
-                size=10,
-                sha256="0" * 64,
-                is_document=not filename.endswith(".png"),
-                text_chars=10,
-            )
-            session.add(attachment)
-            session.flush()
-            if title:
-                session.add(
-                    Initiative(
-                        message_id=message.id,
-                        attachment_id=attachment.id,
-                        title=title,
-                        title_key=normalise_title(title),
-                        authors=[],
-                    )
-                )
+    store_message(sessions, ident, at, unit, timing=timing, status=status, files=files)
 
 
 def fill(sessions: SessionFactory) -> None:
