@@ -169,6 +169,7 @@ def _submission_dict(row: SubmissionRow, zone: ZoneInfo) -> dict[str, Any]:
                 "sha256": a.sha256,
                 "is_document": a.is_document,
                 "extract_status": a.extract_status,
+                "extract_reason": a.extract_reason,
                 "text_chars": a.text_chars,
                 "parent": a.parent,
             }

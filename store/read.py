@@ -38,6 +38,8 @@ class AttachmentRow:
     extract_status: str | None
     text_chars: int
     parent: str | None
+    # How the text was read or why it was not ("OCR (tesseract, vie): 2 pages").
+    extract_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,7 @@ _ATTACHMENT_COLUMNS = (
     Attachment.extract_status,
     Attachment.text_chars,
     Attachment.parent,
+    Attachment.extract_reason,
 )
 _INITIATIVE_COLUMNS = (
     Initiative.message_id,

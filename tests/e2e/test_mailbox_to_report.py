@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Register
+from tests.parsers.test_archives_rar import stored_rar
+from tests.parsers.test_ocr import PAGE_ONE, TITLE, scanned_pdf
 
 pytestmark = pytest.mark.dovecot
 
@@ -157,3 +159,38 @@ def test_a_refused_login_fails_the_poll_and_is_shown_in_status(register: Registe
 
 def _received() -> datetime:
     return datetime(2024, 6, 3, 10, 0, tzinfo=timezone(timedelta(hours=7)))
+
+
+def test_a_scanned_pdf_and_a_rar_archive_are_read_through_the_poll(register: Register) -> None:
+    message = email.message.EmailMessage()
+    message["From"] = "UBND xã An Cơ <ubnd.anco.2024@gmail.com>"
+    message["To"] = "phongnv-cth@tayninh.gov.vn"
+    message["Subject"] = "Xã An Cơ gửi sáng kiến (bản scan và hồ sơ nén)"
+    message["Message-ID"] = "<scan-and-rar@gmail.com>"
+    message.set_content("Kính gửi Phòng Nội vụ,\n\nTrân trọng.\nUBND xã An Cơ")
+    message.add_attachment(
+        scanned_pdf(PAGE_ONE), maintype="application", subtype="pdf", filename="Bản scan.pdf"
+    )
+    docx = (ROOT / "tests" / "data" / "parsers" / "report-an-co.docx").read_bytes()
+    message.add_attachment(
+        stored_rar(("Hồ sơ/Báo cáo An Cơ.docx", docx)),
+        maintype="application",
+        subtype="vnd.rar",
+        filename="Hồ sơ An Cơ.rar",
+    )
+    register.dovecot.append(message.as_bytes(), _received(), folder=register.folder)
+
+    assert "1 thư mới, 0 thư trùng, 0 thư lỗi" in register.run("poll").stdout
+
+    [row] = register.json("report", "submissions")["submissions"]  # type: ignore[misc]
+    files = {a["filename"]: a for a in row["attachments"]}
+    scan = files["Bản scan.pdf"]
+    assert (scan["extract_status"], scan["extract_reason"]) == (
+        "ok",
+        "OCR (tesseract, vie): 1 page",
+    )
+    member = files["Báo cáo An Cơ.docx"]
+    assert (member["parent"], member["extract_status"]) == ("Hồ sơ An Cơ.rar", "ok")
+    assert TITLE in [i["title"] for i in row["initiatives"]]
+    assert len(row["initiatives"]) == 2  # the scan's and the archived report's
+    assert (row["unit"], row["status"]) == ("xa-an-co", "accepted")
