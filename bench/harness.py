@@ -104,8 +104,11 @@ class PollRun:
     peak_tree_mb: float
 
 
-def run_poll(config: Path, password: str, *args: str) -> PollRun:
+def run_poll(config: Path, password: str, *args: str, sample_every: float = 0.01) -> PollRun:
     """Run one `cchc-inbox poll` subprocess; time it, read its stage timings, watch its memory.
+
+    Memory is sampled from /proc every ``sample_every`` seconds; the samples cost
+    CPU the poll then lacks, so a timing benchmark samples less often.
 
     With $CCHC_BENCH_PROFILE set to a folder, py-spy samples the poll and its
     workers into a collapsed-stack file there (slower: for reading, not timing).
@@ -139,7 +142,7 @@ def run_poll(config: Path, password: str, *args: str) -> PollRun:
         stderr=subprocess.PIPE,
         text=True,
     )
-    sampler = TreeSampler(process.pid)
+    sampler = TreeSampler(process.pid, sample_every)
     sampler.start()
     _, stderr = process.communicate()
     seconds = time.perf_counter() - start

@@ -163,15 +163,15 @@ class UnitNames:
             plain = [strip_diacritics(fold_tone_style(w)).casefold() for w in words]
             position = 0
             while position < len(words):
-                end = _place_word_end(plain, position, home)
-                if end is None:
+                place_word = _place_word_at(plain, position, home)
+                if place_word is None:
                     position += 1
                     continue
+                end, level = place_word
                 name_end = end
                 while name_end < len(words) and words[name_end][0].isupper():
                     name_end += 1
                 name = tuple(plain[end:name_end])
-                level = _level_at(plain, position)
                 if name and not any(name[: len(n)] == n for n in home[level]):
                     found.append(" ".join(words[position:name_end]))
                 position = name_end
@@ -199,19 +199,13 @@ class UnitNames:
         return frozenset(found)
 
 
-def _level_at(plain: Sequence[str], position: int) -> str:
-    return next(
-        level
-        for kind, level in _PLACE_WORDS
-        if tuple(plain[position : position + len(kind)]) == kind
-    )
-
-
-def _place_word_end(plain: Sequence[str], position: int, home: Mapping[str, object]) -> int | None:
-    """Return where a level word of one of ``home``'s levels ends, if one starts here."""
+def _place_word_at(
+    plain: Sequence[str], position: int, home: Mapping[str, object]
+) -> tuple[int, str] | None:
+    """Return (end, level) of a level word of one of ``home``'s levels starting here."""
     for kind, level in _PLACE_WORDS:
         if level in home and tuple(plain[position : position + len(kind)]) == kind:
-            return position + len(kind)
+            return position + len(kind), level
     return None
 
 

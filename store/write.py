@@ -277,7 +277,7 @@ def _lock_messages(session: Session, ids: Sequence[int]) -> None:
     write lock now, before the rows to replace are read.
     """
     if session.get_bind().dialect.name == "sqlite":
-        touch = update(Message).where(Message.id.in_(ids[:1])).values(id=Message.id)
+        touch = update(Message).where(Message.id == ids[0]).values(status=Message.status)
         session.execute(touch.execution_options(synchronize_session=False))
         return
     session.execute(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import shutil
 import smtplib
@@ -92,7 +91,7 @@ def _readers(config: Config) -> Iterator[Finding]:
         yield OK, "Đọc tệp .doc (Word 97): có antiword"
     else:
         yield WARN, "Đọc tệp .doc (Word 97): chưa cài antiword, tệp .doc sẽ không đọc được"
-    if importlib.util.find_spec("libarchive") is not None and _libarchive_loads():
+    if _libarchive_loads():
         yield OK, "Giải nén tệp .rar: có libarchive"
     else:
         yield WARN, "Giải nén tệp .rar: chưa cài libarchive13, tệp .rar sẽ không giải nén được"

@@ -7,6 +7,7 @@ administrator with a private CA would configure it.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import ssl
 from collections.abc import Iterator
@@ -148,24 +149,27 @@ def _start(sandbox: SmtpSandbox, pki: Pki, *, implicit: bool) -> Controller:
     return controller
 
 
+@contextlib.contextmanager
+def _serving(pki: Pki, *, implicit: bool) -> Iterator[SmtpSandbox]:
+    sandbox = SmtpSandbox(port=free_port())
+    controller = _start(sandbox, pki, implicit=implicit)
+    try:
+        yield sandbox
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def starttls_server(pki: Pki) -> Iterator[SmtpSandbox]:
-    sandbox = SmtpSandbox(port=free_port())
-    controller = _start(sandbox, pki, implicit=False)
-    try:
+    with _serving(pki, implicit=False) as sandbox:
         yield sandbox
-    finally:
-        controller.stop()
 
 
-@pytest.fixture
-def implicit_tls_server(pki: Pki) -> Iterator[SmtpSandbox]:
-    sandbox = SmtpSandbox(port=free_port())
-    controller = _start(sandbox, pki, implicit=True)
-    try:
-        yield sandbox
-    finally:
-        controller.stop()
+@pytest.fixture(params=["starttls", "ssl"])
+def tls_server(request: pytest.FixtureRequest, pki: Pki) -> Iterator[tuple[str, SmtpSandbox]]:
+    """A server of each kind of TLS, with the ``security`` setting that reaches it."""
+    with _serving(pki, implicit=request.param == "ssl") as sandbox:
+        yield request.param, sandbox
 
 
 def _config(port: int, security: str) -> SmtpConfig:
@@ -201,16 +205,13 @@ def _mail() -> ClaimedMail:
 
 
 @pytest.mark.parametrize("password", PASSWORDS)
-@pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_tls_with_a_trusted_certificate_and_login_delivers(
-    security: str,
     password: str,
-    starttls_server: SmtpSandbox,
-    implicit_tls_server: SmtpSandbox,
+    tls_server: tuple[str, SmtpSandbox],
     pki: Pki,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    server = starttls_server if security == "starttls" else implicit_tls_server
+    security, server = tls_server
     monkeypatch.setenv("CCHC_SMTP_CAFILE", str(pki.ca_file))
     mail = _mail()
     send_via_smtp(_config(server.port, security), password, mail)
@@ -219,14 +220,10 @@ def test_tls_with_a_trusted_certificate_and_login_delivers(
     assert received.message["Message-ID"] == mail.rfc_message_id
 
 
-@pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_an_untrusted_certificate_is_refused_before_anything_is_sent(
-    security: str,
-    starttls_server: SmtpSandbox,
-    implicit_tls_server: SmtpSandbox,
-    monkeypatch: pytest.MonkeyPatch,
+    tls_server: tuple[str, SmtpSandbox], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server = starttls_server if security == "starttls" else implicit_tls_server
+    security, server = tls_server
     monkeypatch.delenv("CCHC_SMTP_CAFILE", raising=False)
     with pytest.raises(SmtpTemporary, match="CERTIFICATE_VERIFY_FAILED"):
         send_via_smtp(_config(server.port, security), PASSWORDS[0], _mail())
