@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.shared import Inches
@@ -19,7 +20,7 @@ from PIL import Image
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 ICT = timezone(timedelta(hours=7))
-NEXT = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+NEXT: dict[str, Any] = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 WORDS = [

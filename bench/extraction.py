@@ -11,7 +11,9 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import docx
 from pypdf import PdfReader
@@ -64,15 +66,15 @@ def main() -> None:
         for document in pool:
             path = Path(folder) / document.filename
             path.write_bytes(document.data)
-            mine = best_of(args.rounds, lambda d=document: ours(d))
+            mine = best_of(args.rounds, partial(ours, document))
             if document.filename.endswith(".pdf"):
-                reference = best_of(args.rounds, lambda p=path: pdftotext(p))
+                reference = best_of(args.rounds, partial(pdftotext, path))
                 row = _row(document, "pdftotext", mine, reference, per="page")
                 # Not a target: how our PDF time compares with pypdf's own extract_text().
-                row["pypdf_bare_s"] = best_of(args.rounds, lambda d=document: bare_pypdf(d.data))
+                row["pypdf_bare_s"] = best_of(args.rounds, partial(bare_pypdf, document.data))
                 rows.append(row)
             else:
-                reference = best_of(args.rounds, lambda d=document: bare_docx(d.data))
+                reference = best_of(args.rounds, partial(bare_docx, document.data))
                 rows.append(_row(document, "python-docx bare", mine, reference, per="doc"))
     pdf = [r for r in rows if r["reference"] == "pdftotext"]
     doc = [r for r in rows if r["reference"] != "pdftotext"]
@@ -92,7 +94,7 @@ def main() -> None:
 
 def _row(
     document: Document, reference: str, mine: float, theirs: float, per: str
-) -> dict[str, object]:
+) -> dict[str, Any]:
     return {
         "file": document.filename,
         "bytes": len(document.data),

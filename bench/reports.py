@@ -27,6 +27,7 @@ from typing import Any
 
 import psycopg
 from click.testing import CliRunner
+from sqlalchemy import insert
 
 from bench.harness import ROOT
 from bench.results import report
@@ -35,6 +36,7 @@ from ingest.cli import main as cli
 from ingest.config import load_config
 from store.db import make_session_factory, upgrade_schema
 from store.models import Attachment, Initiative, Message
+from store.tallies import rebuild_unit_tallies
 
 PG_ADMIN = os.environ.get("CCHC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 FLOOR_SQL = """
@@ -173,9 +175,12 @@ def fill(config_path: Path, messages: int, units: int) -> None:
         if not chunk:
             break
         with sessions.begin() as session:
-            session.execute(Message.__table__.insert(), [m for m, _, _ in chunk])
-            session.execute(Attachment.__table__.insert(), [a for _, a, _ in chunk])
-            session.execute(Initiative.__table__.insert(), [i for _, _, i in chunk if i])
+            session.execute(insert(Message), [m for m, _, _ in chunk])
+            session.execute(insert(Attachment), [a for _, a, _ in chunk])
+            session.execute(insert(Initiative), [i for _, _, i in chunk if i])
+    # Inserted directly, not through the worker's writes: count the units once.
+    with sessions.begin() as session:
+        rebuild_unit_tallies(session)
     engine.dispose()
 
 

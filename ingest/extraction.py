@@ -147,9 +147,21 @@ class TimedExtractor:
                 # fork is cheap and needs nothing importable (forkserver and spawn
                 # would import the caller's __main__ again); elsewhere spawn works.
                 context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-                self._pool = ProcessPool(max_workers=self._workers, context=context)
+                self._pool = ProcessPool(
+                    max_workers=self._workers, context=context, initializer=_yield_to_fetching
+                )
                 atexit.register(self.close)
             return self._pool
+
+
+#: Extraction is batch work: the process that fetches and stores mail goes first.
+WORKER_NICENESS = 5
+
+
+def _yield_to_fetching() -> None:
+    """In a new child: run at a lower priority than the poll that feeds it."""
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
 
 
 def _overtime(limits: Limits) -> Extraction:

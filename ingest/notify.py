@@ -25,7 +25,8 @@ from reports.digest_sources import gather_digest
 from reports.notices import receipt_notice, reminder_notice
 from store.db import Engine, SessionFactory, make_session_factory
 from store.outbox import NewMail, accepted_without_receipt, enqueue, record_digest_run
-from store.read import compliance_tallies, submissions_by_id
+from store.read import submissions_by_id
+from store.tallies import compliance_tallies
 
 log = logging.getLogger(__name__)
 

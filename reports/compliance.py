@@ -10,7 +10,8 @@ from datetime import datetime
 from parsers.campaign import Campaign
 from parsers.roster import Roster, Unit
 from parsers.text import normalise_title
-from store.read import ON_TIME_TIMINGS, SubmissionRow, UnitTally
+from store.read import SubmissionRow
+from store.tallies import ON_TIME_TIMINGS, UnitTally
 
 COUNTING_TIMINGS = frozenset(ON_TIME_TIMINGS)
 
@@ -66,7 +67,7 @@ def assess_tallies(
 ) -> list[UnitCompliance]:
     """Return each unit's standing from its counted initiatives, in roster order.
 
-    The register counts them in SQL (store.read.compliance_tallies), without
+    The register counts them in SQL (store.tallies.compliance_tallies), without
     loading every message; units outside the roster are left out.
     """
     return [_standing(unit, tallies.get(unit.code), campaign.min_per_unit) for unit in roster.units]

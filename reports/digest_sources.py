@@ -10,12 +10,12 @@ from reports.compliance import assess_tallies
 from reports.digest import FLAG_REASONS, Digest, DigestSources, compose_digest, digest_window
 from store.db import SessionFactory
 from store.read import (
-    compliance_tallies,
     last_digest_until,
     list_mailboxes,
     mail_received,
     review_candidates,
 )
+from store.tallies import compliance_tallies
 
 
 def gather_digest(

@@ -35,13 +35,13 @@ def make_session_factory(engine: Engine) -> SessionFactory:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Create or migrate the schema to the newest revision (Alembic)."""
+def upgrade_schema(engine: Engine, revision: str = "heads") -> None:
+    """Create or migrate the schema to ``revision``, by default the newest (Alembic)."""
     config = Config()
     config.set_main_option("script_location", "store:migrations")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        command.upgrade(config, revision)
 
 
 class SchemaOutdated(Exception):

@@ -23,6 +23,7 @@ from parsers.classify import (
     apply_decisions,
 )
 from store.models import LearnedAddress, Message, ReviewDecision
+from store.tallies import refresh_unit_tallies
 
 
 class UnknownMessage(Exception):
@@ -136,19 +137,22 @@ def record_decision(
         learned.learned_by = by
         learned.learned_at = now
         learned.decision_id = row.id
-    write_verdict(message, verdict)
+    touched = write_verdict(message, verdict)
     session.flush()
+    refresh_unit_tallies(session, touched)
     return row
 
 
-def write_verdict(message: Message, verdict: Classification) -> None:
-    """Copy a classification onto a message row."""
+def write_verdict(message: Message, verdict: Classification) -> set[str]:
+    """Copy a classification onto a message row; return the units whose tallies it touched."""
+    touched = {unit for unit in (message.unit_code, verdict.unit) if unit}
     message.unit_code = verdict.unit
     message.unit_source = verdict.unit_source.value if verdict.unit_source else None
     message.timing = verdict.timing.value if verdict.timing else None
     message.status = verdict.status.value
     message.reasons = list(verdict.reasons)
     message.candidates = list(verdict.candidates)
+    return touched
 
 
 def stored_decisions(session: Session, message_id: int) -> list[Decision]:

@@ -181,6 +181,29 @@ class Initiative(Base):
     message: Mapped[Message] = relationship(back_populates="initiatives")
 
 
+class UnitTallyRow(Base):
+    """A unit's first counted message (kept by ``store.tallies``)."""
+
+    __tablename__ = "unit_tallies"
+
+    unit_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UnitInitiative(Base):
+    """One initiative of a unit: when its first copy, and first timely copy, arrived.
+
+    Kept by ``store.tallies`` from the messages, on every write that changes them.
+    """
+
+    __tablename__ = "unit_initiatives"
+
+    unit_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_on_time_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class OutboxMail(Base):
     """One outgoing e-mail (digest, receipt, reminder) and its delivery state.
 

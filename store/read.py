@@ -9,22 +9,17 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
-    Subquery,
     Text,
     and_,
-    case,
     cast,
-    distinct,
     false,
     func,
     or_,
     select,
     text,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from parsers.text import normalise_title
 from store.models import WITH_REASONS, Attachment, DigestRun, Initiative, MailboxState, Message
 
 
@@ -373,140 +368,3 @@ def submissions_by_id(session: Session, ids: Sequence[int]) -> list[SubmissionRo
 def last_digest_until(session: Session, before: datetime) -> datetime | None:
     """Return where the newest digest that ended before ``before`` stopped, if any."""
     return session.scalar(select(func.max(DigestRun.until)).where(DigestRun.until < before))
-
-
-@dataclass(frozen=True)
-class UnitTally:
-    """A unit's accepted mail, counted as initiatives (distinct titles or untitled files)."""
-
-    on_time: int  # initiatives with at least one copy received early or on time
-    initiatives: int
-    first_received_at: datetime  # the unit's first accepted message
-
-
-#: The timings that make a copy of an initiative count as on time.
-ON_TIME_TIMINGS = ("early", "on_time")
-
-
-def compliance_tallies(session: Session, before: datetime | None = None) -> dict[str, UnitTally]:
-    """Return each unit's initiatives in accepted mail, counted by the database.
-
-    The same counts ``reports.compliance.assess_compliance`` derives from every
-    row, with a row per unit instead of one per message. An initiative is a
-    distinct title key, or for a document without a title, ``"file:"`` plus
-    its normalised name. With ``before``, only mail received before it counts
-    (the digest's view of the day it covers).
-    """
-    counted = counted_mail(before)
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    if postgresql:
-        # PostgreSQL cannot know that a unit has only a few titles: it expects a
-        # group per message, and with the default work_mem it sorts 100,000 rows
-        # on disk instead of grouping them in a hash table (twice as slow).
-        # LOCAL: only until this read's transaction ends.
-        session.execute(text("SET LOCAL work_mem = '32MB'"))
-    titled = session.execute(_titled_tallies(counted, in_two_steps=postgresql)).all()
-    documents = _untitled_documents()
-    # An untitled document's key needs Python (normalise_title); these rows are few.
-    files: dict[str, dict[str, bool]] = {}
-    for unit, filename, timing in session.execute(
-        select(Message.unit_code, documents.c.filename, Message.timing)
-        .join(documents, documents.c.message_id == Message.id)
-        .where(counted)
-        .group_by(Message.unit_code, documents.c.filename, Message.timing)
-    ):
-        keys = files.setdefault(unit, {})
-        key = "file:" + normalise_title(filename)
-        keys[key] = keys.get(key, False) or timing in ON_TIME_TIMINGS
-    tallies = {}
-    for unit, on_time, initiatives, first in titled:
-        extra = files.get(unit, {})
-        tallies[str(unit)] = UnitTally(
-            on_time=int(on_time or 0) + sum(extra.values()),
-            initiatives=int(initiatives or 0) + len(extra),
-            first_received_at=first,
-        )
-    return tallies
-
-
-def counted_mail(before: datetime | None = None) -> ColumnElement[bool]:
-    """Return the condition on messages that count: accepted, with a unit and a timing."""
-    counted = and_(
-        Message.status == "accepted",
-        Message.unit_code.is_not(None),
-        Message.timing.is_not(None),
-    )
-    return counted if before is None else and_(counted, Message.received_at < before)
-
-
-def _titled_tallies(counted: ColumnElement[bool], *, in_two_steps: bool) -> Select[Any]:
-    """Return the query of (unit, on-time titles, titles, first receive time) per unit.
-
-    Both shapes give the same rows on both databases, each is the faster on
-    one. SQLite reads accepted mail in unit order from ix_messages_counted, so
-    COUNT(DISTINCT) per unit needs no sort of the whole register. PostgreSQL
-    hashes the join: grouping by (unit, title) in a hash table first, then by
-    unit, avoids sorting 100,000 rows for COUNT(DISTINCT).
-    """
-    on_time = case((Message.timing.in_(ON_TIME_TIMINGS), 1), else_=0)
-    joined = (
-        select().select_from(Message).outerjoin(Initiative, Initiative.message_id == Message.id)
-    )
-    if not in_two_steps:
-        return (
-            joined.add_columns(
-                Message.unit_code,
-                func.count(
-                    distinct(case((Message.timing.in_(ON_TIME_TIMINGS), Initiative.title_key)))
-                ),
-                func.count(distinct(Initiative.title_key)),
-                func.min(Message.received_at),
-            )
-            .where(counted)
-            .group_by(Message.unit_code)
-        )
-    titles = (
-        joined.add_columns(
-            Message.unit_code.label("unit"),
-            Initiative.title_key.label("key"),
-            func.max(on_time).label("on_time"),
-            func.min(Message.received_at).label("first"),
-        )
-        .where(counted)
-        .group_by(Message.unit_code, Initiative.title_key)
-        .subquery("titles")
-    )
-    return select(
-        titles.c.unit,
-        func.sum(case((titles.c.key.is_not(None), titles.c.on_time), else_=0)),
-        func.count(titles.c.key),
-        func.min(titles.c.first).label("first"),
-    ).group_by(titles.c.unit)
-
-
-def _untitled_documents() -> Subquery:
-    """Return (message_id, filename) of the documents that count by their name.
-
-    A document counts by its name unless an initiative was read from a file of
-    that name in the same message. Almost every document has an initiative of
-    its own, which an index answers, so the name comparison runs for the few
-    left. DISTINCT keeps it a separate step: the planner then looks messages
-    up for those few instead of testing each accepted message's documents.
-    """
-    named = aliased(Attachment)
-    # Selecting the key, not *, lets SQLite answer from the index alone.
-    has_title = (
-        select(Initiative.id)
-        .join(named, named.id == Initiative.attachment_id)
-        .where(
-            Initiative.message_id == Attachment.message_id, named.filename == Attachment.filename
-        )
-        .exists()
-    )
-    own_title = select(Initiative.id).where(Initiative.attachment_id == Attachment.id).exists()
-    return (
-        select(Attachment.message_id, Attachment.filename)
-        .where(Attachment.is_document.is_(True), ~own_title, ~has_title)
-        .distinct()
-        .subquery("untitled")
-    )

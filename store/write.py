@@ -16,6 +16,7 @@ from parsers.initiatives import InitiativeInfo
 from parsers.text import normalise_title
 from store.decisions import current_verdict, with_decisions, write_verdict
 from store.models import Attachment, Initiative, MailboxState, Message
+from store.tallies import add_to_unit_tallies, counts_for_unit, refresh_unit_tallies
 
 
 @dataclass(frozen=True)
@@ -217,15 +218,24 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
     # A person's decisions win over the classifier, however often it runs again
     # (read before anything changes, so no query has to flush first).
     verdicts = [with_decisions(session, i, a.classification) for i, a in analyses]
+    # Mail that counted for a unit may take initiatives away from it: count those
+    # units again; mail that counted for nothing (new mail) only adds.
+    recount: set[str] = set()
+    added: list[int] = []
     for (message_id, analysis), verdict in zip(analyses, verdicts, strict=True):
         message = messages.get(message_id) or session.get_one(Message, message_id)
+        counted = counts_for_unit(message)
         message.date_header = analysis.date_header
         message.from_address = analysis.from_address[:500] or None
         message.from_name = analysis.from_name[:500] or None
         message.subject = analysis.subject
         message.parse_status = "ok"
         message.parse_error = None
-        write_verdict(message, verdict)
+        touched = write_verdict(message, verdict)
+        if counted:
+            recount |= touched
+        else:
+            added.append(message_id)
         message.initiatives.clear()
     # Initiatives first: deleting an attachment deletes its initiatives in the database.
     session.flush()
@@ -265,6 +275,9 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
                 authors=list(initiative.authors),
             )
         )
+    session.flush()
+    refresh_unit_tallies(session, recount)
+    add_to_unit_tallies(session, added)
 
 
 def _lock_messages(session: Session, ids: Sequence[int]) -> None:
@@ -293,9 +306,10 @@ def mark_failed(session: Session, message_id: int, error: str) -> None:
     message.status = "needs_review"
     message.reasons = ["parse_failed"]
     # A person's decisions still hold while the message cannot be analysed.
-    write_verdict(
-        message, with_decisions(session, message_id, current_verdict(session, message_id))
-    )
+    verdict = with_decisions(session, message_id, current_verdict(session, message_id))
+    touched = write_verdict(message, verdict)
+    session.flush()
+    refresh_unit_tallies(session, touched)
 
 
 def record_poll_result(session: Session, state_id: int, now: datetime, error: str | None) -> None:

@@ -24,7 +24,7 @@ from ingest.outbox import DeliveryReport
 from reports.compliance import assess_tallies
 from reports.digest import missing_units, render_html, render_text
 from store.db import make_session_factory
-from store.read import compliance_tallies
+from store.tallies import compliance_tallies
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 

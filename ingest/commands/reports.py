@@ -23,7 +23,8 @@ from reports.render import (
     submissions_json,
 )
 from store.db import make_session_factory
-from store.read import compliance_tallies, list_submissions
+from store.read import list_submissions
+from store.tallies import compliance_tallies
 
 OUTPUT = click.Path(path_type=Path, dir_okay=False)
 # XLSX_IMPORT: reports.xlsx is imported where a workbook is written: openpyxl

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pebble import ProcessExpired
 
-from ingest.extraction import TimedExtractor
+from ingest.extraction import WORKER_NICENESS, TimedExtractor
 from parsers.analysis import Rules
 from parsers.campaign import Campaign
 from parsers.documents import Extraction, ExtractStatus
@@ -27,6 +27,17 @@ def never_finishes(filename: str, content_type: str, data: bytes, limits: Limits
 
 def crashes_hard(filename: str, content_type: str, data: bytes, limits: Limits) -> Extraction:
     os._exit(9)
+
+
+def reports_niceness(filename: str, content_type: str, data: bytes, limits: Limits) -> Extraction:
+    return Extraction(ExtractStatus.OK, str(os.nice(0)))
+
+
+def test_extraction_runs_at_a_lower_priority_than_the_fetching_process() -> None:
+    with TimedExtractor(reports_niceness, workers=1) as extractor:
+        extraction = extractor("x.pdf", "", b"", Limits(timeout_seconds=30))
+    assert int(extraction.text) == min(os.nice(0) + WORKER_NICENESS, 19)
+    assert WORKER_NICENESS > 0
 
 
 def test_a_document_is_extracted_in_a_child_process() -> None:

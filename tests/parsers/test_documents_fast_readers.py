@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
 
 import docx
+import pypdf._text_extraction._text_extractor as text_extractor
 import pytest
 from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pypdf import PdfReader, apply_configuration
-from pypdf.generic import ContentStream, DecodedStreamObject
+from pypdf import PdfReader, PdfWriter, apply_configuration
+from pypdf._text_extraction import OrientationNotFoundError, crlf_space_check, get_text_operands
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
+from pypdf.generic._font import Font
 
 from parsers.documents import ExtractStatus, extract_text
 from parsers.docx_text import docx_lines, paragraph_text
 from parsers.pdf_content import FastContentStream, parse_operations
-from parsers.pdf_text import pages_text
+from parsers.pdf_text import document_caches, pages_text
 
 CORPUS = Path(__file__).parents[1] / "data" / "parsers"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -71,10 +83,39 @@ def vietnamese_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+def varied_layout_pdf() -> bytes:
+    """Core and embedded fonts, sizes, spacing, columns and turned text: every layout branch."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)  # a simple font: bytes through its encoding table
+    pdf.multi_cell(90, 5, "Administrative reform, one-stop shop. " * 8)
+    pdf.set_xy(110, 10)
+    pdf.multi_cell(90, 5, "Second column, read beside the first. " * 6)
+    pdf.set_font("DejaVu", size=18)
+    pdf.set_char_spacing(2)
+    pdf.cell(0, 12, "Tên sáng kiến: Số hóa hồ sơ")
+    pdf.set_char_spacing(0)
+    pdf.ln(14)
+    for size in (6, 9, 14):
+        pdf.set_font("DejaVu", size=size)
+        pdf.cell(30, 8, f"cỡ {size}")
+        pdf.cell(30, 8, "tiếp", new_x="LMARGIN", new_y="NEXT")
+    for angle in (90, 180, 270):
+        with pdf.rotation(angle, x=100, y=200):
+            pdf.text(100, 200, f"xoay {angle} độ")
+    pdf.set_font("Times", "I", 10)
+    pdf.text(20, 280, "Footnote in Times italic")
+    return bytes(pdf.output())
+
+
 @pytest.mark.parametrize(
     "data",
     [
         pytest.param((CORPUS / "report-thai-binh.pdf").read_bytes(), id="report-thai-binh"),
+        pytest.param(varied_layout_pdf() if FONT.exists() else b"", id="fpdf2-varied-layout"),
         pytest.param((CORPUS / "owner-password-only.pdf").read_bytes(), id="owner-password"),
         pytest.param(vietnamese_pdf() if FONT.exists() else b"", id="fpdf2-vietnamese"),
     ],
@@ -89,6 +130,204 @@ def test_every_pdf_page_reads_exactly_as_pypdf_reads_it(data: bytes) -> None:
     expected = [page.extract_text() for page in theirs.pages]
     assert pages_text(ours, 500) == expected
     assert any(text.strip() for text in expected)
+
+
+def pdf_with_content(content: bytes) -> bytes:
+    """Return a one-page PDF showing ``content`` with two simple fonts (F1, F2)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(600, 800)
+    helvetica = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    # Its own widths (FirstChar 32): a space narrower than its letters.
+    widths = ArrayObject(NumberObject(250 + 7 * (n % 60)) for n in range(95))
+    narrow = DictionaryObject(
+        {
+            **helvetica,
+            NameObject("/BaseFont"): NameObject("/Narrow"),
+            NameObject("/FirstChar"): NumberObject(32),
+            NameObject("/LastChar"): NumberObject(126),
+            NameObject("/Widths"): widths,
+        }
+    )
+    fonts = DictionaryObject(
+        {
+            NameObject("/F1"): writer._add_object(helvetica),
+            NameObject("/F2"): writer._add_object(narrow),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+    page[NameObject("/Contents")] = writer._add_object(stream(content))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+NUMBERS = st.one_of(
+    st.integers(-40, 40).map(float),
+    st.floats(-40, 40, allow_nan=False).map(lambda x: round(x, 3)),
+    st.sampled_from([0.0, 0.3, -0.3, 0.8, 1.0, -1.0, 2.5, 9.6, 12.0, -12.0, 14.4]),
+)
+# Steps near the thresholds of a 12-point font: a new line past 0.8 of its
+# height, a space past the space width beyond the text already shown.
+LINE_STEPS = st.sampled_from([-6.0, -8.3, -8.5, -9.0, -9.5, -9.7, -10.2, -12.0, -14.4])
+GAPS = st.integers(0, 600).map(lambda tenths: tenths / 10)
+WORDS = st.text(alphabet="ab cd.-", min_size=0, max_size=6)
+# Turned a quarter at a time, sheared, and stretched more one way than the other.
+TURNS = [
+    (1, 0, 0, 1),
+    (0, 1, -1, 0),
+    (-1, 0, 0, -1),
+    (0, -1, 1, 0),
+    (1, 0.2, 0, 1),
+    (1, 0, 0.6, 1),
+    (1.8, 0, 0, 1),
+    (1, 0, 0, 0.5),
+]
+
+
+def number(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def text_string(text: str) -> str:
+    return "(" + text + ")"
+
+
+OPERATIONS = st.one_of(
+    st.tuples(st.sampled_from(["/F1", "/F2"]), st.sampled_from([4, 7.5, 10, 12, 20, 30])).map(
+        lambda a: f"{a[0]} {number(a[1])} Tf"
+    ),
+    st.tuples(NUMBERS, NUMBERS, st.sampled_from(["Td", "TD"])).map(
+        lambda a: f"{number(a[0])} {number(a[1])} {a[2]}"
+    ),
+    st.tuples(GAPS, LINE_STEPS, st.booleans()).map(
+        lambda a: f"{number(a[0])} 0 Td" if a[2] else f"0 {number(a[1])} Td"
+    ),
+    st.tuples(st.sampled_from(TURNS), st.floats(0.5, 2), NUMBERS, NUMBERS).map(
+        lambda a: (
+            " ".join(number(v * a[1]) for v in a[0])
+            + f" {number(200 + a[2])} {number(400 + a[3])} Tm"
+        )
+    ),
+    st.tuples(st.sampled_from(TURNS), NUMBERS, NUMBERS).map(
+        lambda a: " ".join(number(v) for v in a[0]) + f" {number(a[1])} {number(a[2])} cm"
+    ),
+    WORDS.map(lambda t: text_string(t) + " Tj"),
+    WORDS.map(lambda t: text_string(t) + " '"),
+    st.lists(st.one_of(WORDS.map(text_string), st.integers(-900, 900).map(str)), max_size=5).map(
+        lambda items: "[" + " ".join(items) + "] TJ"
+    ),
+    st.tuples(st.sampled_from(["Tc", "Tw", "TL", "Tz"]), NUMBERS).map(
+        lambda a: f"{number(a[1] / 10 if a[0] != 'TL' else a[1])} {a[0]}"
+    ),
+    st.just("T*"),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(OPERATIONS, min_size=1, max_size=25))
+def test_any_placement_of_text_reads_exactly_as_pypdf_reads_it(operations: list[str]) -> None:
+    """Moves, turns, sizes, spacing and kerning: the sped-up layout arithmetic is pypdf's."""
+    content = ("BT /F1 12 Tf 72 700 Td " + " ".join(operations) + " ET").encode()
+    data = pdf_with_content(content)
+    expected = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    assert pages_text(PdfReader(io.BytesIO(data)), 10) == expected
+
+
+# The helpers the fast reader replaces, called directly with the same arguments.
+VALUES = st.one_of(
+    st.sampled_from([0.0, 1.0, -1.0, 0.5, 2.0, 1e-7, -1e-7, 12.0]),
+    st.floats(-50, 50, allow_nan=False, allow_infinity=False),
+)
+MATRICES = st.lists(VALUES, min_size=6, max_size=6)
+SOME_ORIENTATIONS = st.sampled_from([(0, 90, 180, 270), (0,), (90,), (180,), (270,), (90, 270)])
+SHOWN = st.sampled_from(["", "a", "ab ", "x\n", " "])
+
+
+def result_of(function: Any, *args: Any) -> Any:
+    try:
+        return function(*args)
+    except OrientationNotFoundError:
+        return "OrientationNotFoundError"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    matrices=st.tuples(MATRICES, MATRICES, MATRICES, MATRICES),
+    text=SHOWN,
+    output=SHOWN,
+    orientations=SOME_ORIENTATIONS,
+    sizes=st.tuples(VALUES, VALUES, VALUES, VALUES),
+    line_span=st.one_of(st.none(), st.tuples(st.sampled_from([4, 5]), VALUES, VALUES)),
+)
+def test_the_line_and_space_decision_is_pypdf_s(
+    matrices: tuple[list[float], ...],
+    text: str,
+    output: str,
+    orientations: tuple[int, ...],
+    sizes: tuple[float, float, float, float],
+    line_span: tuple[int, float, float] | None,
+) -> None:
+    cm_prev, tm_prev, cm, tm = matrices
+    font_size, str_widths, space_width, str_height = sizes
+    args = (
+        text,
+        (cm_prev, tm_prev),
+        (cm, tm),
+        (cm, tm),
+        None,
+        orientations,
+        output,
+        font_size,
+        None,
+        str_widths,
+        space_width,
+        str_height,
+        line_span,
+    )
+    with document_caches():
+        ours = result_of(text_extractor.crlf_space_check, *args)
+    assert text_extractor.crlf_space_check is not crlf_space_check  # the fast one ran
+    assert ours == result_of(crlf_space_check, *args)
+
+
+@functools.cache
+def simple_fonts() -> tuple[Font, ...]:
+    page = PdfReader(io.BytesIO(pdf_with_content(b"BT ET"))).pages[0]
+    fonts = page["/Resources"]["/Font"]
+    return tuple(Font.from_font_resource(fonts[name].get_object()) for name in ("/F1", "/F2"))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    operand=st.one_of(st.binary(max_size=12), st.text(alphabet="ab cđ ", max_size=8)),
+    matrices=st.tuples(MATRICES, MATRICES),
+    orientations=SOME_ORIENTATIONS,
+    which=st.integers(0, 1),
+    repeat=st.integers(1, 3),
+)
+def test_the_shown_text_and_its_width_are_pypdf_s(
+    operand: bytes | str,
+    matrices: tuple[list[float], list[float]],
+    orientations: tuple[int, ...],
+    which: int,
+    repeat: int,
+) -> None:
+    font = simple_fonts()[which]
+    cm, tm = matrices
+    operands: list[Any] = [TextStringObject(operand) if isinstance(operand, str) else operand]
+    expected = get_text_operands(operands, cm, tm, font, orientations)
+    with document_caches():  # the widths cached on the first call are used by the next
+        for _ in range(repeat):
+            assert (
+                text_extractor.get_text_operands(operands, cm, tm, font, orientations) == expected
+            )
 
 
 @pytest.mark.parametrize(

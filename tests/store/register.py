@@ -1,12 +1,15 @@
-"""Store messages as the worker would leave them, for tests of the read side."""
+"""Store messages as the worker would leave them (tallies included), for tests of the read side."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from parsers.text import normalise_title
 from store.db import SessionFactory
 from store.models import Attachment, Initiative, Message
+from store.tallies import refresh_unit_tallies
 
 
 def store_message(
@@ -27,51 +30,82 @@ def store_message(
     A file ending in .png is not a document.
     """
     with sessions.begin() as session:
-        message = Message(
-            mailbox="phongnv",
-            folder="INBOX",
-            uidvalidity=1,
-            uid=uid,
-            sha256=f"{uid:064x}",
-            size=100,
-            received_at=received_at,
-            fetched_at=received_at,
-            rfc_message_id=f"<m{uid}@example.vn>",
-            from_address="tb@tayninh.gov.vn",
-            from_name="Văn thư",
-            subject=subject,
-            parse_status=parse_status,
-            unit_code=unit,
-            unit_source="address" if unit else None,
+        return add_message_rows(
+            session,
+            uid,
+            received_at,
+            unit,
             timing=timing,
             status=status,
-            reasons=list(reasons),
+            parse_status=parse_status,
+            reasons=reasons,
+            subject=subject,
+            files=files,
         )
-        session.add(message)
+
+
+def add_message_rows(
+    session: Session,
+    uid: int,
+    received_at: datetime,
+    unit: str | None = "xa-thai-binh",
+    *,
+    timing: str | None = "on_time",
+    status: str | None = "accepted",
+    parse_status: str = "ok",
+    reasons: tuple[str, ...] = (),
+    subject: str = "Gửi sáng kiến",
+    files: tuple[tuple[str, str | None], ...] = (("sang-kien.docx", "Số hóa hồ sơ"),),
+    tally: bool = True,
+) -> int:
+    """``store_message`` within the caller's transaction; ``tally=False`` leaves the tallies."""
+    message = Message(
+        mailbox="phongnv",
+        folder="INBOX",
+        uidvalidity=1,
+        uid=uid,
+        sha256=f"{uid:064x}",
+        size=100,
+        received_at=received_at,
+        fetched_at=received_at,
+        rfc_message_id=f"<m{uid}@example.vn>",
+        from_address="tb@tayninh.gov.vn",
+        from_name="Văn thư",
+        subject=subject,
+        parse_status=parse_status,
+        unit_code=unit,
+        unit_source="address" if unit else None,
+        timing=timing,
+        status=status,
+        reasons=list(reasons),
+    )
+    session.add(message)
+    session.flush()
+    for position, (filename, title) in enumerate(files):
+        attachment = Attachment(
+            message_id=message.id,
+            position=position,
+            filename=filename,
+            content_type="application/pdf",
+            size=10 + position,
+            sha256=f"{position:064x}",
+            is_document=not filename.endswith(".png"),
+            extract_status="ok",
+            text_chars=10,
+        )
+        session.add(attachment)
         session.flush()
-        for position, (filename, title) in enumerate(files):
-            attachment = Attachment(
-                message_id=message.id,
-                position=position,
-                filename=filename,
-                content_type="application/pdf",
-                size=10 + position,
-                sha256=f"{position:064x}",
-                is_document=not filename.endswith(".png"),
-                extract_status="ok",
-                text_chars=10,
-            )
-            session.add(attachment)
-            session.flush()
-            if title:
-                session.add(
-                    Initiative(
-                        message_id=message.id,
-                        attachment_id=attachment.id,
-                        title=title,
-                        title_key=normalise_title(title),
-                        field="Cải cách thủ tục hành chính",
-                        authors=["Nguyễn Văn A"],
-                    )
+        if title:
+            session.add(
+                Initiative(
+                    message_id=message.id,
+                    attachment_id=attachment.id,
+                    title=title,
+                    title_key=normalise_title(title),
+                    field="Cải cách thủ tục hành chính",
+                    authors=["Nguyễn Văn A"],
                 )
-        return message.id
+            )
+    if tally:  # the worker's writes keep the unit's tallies; so must this one
+        refresh_unit_tallies(session, [unit])
+    return message.id

@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from store.db import SessionFactory
 from store.read import (
     AttachmentRow,
-    UnitTally,
-    compliance_tallies,
     list_submissions,
     mail_received,
     review_candidates,
     submissions_by_id,
 )
+from store.tallies import UnitTally, compliance_tallies
 from tests.store.register import store_message
 
 ICT = timezone(timedelta(hours=7))

@@ -1,0 +1,304 @@
+"""Each unit's initiatives, kept current on every write, so reports never read every message.
+
+An initiative is a distinct title key among a unit's counted mail (accepted,
+with a unit and a timing), or, for a document no title was read from,
+``"file:"`` plus its normalised name. ``unit_initiatives`` holds one row per
+(unit, key) with the first time a copy arrived and the first time an early or
+on-time copy arrived; ``unit_tallies`` holds each unit's first counted message.
+From these two small tables the standing of every unit at any moment is one
+grouped read, whatever the size of the register.
+
+Whatever changes what a message counts for (its unit, status or timing, its
+documents and titles) calls ``refresh_unit_tallies`` for the units it touched,
+in the same transaction: ``store.write`` and ``store.decisions`` do.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Subquery, and_, case, delete, func, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from parsers.text import normalise_title
+from store.models import Attachment, Initiative, Message, UnitInitiative, UnitTallyRow
+
+#: The timings that make a copy of an initiative count as on time.
+ON_TIME_TIMINGS = ("early", "on_time")
+#: Units refreshed per statement (bound parameters stay few).
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class UnitTally:
+    """A unit's accepted mail, counted as initiatives (distinct titles or untitled files)."""
+
+    on_time: int  # initiatives with at least one copy received early or on time
+    initiatives: int
+    first_received_at: datetime  # the unit's first accepted message
+
+
+@dataclass(frozen=True)
+class CountedCopy:
+    """One copy of an initiative (``key``) in a counted message; ``key`` None: the message."""
+
+    unit: str
+    key: str | None
+    received_at: datetime
+    timing: str
+
+
+@dataclass(frozen=True)
+class KeyFirsts:
+    unit: str
+    key: str
+    first_at: datetime
+    first_on_time_at: datetime | None
+
+
+def first_copies(
+    copies: Iterable[CountedCopy],
+) -> tuple[dict[str, datetime], list[KeyFirsts]]:
+    """Return each unit's first counted message, and each (unit, key)'s first copies."""
+    units: dict[str, datetime] = {}
+    keys: dict[tuple[str, str], tuple[datetime, datetime | None]] = {}
+    for copy in copies:
+        if copy.unit not in units or copy.received_at < units[copy.unit]:
+            units[copy.unit] = copy.received_at
+        if copy.key is None:
+            continue
+        first, on_time = keys.get((copy.unit, copy.key), (copy.received_at, None))
+        first = min(first, copy.received_at)
+        if copy.timing in ON_TIME_TIMINGS:
+            on_time = copy.received_at if on_time is None else min(on_time, copy.received_at)
+        keys[(copy.unit, copy.key)] = (first, on_time)
+    return units, [KeyFirsts(u, k, first, on) for (u, k), (first, on) in keys.items()]
+
+
+def refresh_unit_tallies(session: Session, units: Iterable[str | None]) -> None:
+    """Count ``units`` again from their messages (after a write that changed them)."""
+    codes = sorted({unit for unit in units if unit})
+    if not codes:
+        return
+    _lock_units(session, codes)
+    for start in range(0, len(codes), _CHUNK):
+        chunk = codes[start : start + _CHUNK]
+        session.execute(delete(UnitInitiative).where(UnitInitiative.unit_code.in_(chunk)))
+        session.execute(delete(UnitTallyRow).where(UnitTallyRow.unit_code.in_(chunk)))
+        _write(session, first_copies(_counted_copies(session, Message.unit_code.in_(chunk))))
+
+
+def add_to_unit_tallies(session: Session, message_ids: Sequence[int]) -> None:
+    """Count messages that counted for nothing before (first analysed, say).
+
+    Only adds: each (unit, key) keeps the earlier of its times. A message that
+    counted before must go through ``refresh_unit_tallies``, which also drops
+    what it no longer carries.
+    """
+    if not message_ids:
+        return
+    units, keys = first_copies(_counted_copies(session, Message.id.in_(list(message_ids))))
+    if not units:
+        return
+    _lock_units(session, sorted(units))
+    upsert = _upsert_for(session)
+    if keys:
+        rows = upsert(UnitInitiative).values(
+            [
+                {
+                    "unit_code": k.unit,
+                    "key": k.key,
+                    "first_at": k.first_at,
+                    "first_on_time_at": k.first_on_time_at,
+                }
+                for k in keys
+            ]
+        )
+        session.execute(
+            rows.on_conflict_do_update(
+                index_elements=[UnitInitiative.unit_code, UnitInitiative.key],
+                set_={
+                    "first_at": _earlier(UnitInitiative.first_at, rows.excluded.first_at),
+                    "first_on_time_at": _earlier(
+                        UnitInitiative.first_on_time_at, rows.excluded.first_on_time_at
+                    ),
+                },
+            )
+        )
+    firsts = upsert(UnitTallyRow).values(
+        [{"unit_code": unit, "first_at": first} for unit, first in units.items()]
+    )
+    session.execute(
+        firsts.on_conflict_do_update(
+            index_elements=[UnitTallyRow.unit_code],
+            set_={"first_at": _earlier(UnitTallyRow.first_at, firsts.excluded.first_at)},
+        )
+    )
+
+
+def _upsert_for(session: Session) -> Callable[[type[Any]], Any]:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
+
+
+def _earlier(kept: Any, new: Any) -> ColumnElement[Any]:
+    """The earlier of two times, either of which may be null (SQL's MIN of two is not)."""
+    return case((new.is_(None), kept), (kept.is_(None), new), (new < kept, new), else_=kept)
+
+
+def rebuild_unit_tallies(session: Session) -> None:
+    """Count every unit again from the messages (a register filled by other means)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE unit_tallies, unit_initiatives IN EXCLUSIVE MODE"))
+    session.execute(delete(UnitInitiative))
+    session.execute(delete(UnitTallyRow))
+    _write(session, first_copies(_counted_copies(session, None)))
+
+
+def compliance_tallies(session: Session, before: datetime | None = None) -> dict[str, UnitTally]:
+    """Return each unit's initiatives in counted mail; with ``before``, as it stood then.
+
+    The same counts ``reports.compliance.assess_compliance`` derives from every
+    row, read from the kept tallies: a row per unit and per initiative.
+    """
+    on_time: ColumnElement[bool] = UnitInitiative.first_on_time_at.is_not(None)
+    known: ColumnElement[bool] = UnitInitiative.first_at.is_not(None)
+    if before is not None:
+        on_time = and_(on_time, UnitInitiative.first_on_time_at < before)
+        known = UnitInitiative.first_at < before
+    keys = (
+        select(
+            UnitInitiative.unit_code.label("unit"),
+            func.sum(case((on_time, 1), else_=0)).label("on_time"),
+            func.count().label("initiatives"),
+        )
+        .where(known)
+        .group_by(UnitInitiative.unit_code)
+        .subquery("keys")
+    )
+    query = select(
+        UnitTallyRow.unit_code, keys.c.on_time, keys.c.initiatives, UnitTallyRow.first_at
+    ).outerjoin(keys, keys.c.unit == UnitTallyRow.unit_code)
+    if before is not None:
+        query = query.where(UnitTallyRow.first_at < before)
+    return {
+        unit: UnitTally(int(on or 0), int(total or 0), first)
+        for unit, on, total, first in session.execute(query)
+    }
+
+
+def counts_for_unit(message: Message) -> bool:
+    """Whether a message row, as it stands, counts: ``counted_mail()`` in Python."""
+    return (
+        message.status == "accepted"
+        and message.unit_code is not None
+        and message.timing is not None
+    )
+
+
+def counted_mail() -> ColumnElement[bool]:
+    """Return the condition on messages that count: accepted, with a unit and a timing."""
+    return and_(
+        Message.status == "accepted",
+        Message.unit_code.is_not(None),
+        Message.timing.is_not(None),
+    )
+
+
+def _counted_copies(session: Session, units: ColumnElement[bool] | None) -> Iterator[CountedCopy]:
+    counted = counted_mail() if units is None else and_(counted_mail(), units)
+    titled = (
+        select(Message.unit_code, Initiative.title_key, Message.received_at, Message.timing)
+        .outerjoin(Initiative, Initiative.message_id == Message.id)
+        .where(counted)
+    )
+    # counted_mail() rules out a null unit or timing.
+    for unit, key, received_at, timing in session.execute(titled):
+        yield CountedCopy(str(unit), key, received_at, str(timing))
+    documents = _untitled_documents()
+    untitled = (
+        select(Message.unit_code, documents.c.filename, Message.received_at, Message.timing)
+        .join(documents, documents.c.message_id == Message.id)
+        .where(counted)
+    )
+    for unit, filename, received_at, timing in session.execute(untitled):
+        yield CountedCopy(str(unit), "file:" + normalise_title(filename), received_at, str(timing))
+
+
+def _untitled_documents() -> Subquery:
+    """Return (message_id, filename) of the documents that count by their name.
+
+    A document counts by its name unless an initiative was read from a file of
+    that name in the same message (a second copy of a titled file, say in a zip,
+    is that initiative).
+    """
+    named = aliased(Attachment)
+    has_title = (
+        select(Initiative.id)
+        .join(named, named.id == Initiative.attachment_id)
+        .where(
+            Initiative.message_id == Attachment.message_id, named.filename == Attachment.filename
+        )
+        .exists()
+    )
+    own_title = select(Initiative.id).where(Initiative.attachment_id == Attachment.id).exists()
+    return (
+        select(Attachment.message_id, Attachment.filename)
+        .where(Attachment.is_document.is_(True), ~own_title, ~has_title)
+        .distinct()
+        .subquery("untitled")
+    )
+
+
+def _write(session: Session, counted: tuple[dict[str, datetime], list[KeyFirsts]]) -> None:
+    units, keys = counted
+    if units:
+        session.execute(
+            insert(UnitTallyRow),
+            [{"unit_code": unit, "first_at": first} for unit, first in units.items()],
+        )
+    if keys:
+        session.execute(
+            insert(UnitInitiative),
+            [
+                {
+                    "unit_code": k.unit,
+                    "key": k.key,
+                    "first_at": k.first_at,
+                    "first_on_time_at": k.first_on_time_at,
+                }
+                for k in keys
+            ],
+        )
+
+
+def _lock_units(session: Session, codes: list[str]) -> None:
+    """Let one transaction at a time count a unit again (PostgreSQL; SQLite writes one at a time).
+
+    Taken in one statement, in key order, after the messages' own locks, and
+    held until commit: the count then sees every change committed before it.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({_signed32(zlib.crc32(code.encode())) for code in codes})
+    session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(:space, k)"
+            " FROM (SELECT unnest(CAST(:keys AS integer[])) AS k ORDER BY 1) AS ordered"
+        ),
+        {"space": _LOCK_SPACE, "keys": keys},
+    )
+
+
+#: The advisory-lock namespace of unit tallies ("CCHC"), the first half of the two-key form.
+_LOCK_SPACE = 0x43434843
+
+
+def _signed32(value: int) -> int:
+    return value - (1 << 32) if value >= 1 << 31 else value
