@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -17,31 +18,14 @@ def store_message(
     uid: int,
     received_at: datetime,
     unit: str | None = "xa-thai-binh",
-    *,
-    timing: str | None = "on_time",
-    status: str | None = "accepted",
-    parse_status: str = "ok",
-    reasons: tuple[str, ...] = (),
-    subject: str = "Gửi sáng kiến",
-    files: tuple[tuple[str, str | None], ...] = (("sang-kien.docx", "Số hóa hồ sơ"),),
+    **options: Any,
 ) -> int:
     """Store a message whose files are (file name, title read from it or None); return its id.
 
-    A file ending in .png is not a document.
+    A file ending in .png is not a document. ``options`` are ``add_message_rows``'s.
     """
     with sessions.begin() as session:
-        return add_message_rows(
-            session,
-            uid,
-            received_at,
-            unit,
-            timing=timing,
-            status=status,
-            parse_status=parse_status,
-            reasons=reasons,
-            subject=subject,
-            files=files,
-        )
+        return add_message_rows(session, uid, received_at, unit, **options)
 
 
 def add_message_rows(
@@ -58,7 +42,10 @@ def add_message_rows(
     files: tuple[tuple[str, str | None], ...] = (("sang-kien.docx", "Số hóa hồ sơ"),),
     tally: bool = True,
 ) -> int:
-    """``store_message`` within the caller's transaction; ``tally=False`` leaves the tallies."""
+    """Add a message's rows in the caller's transaction; ``tally=False`` leaves the tallies.
+
+    ``files`` are (file name, title read from it or None); a .png is not a document.
+    """
     message = Message(
         mailbox="phongnv",
         folder="INBOX",
