@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -102,7 +102,9 @@ def add_to_unit_tallies(session: Session, message_ids: Sequence[int]) -> None:
     """
     if not message_ids:
         return
-    units, keys = first_copies(_counted_copies(session, Message.id.in_(list(message_ids))))
+    units, keys = first_copies(
+        _counted_copies(session, Message.id.in_(list(message_ids)), by_id=True)
+    )
     if not units:
         return
     _lock_units(session, sorted(units))
@@ -194,12 +196,8 @@ def compliance_tallies(session: Session, before: datetime | None = None) -> dict
 
 
 def counts_for_unit(message: Message) -> bool:
-    """Whether a message row, as it stands, counts: ``counted_mail()`` in Python."""
-    return (
-        message.status == "accepted"
-        and message.unit_code is not None
-        and message.timing is not None
-    )
+    """Whether a message row, as it stands, counts (``counted_mail()``)."""
+    return _counts(message.status, message.unit_code, message.timing)
 
 
 def counted_mail() -> ColumnElement[bool]:
@@ -211,35 +209,65 @@ def counted_mail() -> ColumnElement[bool]:
     )
 
 
-def _counted_copies(session: Session, units: ColumnElement[bool] | None) -> Iterator[CountedCopy]:
-    counted = counted_mail() if units is None else and_(counted_mail(), units)
+def _counted_copies(
+    session: Session, which: ColumnElement[bool] | None, *, by_id: bool = False
+) -> Iterator[CountedCopy]:
+    """Yield the copies of initiatives in counted mail (of ``which`` messages, or all).
+
+    Both queries start from the messages asked for and reach their rows through
+    indexes, so counting a few messages again never reads the whole register.
+    With ``by_id`` (``which`` picks messages by id) whether they count is
+    checked here: SQLite would otherwise read every counted message's index
+    entry rather than look the few ids up. A repeated row (two files of one
+    name) changes nothing: only first times count.
+    """
+    counted = counted_mail() if which is None else and_(counted_mail(), which)
+    where = which if by_id and which is not None else counted
     titled = (
-        select(Message.unit_code, Initiative.title_key, Message.received_at, Message.timing)
+        select(
+            Message.unit_code,
+            Initiative.title_key,
+            Message.received_at,
+            Message.timing,
+            Message.status,
+        )
         .outerjoin(Initiative, Initiative.message_id == Message.id)
-        .where(counted)
+        .where(where)
     )
-    # counted_mail() rules out a null unit or timing.
-    for unit, key, received_at, timing in session.execute(titled):
-        yield CountedCopy(str(unit), key, received_at, str(timing))
-    documents = _untitled_documents()
+    for unit, key, received_at, timing, status in session.execute(titled):
+        if _counts(status, unit, timing):
+            yield CountedCopy(str(unit), key, received_at, str(timing))
     untitled = (
-        select(Message.unit_code, documents.c.filename, Message.received_at, Message.timing)
-        .join(documents, documents.c.message_id == Message.id)
-        .where(counted)
+        select(
+            Message.unit_code,
+            Attachment.filename,
+            Message.received_at,
+            Message.timing,
+            Message.status,
+        )
+        .join(Attachment, Attachment.message_id == Message.id)
+        .where(where, Attachment.is_document.is_(True), ~_has_title())
     )
-    for unit, filename, received_at, timing in session.execute(untitled):
-        yield CountedCopy(str(unit), "file:" + normalise_title(filename), received_at, str(timing))
+    for unit, filename, received_at, timing, status in session.execute(untitled):
+        if _counts(status, unit, timing):
+            key = "file:" + normalise_title(filename)
+            yield CountedCopy(str(unit), key, received_at, str(timing))
 
 
-def _untitled_documents() -> Subquery:
-    """Return (message_id, filename) of the documents that count by their name.
+def _counts(status: str | None, unit: str | None, timing: str | None) -> bool:
+    """``counted_mail()`` in Python."""
+    return status == "accepted" and unit is not None and timing is not None
 
-    A document counts by its name unless an initiative was read from a file of
-    that name in the same message (a second copy of a titled file, say in a zip,
-    is that initiative).
+
+def _has_title() -> ColumnElement[bool]:
+    """Whether a title was read from this document, or from a file of its name in its message.
+
+    A document without one counts by its name; a second copy of a titled file
+    (say, in a zip) is that initiative.
     """
     named = aliased(Attachment)
-    has_title = (
+    own_title = select(Initiative.id).where(Initiative.attachment_id == Attachment.id).exists()
+    same_name = (
         select(Initiative.id)
         .join(named, named.id == Initiative.attachment_id)
         .where(
@@ -247,13 +275,7 @@ def _untitled_documents() -> Subquery:
         )
         .exists()
     )
-    own_title = select(Initiative.id).where(Initiative.attachment_id == Attachment.id).exists()
-    return (
-        select(Attachment.message_id, Attachment.filename)
-        .where(Attachment.is_document.is_(True), ~own_title, ~has_title)
-        .distinct()
-        .subquery("untitled")
-    )
+    return or_(own_title, same_name)
 
 
 def _write(session: Session, counted: tuple[dict[str, datetime], list[KeyFirsts]]) -> None:
