@@ -110,17 +110,7 @@ def add_to_unit_tallies(session: Session, message_ids: Sequence[int]) -> None:
     _lock_units(session, sorted(units))
     upsert = _upsert_for(session)
     if keys:
-        rows = upsert(UnitInitiative).values(
-            [
-                {
-                    "unit_code": k.unit,
-                    "key": k.key,
-                    "first_at": k.first_at,
-                    "first_on_time_at": k.first_on_time_at,
-                }
-                for k in keys
-            ]
-        )
+        rows = upsert(UnitInitiative).values(_key_rows(keys))
         session.execute(
             rows.on_conflict_do_update(
                 index_elements=[UnitInitiative.unit_code, UnitInitiative.key],
@@ -132,9 +122,7 @@ def add_to_unit_tallies(session: Session, message_ids: Sequence[int]) -> None:
                 },
             )
         )
-    firsts = upsert(UnitTallyRow).values(
-        [{"unit_code": unit, "first_at": first} for unit, first in units.items()]
-    )
+    firsts = upsert(UnitTallyRow).values(_unit_rows(units))
     session.execute(
         firsts.on_conflict_do_update(
             index_elements=[UnitTallyRow.unit_code],
@@ -283,21 +271,29 @@ def _write(session: Session, counted: tuple[dict[str, datetime], list[KeyFirsts]
     if units:
         session.execute(
             insert(UnitTallyRow),
-            [{"unit_code": unit, "first_at": first} for unit, first in units.items()],
+            _unit_rows(units),
         )
     if keys:
         session.execute(
             insert(UnitInitiative),
-            [
-                {
-                    "unit_code": k.unit,
-                    "key": k.key,
-                    "first_at": k.first_at,
-                    "first_on_time_at": k.first_on_time_at,
-                }
-                for k in keys
-            ],
+            _key_rows(keys),
         )
+
+
+def _unit_rows(units: dict[str, datetime]) -> list[dict[str, Any]]:
+    return [{"unit_code": unit, "first_at": first} for unit, first in units.items()]
+
+
+def _key_rows(keys: list[KeyFirsts]) -> list[dict[str, Any]]:
+    return [
+        {
+            "unit_code": k.unit,
+            "key": k.key,
+            "first_at": k.first_at,
+            "first_on_time_at": k.first_on_time_at,
+        }
+        for k in keys
+    ]
 
 
 def _lock_units(session: Session, codes: list[str]) -> None:
