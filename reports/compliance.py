@@ -9,9 +9,8 @@ from datetime import datetime
 
 from parsers.campaign import Campaign
 from parsers.roster import Roster, Unit
-from parsers.text import normalise_title
 from store.read import SubmissionRow
-from store.tallies import ON_TIME_TIMINGS, UnitTally
+from store.tallies import ON_TIME_TIMINGS, UnitTally, document_key
 
 COUNTING_TIMINGS = frozenset(ON_TIME_TIMINGS)
 
@@ -82,7 +81,7 @@ def initiative_keys(row: SubmissionRow) -> set[str]:
     titled_files = {i.filename for i in row.initiatives}
     for attachment in row.attachments:
         if attachment.is_document and attachment.filename not in titled_files:
-            keys.add("file:" + normalise_title(attachment.filename))
+            keys.add(document_key(attachment.filename))
     return keys
 
 

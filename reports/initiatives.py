@@ -8,10 +8,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from parsers.roster import Roster
-from parsers.text import normalise_title
 from reports.compliance import COUNTING_TIMINGS
 from reports.render import TIMING_LABELS, local_text
 from store.read import SubmissionRow
+from store.tallies import document_key
 
 INITIATIVE_HEADINGS = (
     "STT",
@@ -60,7 +60,7 @@ def list_initiatives(roster: Roster, rows: Iterable[SubmissionRow]) -> list[Init
                 files.setdefault(key, []).append(item.filename)
         for attachment in row.attachments:
             if attachment.is_document and attachment.filename not in titled:
-                key = (row.unit, "file:" + normalise_title(attachment.filename))
+                key = (row.unit, document_key(attachment.filename))
                 groups.setdefault(key, []).append((row, UNREADABLE_TITLE, None, ()))
                 files.setdefault(key, []).append(attachment.filename)
     lines = []

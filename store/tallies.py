@@ -9,8 +9,9 @@ From these two small tables the standing of every unit at any moment is one
 grouped read, whatever the size of the register.
 
 Whatever changes what a message counts for (its unit, status or timing, its
-documents and titles) calls ``refresh_unit_tallies`` for the units it touched,
-in the same transaction: ``store.write`` and ``store.decisions`` do.
+documents and titles) updates them in the same transaction: new mail is added
+with ``add_to_unit_tallies``; mail that counted before has its units counted
+again with ``refresh_unit_tallies``. ``store.write`` and ``store.decisions`` do.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ from store.models import Attachment, Initiative, Message, UnitInitiative, UnitTa
 ON_TIME_TIMINGS = ("early", "on_time")
 #: Units refreshed per statement (bound parameters stay few).
 _CHUNK = 500
+
+
+def document_key(filename: str) -> str:
+    """Return the initiative key of a document no title was read from: its normalised name."""
+    return "file:" + normalise_title(filename)
 
 
 @dataclass(frozen=True)
@@ -238,7 +244,7 @@ def _counted_copies(
     )
     for unit, filename, received_at, timing, status in session.execute(untitled):
         if _counts(status, unit, timing):
-            key = "file:" + normalise_title(filename)
+            key = document_key(filename)
             yield CountedCopy(str(unit), key, received_at, str(timing))
 
 
