@@ -18,8 +18,9 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
-from ingest.app import open_engine, open_services
-from ingest.config import Config, load_config
+from app.config import Config, load_config
+from app.root import open_engine
+from ingest.assembly import open_services
 from ingest.poll import Services
 from scripts.dovecot_sandbox import DovecotSandbox
 from store.db import upgrade_schema

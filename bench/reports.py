@@ -29,11 +29,11 @@ import psycopg
 from click.testing import CliRunner
 from sqlalchemy import insert
 
+from app.config import load_config
+from app.root import open_engine
 from bench.harness import ROOT
 from bench.results import report
-from ingest.app import open_engine
 from ingest.cli import main as cli
-from ingest.config import load_config
 from store.db import make_session_factory, upgrade_schema
 from store.models import Attachment, Initiative, Message
 from store.tallies import rebuild_unit_tallies

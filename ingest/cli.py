@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from app.config import ConfigError
 from ingest.commands.check import check_config
 from ingest.commands.context import Context
 from ingest.commands.database import db
@@ -19,7 +20,6 @@ from ingest.commands.reports import report
 from ingest.commands.reprocess import reprocess
 from ingest.commands.review import review
 from ingest.commands.status import status
-from ingest.config import ConfigError
 from ingest.logs import setup_logging
 from store.db import SchemaOutdated
 

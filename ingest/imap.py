@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from imapclient import IMAPClient
 from imapclient.util import to_unicode
 
-from ingest.config import MailboxConfig
+from app.config import MailboxConfig
 
 FETCH_ITEMS = [b"BODY.PEEK[]", b"INTERNALDATE"]
 #: Bytes of mail fetched at once (by RFC822.SIZE); a larger message is fetched alone.

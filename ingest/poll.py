@@ -17,7 +17,7 @@ from datetime import date, datetime
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from ingest.config import MailboxConfig
+from app.config import MailboxConfig
 from ingest.extraction import TimedExtractor, WorkerAnalysis
 from ingest.imap import (
     PasswordMissing,

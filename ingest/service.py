@@ -23,13 +23,13 @@ from typing import Any
 
 from imapclient.exceptions import IMAPClientError
 
-from ingest.app import open_engine
+from app.config import Config, ConfigError, MailboxConfig, load_config, load_roster
+from app.root import open_engine
 from ingest.commands.polling import describe_poll, log_progress, run_poll
-from ingest.config import Config, ConfigError, MailboxConfig, load_config, load_roster
 from ingest.imap import connect, describe, read_password, wait_for_new_mail
-from ingest.notify import schedule_daily_mail
-from ingest.smtp import read_smtp_password
 from ingest.worker import Change, Outage, backoff_delay, observe, permission_warnings, poll_due
+from outbound.notify import schedule_daily_mail
+from outbound.smtp import read_smtp_password
 from store.db import require_current_schema
 from store.health import DatabaseUnavailable, describe_database_error
 

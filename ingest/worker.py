@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ingest.config import Config
+from app.config import Config
 
 #: First retry after a transient failure; doubled on each further failure.
 FIRST_RETRY = timedelta(seconds=10)

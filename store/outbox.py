@@ -1,8 +1,8 @@
 """The outbox: outgoing mail as rows, claimed with an UPDATE … WHERE guard.
 
-Functions take the session first and never commit. The sender (ingest/outbox.py)
+Functions take the session first and never commit. The sender (outbound/outbox.py)
 commits the claim *before* it talks to SMTP and the result *after*; see
-``ingest.outbox.deliver_due`` for why that order sends each row at most once.
+``outbound.outbox.deliver_due`` for why that order sends each row at most once.
 """
 
 from __future__ import annotations

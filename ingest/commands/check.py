@@ -13,11 +13,11 @@ from pathlib import Path
 import click
 from imapclient.exceptions import IMAPClientError
 
+from app.config import Config, ConfigError, MailboxConfig, SmtpConfig, load_config, load_roster
 from ingest.commands.context import Context, pass_context
-from ingest.config import Config, ConfigError, MailboxConfig, SmtpConfig, load_config, load_roster
 from ingest.imap import PasswordMissing, connect, describe, read_password
-from ingest.smtp import SmtpPasswordMissing, read_smtp_password, tls_context
 from ingest.worker import permission_warnings
+from outbound.smtp import SmtpPasswordMissing, read_smtp_password, tls_context
 from parsers.ocr import missing_tool
 from store.db import SchemaOutdated, make_engine, require_current_schema
 from store.health import DatabaseUnavailable, describe_database_error

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ingest.app import open_engine
-from ingest.config import Config, load_config
+from app.config import Config, load_config
+from app.root import open_engine
 from store.db import Engine, require_current_schema
 
 

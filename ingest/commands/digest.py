@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from ingest.app import utc_now
+from app.config import Config, ConfigError, load_roster
+from app.root import utc_now
 from ingest.commands.context import Context, emit, pass_context
-from ingest.config import Config, ConfigError, load_roster
-from ingest.notify import (
+from outbound.notify import (
     NotConfigured,
     deliver,
     digest_mail,
@@ -20,7 +20,7 @@ from ingest.notify import (
     prepare_digest,
     unit_addresses,
 )
-from ingest.outbox import DeliveryReport
+from outbound.outbox import DeliveryReport
 from reports.compliance import assess_tallies
 from reports.digest import missing_units, render_html, render_text
 from store.db import make_session_factory

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from app.config import load_roster
 from ingest.commands.context import Context, pass_context
-from ingest.config import load_roster
 from reports.export import plan_export
 from store.blobs import BlobStore
 from store.db import make_session_factory

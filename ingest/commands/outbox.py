@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ingest.app import utc_now
+from app.config import ConfigError
+from app.root import utc_now
 from ingest.commands.context import Context, pass_context
 from ingest.commands.digest import describe_delivery
-from ingest.config import ConfigError
-from ingest.notify import NotConfigured, deliver
+from outbound.notify import NotConfigured, deliver
 from reports.render import local_text
 from store.db import make_session_factory
 from store.outbox import PENDING, list_outbox, requeue

@@ -11,12 +11,12 @@ from datetime import date, datetime
 import click
 from click._termui_impl import ProgressBar
 
-from ingest.app import open_services
+from app.config import Config
+from ingest.assembly import open_services
 from ingest.commands.context import Context, pass_context
-from ingest.config import Config
 from ingest.locks import mailbox_lock
-from ingest.notify import after_poll
 from ingest.poll import PollSummary, Progress, poll_mailbox, resume_pending
+from outbound.notify import after_poll
 from store.db import Engine
 
 log = logging.getLogger(__name__)

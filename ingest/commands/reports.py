@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from app.config import load_roster
 from ingest.commands.context import Context, emit, pass_context
-from ingest.config import load_roster
 from reports.compliance import assess_tallies
 from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, list_initiatives
 from reports.render import (

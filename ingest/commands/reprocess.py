@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ingest.app import open_services
+from ingest.assembly import open_services
 from ingest.commands.context import Context, pass_context
 from ingest.poll import analyse_stored
 from store.read import list_stored

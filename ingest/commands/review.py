@@ -10,9 +10,9 @@ from typing import NoReturn
 
 import click
 
-from ingest.app import utc_now
+from app.config import load_roster
+from app.root import utc_now
 from ingest.commands.context import Context, pass_context
-from ingest.config import load_roster
 from parsers.classify import Action, Decision
 from reports.render import as_table, local_iso, local_text
 from store.db import make_session_factory

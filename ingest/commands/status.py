@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from app.config import parse_duration
 from ingest.commands.context import Context, pass_context
-from ingest.config import parse_duration
 from ingest.health import FolderHealth, assess_folders, default_stale_after
 from reports.render import local_text
 from store.db import make_session_factory

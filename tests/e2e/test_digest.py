@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from ingest.app import open_engine
-from ingest.config import load_config
-from ingest.notify import daily_mail
+from app.config import load_config
+from app.root import open_engine
+from outbound.notify import daily_mail
 from tests.e2e.conftest import Register
 from tests.smtp_sandbox import SmtpSandbox, smtp_server
 

@@ -6,9 +6,9 @@ import multiprocessing
 
 import pytest
 
-from ingest.app import open_engine
+from app.config import load_config
+from app.root import open_engine
 from ingest.commands.polling import run_poll
-from ingest.config import load_config
 from tests.e2e.conftest import PASSWORD_ENV, ROOT, Register
 
 pytestmark = [

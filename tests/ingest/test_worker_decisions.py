@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import load_config
+from app.config import load_config
 from ingest.worker import Outage, backoff_delay, exposed, observe, permission_warnings, poll_due
 
 EVERY = timedelta(minutes=5)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ingest.config import load_roster
+from app.config import load_roster
 from parsers.analysis import Rules, analyse
 from parsers.campaign import Campaign, Timing
 from parsers.classify import (

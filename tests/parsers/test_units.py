@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import load_roster
+from app.config import load_roster
 from parsers.roster import Unit, UnitKind
 from parsers.units import UnitNames, issuer_block, signature_block, tokens
 

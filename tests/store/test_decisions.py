@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import load_roster
+from app.config import load_roster
 from parsers.analysis import Rules, analyse
 from parsers.campaign import Campaign
 from parsers.classify import Action, Decision

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import ConfigError, load_config
+from app.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 SMTP = """

@@ -1,7 +1,7 @@
 """Queue the digest, receipts and reminders in the outbox, and send what is due.
 
 Gather rows (store), compute and render (reports), build the mail safely
-(ingest.mailing), queue it (store.outbox); delivery is ingest.outbox.
+(outbound.mailing), queue it (store.outbox); delivery is outbound.outbox.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from ingest.app import utc_now
-from ingest.config import Config, SmtpConfig, load_roster
-from ingest.mailing import BadAddress, OutgoingMail, build_message, new_message_id, parse_address
-from ingest.outbox import Clock, DeliveryReport, Transport, deliver_due
-from ingest.smtp import read_smtp_password, send_via_smtp
+from app.config import Config, SmtpConfig, load_roster
+from app.root import utc_now
+from outbound.mailing import BadAddress, OutgoingMail, build_message, new_message_id, parse_address
+from outbound.outbox import Clock, DeliveryReport, Transport, deliver_due
+from outbound.smtp import read_smtp_password, send_via_smtp
 from parsers.roster import Roster
 from reports.compliance import assess_tallies
 from reports.digest import Digest, missing_units, render_html

@@ -14,8 +14,8 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 
-from ingest.config import SmtpConfig
-from ingest.mailing import envelope
+from app.config import SmtpConfig
+from outbound.mailing import envelope
 from store.outbox import ClaimedMail
 
 

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from ingest.mailing import (
+from outbound.mailing import (
     BadAddress,
     OutgoingMail,
     build_message,

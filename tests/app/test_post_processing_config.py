@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import ConfigError, load_config
-from tests.ingest.test_config import write_config
+from app.config import ConfigError, load_config
+from tests.app.test_config import write_config
 
 ANCHOR = 'security = "ssl"'
 

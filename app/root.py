@@ -1,21 +1,20 @@
-"""Composition root: build the engine, storage and rules once, from the configuration."""
+"""The composition root both shells share: engine, storage and rules, built from the config.
+
+`ingest/` (the worker and the command line) and `web/` (the staff's web application)
+build their collaborators here, so a rule is wired the same way in both.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.config import Config, load_roster
-from ingest.extraction import TimedExtractor
-from ingest.poll import Services
+from app.config import Config
 from parsers.analysis import Rules
 from parsers.roster import Roster
 from parsers.units import UnitNames
-from store.blobs import BlobStore
-from store.db import Engine, make_engine, make_session_factory
-from store.decisions import learned_addresses
+from store.db import Engine, make_engine
 
 
 def utc_now() -> datetime:
@@ -48,22 +47,3 @@ def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None
         ),
         limits=config.limits,
     )
-
-
-@contextmanager
-def open_services(config: Config, engine: Engine) -> Iterator[Services]:
-    """Yield the shell's collaborators; the extraction worker processes stop on exit."""
-    roster = load_roster(config.units_file, config.addresses_file)
-    config.storage_dir.mkdir(parents=True, exist_ok=True)
-    sessions = make_session_factory(engine)
-    with sessions() as session:
-        learned = learned_addresses(session)
-    with TimedExtractor() as extractor:
-        yield Services(
-            sessions=sessions,
-            blobs=BlobStore(config.storage_dir),
-            rules=load_rules(config, roster, learned),
-            clock=utc_now,
-            extract=extractor,
-            workers=extractor,
-        )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ingest.smtp import SmtpPermanent, SmtpTemporary, SmtpUncertain
+from outbound.smtp import SmtpPermanent, SmtpTemporary, SmtpUncertain
 from store.db import SessionFactory
 from store.outbox import (
     ClaimedMail,

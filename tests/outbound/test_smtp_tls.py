@@ -24,9 +24,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from ingest.config import SmtpConfig
-from ingest.mailing import OutgoingMail, build_message, new_message_id, parse_address
-from ingest.smtp import SmtpPermanent, SmtpTemporary, send_via_smtp
+from app.config import SmtpConfig
+from outbound.mailing import OutgoingMail, build_message, new_message_id, parse_address
+from outbound.smtp import SmtpPermanent, SmtpTemporary, send_via_smtp
 from store.outbox import ClaimedMail
 from tests.smtp_sandbox import SmtpSandbox, free_port
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ingest.config import SmtpConfig
-from ingest.mailing import OutgoingMail, build_message, new_message_id, parse_address
-from ingest.outbox import deliver_due
-from ingest.smtp import send_via_smtp
+from app.config import SmtpConfig
+from outbound.mailing import OutgoingMail, build_message, new_message_id, parse_address
+from outbound.outbox import deliver_due
+from outbound.smtp import send_via_smtp
 from store.db import SessionFactory
 from store.outbox import ClaimedMail, NewMail, enqueue, list_outbox
 from tests.smtp_sandbox import SmtpSandbox, free_port

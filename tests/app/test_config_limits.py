@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import ConfigError, load_config
+from app.config import ConfigError, load_config
 from parsers.limits import DEFAULT_LIMITS, Limits
 
 ROOT = Path(__file__).resolve().parents[2]
