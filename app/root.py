@@ -6,15 +6,17 @@ build their collaborators here, so a rule is wired the same way in both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.config import Config
+from app.config import Config, load_roster
 from parsers.analysis import Rules
 from parsers.roster import Roster
 from parsers.units import UnitNames
-from store.db import Engine, make_engine
+from store.blobs import BlobStore
+from store.db import Engine, SessionFactory, make_engine, make_session_factory
 
 
 def utc_now() -> datetime:
@@ -46,4 +48,25 @@ def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None
             m.trusted_authserv_id.lower() for m in config.mailboxes if m.trusted_authserv_id
         ),
         limits=config.limits,
+    )
+
+
+@dataclass(frozen=True)
+class Register:
+    """The register as both shells use it: configuration, roster, sessions and files."""
+
+    config: Config
+    roster: Roster
+    sessions: SessionFactory
+    blobs: BlobStore
+    clock: Callable[[], datetime] = utc_now
+
+
+def open_register(config: Config, engine: Engine) -> Register:
+    """Return the register over ``engine`` with the roster read from the configuration."""
+    return Register(
+        config=config,
+        roster=load_roster(config.units_file, config.addresses_file),
+        sessions=make_session_factory(engine),
+        blobs=BlobStore(config.storage_dir),
     )

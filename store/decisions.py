@@ -23,11 +23,31 @@ from parsers.classify import (
     apply_decisions,
 )
 from store.models import LearnedAddress, Message, ReviewDecision
+from store.rowlocks import lock_messages
 from store.tallies import refresh_unit_tallies
 
 
 class UnknownMessage(Exception):
     """No stored message has the id a person gave."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a person saw of a message when deciding: the id of its latest decision."""
+
+    decision_id: int | None
+
+
+class NeedsUnit(Exception):
+    """A message without a unit cannot be accepted: assign its unit first."""
+
+
+class DecisionConflict(Exception):
+    """Someone else decided on the message after the person saw it; nothing was written."""
+
+    def __init__(self, latest: DecisionRow) -> None:
+        super().__init__(f"message {latest.message_id} was decided again (decision {latest.id})")
+        self.latest = latest
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,7 @@ class ReviewRow:
 
 @dataclass(frozen=True)
 class DecisionRow:
+    id: int
     message_id: int
     action: str
     unit: str | None
@@ -106,13 +127,29 @@ def record_decision(
     now: datetime,
     reason: str | None = None,
     remember_address: bool = False,
+    seen: Seen | None = None,
 ) -> ReviewDecision:
     """Store a person's decision and apply it to the message at once.
 
+    The message is locked first, so two people deciding at once go one after
+    the other and the tallies follow the last word. With ``seen`` (what the
+    person saw), a decision recorded since then wins: DecisionConflict, and
+    nothing is written. Accepting a message without a unit raises NeedsUnit.
     With ``remember_address`` (assign only) the message's sender address is
     learned for the assigned unit, replacing what it was learned for before.
     """
-    verdict = apply_decisions(current_verdict(session, message_id), [decision])
+    lock_messages(session, [message_id])
+    # Read again under the lock: a row loaded earlier in this session may be stale.
+    if session.get(Message, message_id, populate_existing=True) is None:
+        raise UnknownMessage(message_id)
+    if seen is not None:
+        latest = latest_decision(session, message_id)
+        if latest is not None and latest.id != seen.decision_id:
+            raise DecisionConflict(latest)
+    before = current_verdict(session, message_id)
+    if decision.action is Action.ACCEPT and before.unit is None:
+        raise NeedsUnit(message_id)
+    verdict = apply_decisions(before, [decision])
     message = session.get_one(Message, message_id)
     remembered = None
     if remember_address and decision.action is Action.ASSIGN and message.from_address:
@@ -143,6 +180,54 @@ def record_decision(
     return row
 
 
+@dataclass(frozen=True)
+class StandingMessage:
+    """What a message counts for as it stands: enough to tell a person what a decision did."""
+
+    id: int
+    unit: str | None
+    status: str | None
+    timing: str | None
+    reasons: tuple[str, ...]
+    documents: int
+    initiatives: int
+
+
+def standing_message(session: Session, message_id: int) -> StandingMessage:
+    """Return a message's unit, status and what it carries (raise UnknownMessage if none)."""
+    message = session.get(Message, message_id)
+    if message is None:
+        raise UnknownMessage(message_id)
+    return StandingMessage(
+        id=message.id,
+        unit=message.unit_code,
+        status=message.status,
+        timing=message.timing,
+        reasons=tuple(message.reasons or ()),
+        documents=sum(1 for a in message.attachments if a.is_document),
+        initiatives=len(message.initiatives),
+    )
+
+
+def seen_now(session: Session, message_id: int) -> Seen:
+    """Return what a person deciding now sees of a message (raise UnknownMessage if none)."""
+    if session.get(Message, message_id) is None:
+        raise UnknownMessage(message_id)
+    latest = latest_decision(session, message_id)
+    return Seen(latest.id if latest else None)
+
+
+def latest_decision(session: Session, message_id: int) -> DecisionRow | None:
+    """Return the newest decision on a message, if any."""
+    row = session.scalar(
+        select(ReviewDecision)
+        .where(ReviewDecision.message_id == message_id)
+        .order_by(ReviewDecision.id.desc())
+        .limit(1)
+    )
+    return None if row is None else _decision_row(row)
+
+
 def write_verdict(message: Message, verdict: Classification) -> set[str]:
     """Copy a classification onto a message row; return the units whose tallies it touched."""
     touched = {unit for unit in (message.unit_code, verdict.unit) if unit}
@@ -156,11 +241,16 @@ def write_verdict(message: Message, verdict: Classification) -> set[str]:
 
 
 def stored_decisions(session: Session, message_id: int) -> list[Decision]:
-    """Return the decisions taken on a message, oldest first."""
+    """Return the decisions taken on a message in the order they were recorded.
+
+    That is id order, not ``decided_at``: ids are taken under the message's lock,
+    so they follow the order in which the decisions were applied, whatever the
+    clocks of the machines that took them said.
+    """
     rows = session.scalars(
         select(ReviewDecision)
         .where(ReviewDecision.message_id == message_id)
-        .order_by(ReviewDecision.decided_at, ReviewDecision.id)
+        .order_by(ReviewDecision.id)
     )
     return [Decision(Action(r.action), r.unit_code) for r in rows]
 
@@ -171,22 +261,24 @@ def with_decisions(session: Session, message_id: int, verdict: Classification) -
 
 
 def decision_history(session: Session, message_id: int | None = None) -> list[DecisionRow]:
-    """Return every decision (of one message, or all), oldest first: the audit trail."""
-    query = select(ReviewDecision).order_by(ReviewDecision.decided_at, ReviewDecision.id)
+    """Return every decision (of one message, or all) as recorded: the audit trail."""
+    query = select(ReviewDecision).order_by(ReviewDecision.id)
     if message_id is not None:
         query = query.where(ReviewDecision.message_id == message_id)
-    return [
-        DecisionRow(
-            message_id=r.message_id,
-            action=r.action,
-            unit=r.unit_code,
-            reason=r.reason,
-            remembered_address=r.remembered_address,
-            decided_by=r.decided_by,
-            decided_at=r.decided_at,
-        )
-        for r in session.scalars(query)
-    ]
+    return [_decision_row(r) for r in session.scalars(query)]
+
+
+def _decision_row(r: ReviewDecision) -> DecisionRow:
+    return DecisionRow(
+        id=r.id,
+        message_id=r.message_id,
+        action=r.action,
+        unit=r.unit_code,
+        reason=r.reason,
+        remembered_address=r.remembered_address,
+        decided_by=r.decided_by,
+        decided_at=r.decided_at,
+    )
 
 
 def learned_addresses(session: Session) -> dict[str, str]:

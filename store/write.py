@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from parsers.analysis import Analysis
@@ -16,6 +16,7 @@ from parsers.initiatives import InitiativeInfo
 from parsers.text import normalise_title
 from store.decisions import current_verdict, with_decisions, write_verdict
 from store.models import Attachment, Initiative, MailboxState, Message
+from store.rowlocks import lock_messages
 from store.tallies import add_to_unit_tallies, counts_for_unit, refresh_unit_tallies
 
 
@@ -206,7 +207,7 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
     """Replace what was derived from each (message id, analysis), in a few statements."""
     if not analyses:
         return
-    _lock_messages(session, sorted({message_id for message_id, _ in analyses}))
+    lock_messages(session, [message_id for message_id, _ in analyses])
     messages = {
         m.id: m
         for m in session.scalars(
@@ -278,24 +279,6 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
     session.flush()
     refresh_unit_tallies(session, recount)
     add_to_unit_tallies(session, added)
-
-
-def _lock_messages(session: Session, ids: Sequence[int]) -> None:
-    """Hold the messages' rows until commit, so that two analyses of one message
-    (a poll and a `reprocess`) replace its derived rows one after the other
-    instead of deleting the same rows at once.
-
-    PostgreSQL locks the rows (in id order: no deadlock between batches). SQLite
-    has no row locks: a write, even one that changes nothing, takes the database's
-    write lock now, before the rows to replace are read.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        touch = update(Message).where(Message.id == ids[0]).values(status=Message.status)
-        session.execute(touch.execution_options(synchronize_session=False))
-        return
-    session.execute(
-        select(Message.id).where(Message.id.in_(ids)).order_by(Message.id).with_for_update()
-    )
 
 
 def mark_failed(session: Session, message_id: int, error: str) -> None:

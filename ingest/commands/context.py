@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from app.config import Config, load_config
-from app.root import open_engine
+from app.root import Register, open_engine, open_register
 from store.db import Engine, require_current_schema
 
 
@@ -16,6 +16,7 @@ from store.db import Engine, require_current_schema
 class Context:
     config_path: Path
     _config: Config | None = None
+    _register: Register | None = None
 
     @property
     def config(self) -> Config:
@@ -28,6 +29,12 @@ class Context:
         if require_schema:
             require_current_schema(engine)
         return engine
+
+    def register(self) -> Register:
+        """Return the register (roster read, schema checked), as the web application has it."""
+        if self._register is None:
+            self._register = open_register(self.config, self.engine())
+        return self._register
 
 
 pass_context = click.make_pass_decorator(Context)

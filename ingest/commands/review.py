@@ -1,4 +1,8 @@
-"""`cchc-inbox review …`: staff settle the messages the classifier could not."""
+"""`cchc-inbox review …`: staff settle the messages the classifier could not.
+
+The rules are app.review's, shared with the web application; this module reads
+the arguments, says what app.review did and sets the exit code.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,27 @@ import getpass
 import json
 import os
 import sys
-from typing import NoReturn
 
 import click
 
-from app.config import load_roster
-from app.root import utc_now
+from app import review as decisions
+from app.review import Outcome
+from app.root import Register
 from ingest.commands.context import Context, pass_context
-from parsers.classify import Action, Decision
+from reports.digest import REASON_LABELS
 from reports.render import as_table, local_iso, local_text
-from store.db import make_session_factory
-from store.decisions import UnknownMessage, current_verdict, list_for_review, record_decision
+from store.decisions import Seen, UnknownMessage, list_for_review, seen_now
 
-REVIEW_HEADINGS = ("Mã thư", "Nhận lúc", "Người gửi", "Tiêu đề", "Lý do", "Đơn vị có thể là")
+REVIEW_HEADINGS = (
+    "Mã thư",
+    "Nhận lúc",
+    "Người gửi",
+    "Tiêu đề",
+    "Lý do",
+    "Đơn vị đã biết",
+    "Đơn vị có thể là",
+)
+# Short words for the table; the digest's longer labels (REASON_LABELS) elsewhere.
 REASON_WORDS = {
     "unknown_unit": "chưa rõ đơn vị",
     "ambiguous_unit": "nhiều đơn vị",
@@ -30,27 +42,46 @@ REASON_WORDS = {
     "late": "trễ hạn",
     "early": "gửi sớm",
 }
+#: Exit code when someone else decided on the message in the meantime.
+CONFLICT_EXIT = 3
 BY = click.option(
     "--by",
     default=None,
-    help="Who decides (default: $USER).",
+    help="Người quyết định (mặc định: tên người dùng $USER).",
 )
 
 
 @click.group()
 def review() -> None:
-    """Messages waiting for a person: list them, assign a unit, accept or ignore."""
+    """Thư cần người xem xét: liệt kê, gán đơn vị, chấp nhận hoặc bỏ qua.
+
+    \b
+    Ví dụ:
+      cchc-inbox review list
+      cchc-inbox review assign 14 xa-an-binh --remember-address
+    """
 
 
 @review.command("list")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Bảng để đọc, hoặc JSON cho chương trình khác.",
 )
 @pass_context
 def review_list(context: Context, fmt: str) -> None:
-    """Every message that needs review, oldest first."""
-    zone = context.config.campaign.zone
-    with make_session_factory(context.engine())() as session:
+    """Mọi thư cần xem xét, thư nhận trước lên trước.
+
+    \b
+    Ví dụ:
+      cchc-inbox review list --format json
+    """
+    register = context.register()
+    zone = register.config.campaign.zone
+    with register.sessions() as session:
         rows = list_for_review(session)
     if fmt == "json":
         items = [
@@ -79,7 +110,8 @@ def review_list(context: Context, fmt: str) -> None:
             local_text(r.received_at, zone),
             r.from_address or r.from_name or "",
             r.subject or "",
-            ", ".join(REASON_WORDS.get(x, x) for x in r.reasons),
+            ", ".join(REASON_WORDS.get(x, REASON_LABELS.get(x, x)) for x in r.reasons),
+            r.unit or "",
             ", ".join(r.candidates),
         ]
         for r in rows
@@ -94,25 +126,30 @@ def review_list(context: Context, fmt: str) -> None:
 @click.option(
     "--remember-address",
     is_flag=True,
-    help="Also learn the sender address: its next mail is identified by address.",
+    help="Ghi nhớ cả địa chỉ gửi: thư sau từ địa chỉ này được nhận diện tự động.",
 )
 @BY
 @pass_context
 def review_assign(
     context: Context, message_id: int, unit_code: str, remember_address: bool, by: str | None
 ) -> None:
-    """Assign the unit that sent message MESSAGE_ID."""
-    config = context.config
-    roster = load_roster(config.units_file, config.addresses_file)
-    unit = roster.by_code(unit_code)
-    if unit is None:
-        click.echo(f"Không có đơn vị mã {unit_code!r} trong danh sách đơn vị.", err=True)
-        sys.exit(2)
-    decision = Decision(Action.ASSIGN, unit.code)
-    row = _decide(context, message_id, decision, by, remember_address=remember_address)
-    click.echo(f"Thư {message_id}: đã gán cho {unit.name} ({unit.code}).")
-    if row:
-        click.echo(f"Đã ghi nhớ địa chỉ {row}: thư sau từ địa chỉ này được nhận diện tự động.")
+    """Gán đơn vị đã gửi thư MESSAGE_ID (mã đơn vị như trong units.toml).
+
+    \b
+    Ví dụ:
+      cchc-inbox review assign 14 xa-an-binh --remember-address --by lan
+    """
+    register = context.register()
+    seen = _seen(register, message_id)
+    outcome = decisions.assign(
+        register,
+        message_id,
+        unit_code,
+        by=_who(by),
+        remember_address=remember_address,
+        seen=seen,
+    )
+    _report(outcome)
 
 
 @review.command("accept")
@@ -120,61 +157,54 @@ def review_assign(
 @BY
 @pass_context
 def review_accept(context: Context, message_id: int, by: str | None) -> None:
-    """Accept message MESSAGE_ID as a submission of its unit."""
-    with make_session_factory(context.engine())() as session:
-        try:
-            verdict = current_verdict(session, message_id)
-        except UnknownMessage:
-            _no_such_message(message_id)
-    if verdict.unit is None:
-        click.echo(
-            f"Thư {message_id} chưa có đơn vị: hãy gán đơn vị trước "
-            f"(cchc-inbox review assign {message_id} MÃ_ĐƠN_VỊ).",
-            err=True,
-        )
-        sys.exit(2)
-    _decide(context, message_id, Decision(Action.ACCEPT), by)
-    click.echo(f"Thư {message_id}: đã chấp nhận là hồ sơ của đơn vị {verdict.unit}.")
+    """Chấp nhận thư MESSAGE_ID là hồ sơ của đơn vị đã gán cho thư.
+
+    \b
+    Ví dụ:
+      cchc-inbox review accept 7 --by lan
+    """
+    register = context.register()
+    seen = _seen(register, message_id)
+    _report(decisions.accept(register, message_id, by=_who(by), seen=seen))
 
 
 @review.command("ignore")
 @click.argument("message_id", type=int)
-@click.option("--reason", default=None, help="Why the message does not count.")
+@click.option("--reason", default=None, help="Vì sao thư không tính là hồ sơ.")
 @BY
 @pass_context
 def review_ignore(context: Context, message_id: int, reason: str | None, by: str | None) -> None:
-    """Mark message MESSAGE_ID as not a submission."""
-    _decide(context, message_id, Decision(Action.IGNORE), by, reason=reason)
-    click.echo(f"Thư {message_id}: đã bỏ qua, không tính là hồ sơ.")
+    """Bỏ qua thư MESSAGE_ID: không tính là hồ sơ.
+
+    \b
+    Ví dụ:
+      cchc-inbox review ignore 9 --reason "thư cá nhân"
+    """
+    register = context.register()
+    seen = _seen(register, message_id)
+    _report(decisions.ignore(register, message_id, by=_who(by), reason=reason, seen=seen))
 
 
-def _decide(
-    context: Context,
-    message_id: int,
-    decision: Decision,
-    by: str | None,
-    *,
-    reason: str | None = None,
-    remember_address: bool = False,
-) -> str | None:
-    """Record ``decision`` in one transaction; return the address learned, if any."""
-    who = by or os.environ.get("USER") or getpass.getuser()
-    with make_session_factory(context.engine()).begin() as session:
+def _who(by: str | None) -> str:
+    return by or os.environ.get("USER") or getpass.getuser()
+
+
+def _seen(register: Register, message_id: int) -> Seen | None:
+    """What the person saw when they typed the command: the message's latest decision.
+
+    A decision someone else records between now and the write wins over this one.
+    """
+    with register.sessions() as session:
         try:
-            row = record_decision(
-                session,
-                message_id,
-                decision,
-                by=who,
-                now=utc_now(),
-                reason=reason,
-                remember_address=remember_address,
-            )
+            return seen_now(session, message_id)
         except UnknownMessage:
-            _no_such_message(message_id)
-        return row.remembered_address
+            return None  # app.review says so, in its words
 
 
-def _no_such_message(message_id: int) -> NoReturn:
-    click.echo(f"Không có thư mã {message_id} (xem `cchc-inbox review list`).", err=True)
-    sys.exit(2)
+def _report(outcome: Outcome) -> None:
+    if outcome.recorded:
+        click.echo(outcome.text)
+        return
+    hint = " (xem `cchc-inbox review list`)" if outcome.refusal == "unknown_message" else ""
+    click.echo(outcome.text + hint, err=True)
+    sys.exit(CONFLICT_EXIT if outcome.refusal == "conflict" else 2)

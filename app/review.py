@@ -1,0 +1,194 @@
+"""Staff decisions on messages, as both shells take them (the CLI's `review`, the web's forms).
+
+Each function records one decision in its own transaction and returns an
+Outcome: whether it was recorded and, in Vietnamese, what it changed and what
+it did not (a message accepted without a document still counts for nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.root import Register
+from parsers.classify import Action, Decision
+from reports.compliance import UnitStatus, assess_tallies
+from reports.digest import REASON_LABELS
+from reports.render import STATUS_LABELS, TIMING_LABELS, local_text
+from store.db import Session
+from store.decisions import (
+    DecisionConflict,
+    DecisionRow,
+    NeedsUnit,
+    Seen,
+    StandingMessage,
+    UnknownMessage,
+    record_decision,
+    standing_message,
+)
+from store.tallies import compliance_tallies
+
+ACTION_WORDS = {
+    "assign": "gán cho đơn vị",
+    "accept": "chấp nhận",
+    "ignore": "bỏ qua",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a decision did, in the words shown to the person who took it."""
+
+    recorded: bool
+    lines: tuple[str, ...]
+    # Why nothing was recorded: unknown_message, unknown_unit, needs_unit, conflict.
+    refusal: str | None = None
+    remembered_address: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def assign(
+    register: Register,
+    message_id: int,
+    unit_code: str,
+    *,
+    by: str,
+    remember_address: bool = False,
+    seen: Seen | None = None,
+) -> Outcome:
+    """Assign the unit that sent a message (and, optionally, learn its address)."""
+    unit = register.roster.by_code(unit_code)
+    if unit is None:
+        return _refused("unknown_unit", f"Không có đơn vị mã {unit_code!r} trong danh sách đơn vị.")
+    done = f"Thư {message_id}: đã gán cho {unit.name} ({unit.code})."
+    return _decide(
+        register,
+        message_id,
+        Decision(Action.ASSIGN, unit.code),
+        done,
+        by=by,
+        remember_address=remember_address,
+        seen=seen,
+    )
+
+
+def accept(register: Register, message_id: int, *, by: str, seen: Seen | None = None) -> Outcome:
+    """Accept a message as a submission of the unit it is assigned to."""
+    return _decide(register, message_id, Decision(Action.ACCEPT), None, by=by, seen=seen)
+
+
+def ignore(
+    register: Register,
+    message_id: int,
+    *,
+    by: str,
+    reason: str | None = None,
+    seen: Seen | None = None,
+) -> Outcome:
+    """Mark a message as not a submission."""
+    done = f"Thư {message_id}: đã bỏ qua, không tính là hồ sơ."
+    return _decide(
+        register, message_id, Decision(Action.IGNORE), done, by=by, reason=reason, seen=seen
+    )
+
+
+def _decide(
+    register: Register,
+    message_id: int,
+    decision: Decision,
+    done: str | None,
+    *,
+    by: str,
+    reason: str | None = None,
+    remember_address: bool = False,
+    seen: Seen | None = None,
+) -> Outcome:
+    try:
+        with register.sessions.begin() as session:
+            row = record_decision(
+                session,
+                message_id,
+                decision,
+                by=by,
+                now=register.clock(),
+                reason=reason,
+                remember_address=remember_address,
+                seen=seen,
+            )
+            after = standing_message(session, message_id)
+            lines = [done or _accepted_line(register, after)]
+            lines += _effect_lines(register, session, after, decision)
+    except UnknownMessage:
+        return _refused("unknown_message", f"Không có thư mã {message_id}.")
+    except NeedsUnit:
+        return _refused(
+            "needs_unit", f"Thư {message_id} chưa có đơn vị: hãy gán đơn vị trước khi chấp nhận."
+        )
+    except DecisionConflict as conflict:
+        return _refused("conflict", _conflict_line(register, conflict.latest))
+    if row.remembered_address:
+        lines.append(
+            f"Đã ghi nhớ địa chỉ {row.remembered_address}: "
+            "thư sau từ địa chỉ này được nhận diện tự động."
+        )
+    return Outcome(True, tuple(lines), remembered_address=row.remembered_address)
+
+
+def _refused(refusal: str, line: str) -> Outcome:
+    return Outcome(False, (line,), refusal=refusal)
+
+
+def _unit_name(register: Register, code: str | None) -> str:
+    unit = register.roster.by_code(code or "")
+    return unit.name if unit else (code or "")
+
+
+def _accepted_line(register: Register, after: StandingMessage) -> str:
+    return f"Thư {after.id}: đã chấp nhận là hồ sơ của {_unit_name(register, after.unit)}."
+
+
+def _effect_lines(
+    register: Register, session: Session, after: StandingMessage, decision: Decision
+) -> list[str]:
+    """Say what the message now counts for and where its unit stands."""
+    lines: list[str] = []
+    if after.status == "needs_review":
+        labels = ", ".join(REASON_LABELS.get(r, r).lower() for r in after.reasons)
+        lines.append(
+            f"Thư vẫn cần xem xét ({labels}): chấp nhận thư nếu vẫn tính là hồ sơ của đơn vị."
+        )
+    elif after.status == "ignored":
+        lines.append("Thư không được tính cho đơn vị nào.")
+    elif after.documents == 0:
+        lines.append("Thư không có tệp văn bản nào nên không tính được sáng kiến nào.")
+    else:
+        found = f"{after.initiatives} sáng kiến" if after.initiatives else "tệp văn bản"
+        timing = TIMING_LABELS.get(after.timing or "", "").lower()
+        lines.append(f"Thư được tính: {found}, {timing}." if timing else f"Thư được tính: {found}.")
+    if after.unit and decision.action is not Action.IGNORE:
+        status = _unit_status(register, session, after.unit)
+        name = _unit_name(register, after.unit)
+        still = "vẫn " if status is UnitStatus.MISSING else ""
+        lines.append(f"Tình trạng của {name}: {still}{STATUS_LABELS[status.value]}.")
+    return lines
+
+
+def _unit_status(register: Register, session: Session, code: str) -> UnitStatus:
+    tallies = compliance_tallies(session)
+    for standing in assess_tallies(register.roster, register.config.campaign, tallies):
+        if standing.unit.code == code:
+            return standing.status
+    return UnitStatus.MISSING
+
+
+def _conflict_line(register: Register, latest: DecisionRow) -> str:
+    when = local_text(latest.decided_at, register.config.campaign.zone)
+    what = ACTION_WORDS.get(latest.action, latest.action)
+    if latest.action == "assign":
+        what = f"{what} {_unit_name(register, latest.unit)}"
+    return (
+        f"Thư {latest.message_id} vừa được {latest.decided_by} quyết định lúc {when} ({what}). "
+        "Quyết định của bạn chưa được ghi: hãy xem lại thư rồi quyết định lại nếu vẫn cần."
+    )
