@@ -85,6 +85,19 @@ class NotificationsConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The staff's web application ([web]); every key has a default."""
+
+    bind: str = "127.0.0.1:8080"
+    threads: int = 8  # requests served at once (waitress)
+    idle_timeout: timedelta = timedelta(minutes=30)  # signed out after this long unused
+    max_failed_logins: int = 5  # failed logins of one account before it is held back
+    lockout: timedelta = timedelta(minutes=15)  # how long; also the window counted
+    # Behind nginx: trust one proxy's X-Forwarded-For/-Proto (client address, https).
+    behind_proxy: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     database_url: str
@@ -98,6 +111,7 @@ class Config:
     digest: DigestConfig = DigestConfig()
     notifications: NotificationsConfig = NotificationsConfig()
     limits: Limits = DEFAULT_LIMITS
+    web: WebConfig = WebConfig()
 
 
 def load_config(path: Path) -> Config:
@@ -131,6 +145,7 @@ def load_config(path: Path) -> Config:
         digest=_digest(reader, data.get("digest")),
         notifications=_notifications(reader, data.get("notifications")),
         limits=_limits(reader, data.get("limits")),
+        web=_web(reader, data.get("web")),
     )
 
 
@@ -428,6 +443,51 @@ def _digest(reader: _Reader, table: Any) -> DigestConfig:
     ):
         raise reader.fail("[digest].to", "must be a list of e-mail addresses")
     return DigestConfig(to=tuple(to))
+
+
+_WEB_KEYS = frozenset(
+    {"bind", "threads", "idle_timeout", "max_failed_logins", "lockout", "behind_proxy"}
+)
+
+
+def _web(reader: _Reader, table: Any) -> WebConfig:
+    if table is None:
+        return WebConfig()
+    if not isinstance(table, dict):
+        raise reader.fail("[web]", "must be a table")
+    unknown = sorted(set(table) - _WEB_KEYS)
+    if unknown:
+        raise reader.fail(f"[web].{unknown[0]}", "unknown key")
+    defaults = WebConfig()
+    bind = table.get("bind", defaults.bind)
+    if not isinstance(bind, str) or not re.fullmatch(r"\[?[0-9A-Za-z.:-]+\]?:\d{1,5}", bind):
+        raise reader.fail("[web].bind", 'expected HOST:PORT, like "127.0.0.1:8080"')
+    threads = reader.integer(table, "web", "threads", defaults.threads)
+    attempts = reader.integer(table, "web", "max_failed_logins", defaults.max_failed_logins)
+    if threads == 0 or attempts == 0:
+        key = "threads" if threads == 0 else "max_failed_logins"
+        raise reader.fail(f"[web].{key}", "must be at least 1")
+    durations = {}
+    for key in ("idle_timeout", "lockout"):
+        if key not in table:
+            continue
+        try:
+            durations[key] = parse_duration(str(table[key]))
+        except ValueError as error:
+            raise reader.fail(f"[web].{key}", str(error)) from None
+        if durations[key] < timedelta(minutes=1):
+            raise reader.fail(f"[web].{key}", "must be at least 1m")
+    proxy = table.get("behind_proxy", False)
+    if not isinstance(proxy, bool):
+        raise reader.fail("[web].behind_proxy", "must be true or false")
+    return WebConfig(
+        bind=bind,
+        threads=threads,
+        idle_timeout=durations.get("idle_timeout", defaults.idle_timeout),
+        max_failed_logins=attempts,
+        lockout=durations.get("lockout", defaults.lockout),
+        behind_proxy=proxy,
+    )
 
 
 def _notifications(reader: _Reader, table: Any) -> NotificationsConfig:

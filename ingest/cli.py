@@ -20,6 +20,7 @@ from ingest.commands.reports import report
 from ingest.commands.reprocess import reprocess
 from ingest.commands.review import review
 from ingest.commands.status import status
+from ingest.commands.web import users, web
 from ingest.logs import setup_logging
 from store.db import SchemaOutdated
 
@@ -64,7 +65,21 @@ def main(ctx: click.Context, config_path: Path, verbose: bool, log_format: str) 
     ctx.obj = Context(config_path)
 
 
-for command in (db, poll, serve, report, status, reprocess, review, digest, remind, outbox, export):
+for command in (
+    db,
+    poll,
+    serve,
+    report,
+    status,
+    reprocess,
+    review,
+    digest,
+    remind,
+    outbox,
+    export,
+    web,
+    users,
+):
     main.add_command(command)
 main.add_command(check_config)
 

@@ -34,6 +34,20 @@ def fold_tone_style(text: str) -> str:
     return nfc(_OLD_STYLE.sub(move, decomposed))
 
 
+def strip_diacritics(text: str) -> str:
+    """Return ``text`` without tone marks and vowel marks ("Đồng Khởi" -> "Dong Khoi")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return nfc("".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def search_form(text: str) -> str:
+    """Return ``text`` as search compares it: no marks, no case, single spaces.
+
+    Staff type "dong khoi" as often as "Đồng Khởi"; both find either.
+    """
+    return squash_spaces(strip_diacritics(text).casefold())
+
+
 def squash_spaces(text: str) -> str:
     """Return ``text`` with runs of white space collapsed and ends trimmed."""
     return _SPACE.sub(" ", text).strip()

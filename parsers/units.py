@@ -16,6 +16,7 @@ from itertools import product
 
 from parsers.roster import Unit
 from parsers.text import fold_tone_style, nfc
+from parsers.text import strip_diacritics as strip_diacritics  # re-exported
 
 # Generic long forms and their usual short forms (Nghị định 30/2020 practice).
 _SHORT_FORMS: tuple[tuple[str, str], ...] = (
@@ -54,11 +55,6 @@ def has_diacritics(text: str) -> bool:
     """Return True when ``text`` carries any Vietnamese mark (or đ)."""
     decomposed = unicodedata.normalize("NFD", text)
     return any(unicodedata.combining(c) for c in decomposed) or "đ" in text.casefold()
-
-
-def strip_diacritics(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return nfc("".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def tokens(text: str) -> Tokens:

@@ -57,6 +57,19 @@ class Base(DeclarativeBase):
     )
 
 
+#: Search indexes the migrations create outside the models, one per backend: the
+#: SQLite FTS5 table messages_fts (its shadow tables, and triggers that keep it in
+#: step with messages.search_text) and the PostgreSQL trigram index. A migration
+#: that rebuilds the messages table on SQLite (batch "move and copy") must create
+#: the triggers again.
+SEARCH_INDEXES = ("messages_fts", "ix_messages_search_trgm")
+
+
+def is_modelled(name: str | None) -> bool:
+    """Whether a schema object is described by these models (for Alembic's comparisons)."""
+    return not (name or "").startswith(SEARCH_INDEXES)
+
+
 #: The predicate of ix_messages_with_reasons; a query must repeat it word for word.
 WITH_REASONS = "CAST(reasons AS TEXT) != '[]'"
 
@@ -124,6 +137,9 @@ class Message(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Unit codes the evidence pointed at when it did not settle on one (for review).
     candidates: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    # What the web's search looks in, in parsers.text.search_form: subject, sender,
+    # file names and document text. Indexed outside the models (see SEARCH_INDEXES).
+    search_text: Mapped[str | None] = mapped_column(Text)
 
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="Attachment.position"
@@ -281,3 +297,54 @@ class LearnedAddress(Base):
     learned_by: Mapped[str] = mapped_column(String(200))
     learned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("review_decisions.id"))
+
+
+class User(Base):
+    """A person who signs in to the web application.
+
+    ``session_token`` is part of every session's identity: changing it (a new
+    password, the account disabled) ends the account's open sessions.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # viewer | reviewer | admin
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    session_token: Mapped[str] = mapped_column(String(64))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Something a person did (or tried) in the web application or the CLI: who, when, what."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_at", "at", "id"),
+        # Recent failed logins of one account (the login throttle).
+        Index("ix_audit_events_actor_action", "actor", "action", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    # login | login_failed | login_throttled | logout | assign | accept | ignore | export | …
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(300))
+    detail: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(100))  # the client's IP address
+    ok: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Setting(Base):
+    """A value the service keeps for itself (the web application's secret key)."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from store.models import DigestRun, Message, OutboxMail
 
@@ -186,10 +186,16 @@ def requeue(session: Session, mail_id: int, now: datetime) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def list_outbox(session: Session, statuses: Sequence[str] | None = None) -> list[OutboxRow]:
-    query = select(OutboxMail).order_by(OutboxMail.id)
+def list_outbox(
+    session: Session, statuses: Sequence[str] | None = None, ids: Sequence[int] | None = None
+) -> list[OutboxRow]:
+    """Return outgoing mail (in some ``statuses``, or of some ``ids``), oldest first."""
+    # The raw messages stay in the database: a listing shows headers only.
+    query = select(OutboxMail).options(defer(OutboxMail.raw)).order_by(OutboxMail.id)
     if statuses:
         query = query.where(OutboxMail.status.in_(list(statuses)))
+    if ids is not None:
+        query = query.where(OutboxMail.id.in_(list(ids)))
     return [
         OutboxRow(
             id=r.id,

@@ -13,7 +13,7 @@ from parsers.analysis import Analysis
 from parsers.classify import Classification
 from parsers.documents import Extraction
 from parsers.initiatives import InitiativeInfo
-from parsers.text import normalise_title
+from parsers.text import normalise_title, search_form
 from store.decisions import current_verdict, with_decisions, write_verdict
 from store.models import Attachment, Initiative, MailboxState, Message
 from store.rowlocks import lock_messages
@@ -56,31 +56,55 @@ class AnalysisRecord:
     subject: str
     classification: Classification
     attachments: tuple[AttachmentRecord, ...]
+    # What the web's search looks in (``searchable``); made where the analysis is.
+    search_text: str = ""
 
 
 def summarise(analysis: Analysis) -> AnalysisRecord:
     """Return what ``save_analysis`` writes of ``analysis``, without the files' bytes."""
     parsed = analysis.message
+    attachments = tuple(
+        AttachmentRecord(
+            filename=item.filename,
+            content_type=item.content_type,
+            size=len(item.data),
+            sha256=item.sha256,
+            is_document=item.is_document,
+            extraction=item.extraction,
+            initiative=item.initiative,
+            parent=item.parent,
+        )
+        for item in analysis.attachments
+    )
     return AnalysisRecord(
         date_header=parsed.date_header,
         from_address=parsed.from_address,
         from_name=parsed.from_name,
         subject=parsed.subject,
         classification=analysis.classification,
-        attachments=tuple(
-            AttachmentRecord(
-                filename=item.filename,
-                content_type=item.content_type,
-                size=len(item.data),
-                sha256=item.sha256,
-                is_document=item.is_document,
-                extraction=item.extraction,
-                initiative=item.initiative,
-                parent=item.parent,
-            )
-            for item in analysis.attachments
-        ),
+        attachments=attachments,
+        search_text=searchable(parsed.subject, parsed.from_address, parsed.from_name, attachments),
     )
+
+
+#: Characters of a message's text that search looks in (a long report's first pages).
+SEARCH_CHARS = 100_000
+
+
+def searchable(
+    subject: str, address: str, name: str, attachments: Sequence[AttachmentRecord]
+) -> str:
+    """Return what the web's search looks in for a message, in search form."""
+    parts = [subject, address, name]
+    parts += [item.filename for item in attachments]
+    parts += [item.extraction.text for item in attachments if item.extraction]
+    budget, kept = SEARCH_CHARS, []
+    for part in parts:
+        if budget <= 0:
+            break
+        kept.append(part[:budget])
+        budget -= len(kept[-1]) + 1
+    return search_form(" ".join(kept))
 
 
 def load_mailbox_state(session: Session, mailbox: str, folder: str) -> MailboxState:
@@ -230,6 +254,7 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
         message.from_address = analysis.from_address[:500] or None
         message.from_name = analysis.from_name[:500] or None
         message.subject = analysis.subject
+        message.search_text = analysis.search_text or None
         message.parse_status = "ok"
         message.parse_error = None
         touched = write_verdict(message, verdict)

@@ -7,11 +7,16 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from app.config import load_config, load_roster
+from app.root import Register
+from store.blobs import BlobStore
 from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,3 +63,35 @@ def sessions(database_url: str) -> Iterator[SessionFactory]:
     upgrade_schema(engine)
     yield make_session_factory(engine)
     engine.dispose()
+
+
+@dataclass
+class Clock:
+    """A clock the test moves: what the shared root's ``clock`` says it is."""
+
+    now: datetime = datetime(2024, 6, 21, 2, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, span: timedelta) -> None:
+        self.now += span
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def register(sessions: SessionFactory, tmp_path: Path, clock: Clock) -> Register:
+    """The shipped 2024 configuration and roster over a scratch register (each backend),
+    as the shells' composition root (app.root) builds it; ``clock`` is the test's."""
+    config = replace(load_config(ROOT / "config.toml"), storage_dir=tmp_path / "files")
+    return Register(
+        config=config,
+        roster=load_roster(config.units_file),
+        sessions=sessions,
+        blobs=BlobStore(config.storage_dir),
+        clock=clock,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from store.models import Base
+from store.models import Base, is_modelled
 
 config = context.config
 
@@ -15,6 +15,7 @@ def run(connection: Connection) -> None:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=lambda name, _type, _parents: is_modelled(name),
     )
     with context.begin_transaction():
         context.run_migrations()

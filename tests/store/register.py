@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from parsers.text import normalise_title
+from parsers.text import normalise_title, search_form
 from store.db import SessionFactory
 from store.models import Attachment, Initiative, Message
 from store.tallies import refresh_unit_tallies
@@ -41,6 +41,8 @@ def add_message_rows(
     subject: str = "Gửi sáng kiến",
     files: tuple[tuple[str, str | None], ...] = (("sang-kien.docx", "Số hóa hồ sơ"),),
     tally: bool = True,
+    from_address: str = "tb@tayninh.gov.vn",
+    from_name: str = "Văn thư",
 ) -> int:
     """Add a message's rows in the caller's transaction; ``tally=False`` leaves the tallies.
 
@@ -56,9 +58,12 @@ def add_message_rows(
         received_at=received_at,
         fetched_at=received_at,
         rfc_message_id=f"<m{uid}@example.vn>",
-        from_address="tb@tayninh.gov.vn",
-        from_name="Văn thư",
+        from_address=from_address,
+        from_name=from_name,
         subject=subject,
+        search_text=search_form(
+            " ".join([subject, from_address, from_name, *(f for f, _ in files)])
+        ),
         parse_status=parse_status,
         unit_code=unit,
         unit_source="address" if unit else None,

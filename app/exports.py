@@ -1,0 +1,107 @@
+"""The register's reports as files (XLSX, CSV) and its accepted documents as a ZIP.
+
+The web's /exports page and the CLI's `report … --output` write the same
+bytes: the rows come from the store, the cells from reports/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from app.queries import unit_standings
+from app.root import Register
+from reports.export import ExportPlan, plan_export
+from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, list_initiatives
+from reports.render import (
+    COMPLIANCE_HEADINGS,
+    SUBMISSION_HEADINGS,
+    as_csv,
+    compliance_cells,
+    submission_cells,
+)
+from store.read import list_submissions
+
+REPORTS = ("compliance", "submissions", "initiatives")
+FORMATS = ("xlsx", "csv")
+#: File names people get (Vietnamese, without marks so every system keeps them).
+FILE_STEMS = {
+    "compliance": "tinh-hinh-nop",
+    "submissions": "thu-nhan-duoc",
+    "initiatives": "danh-sach-sang-kien",
+}
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    data: bytes
+    filename: str
+    media_type: str
+
+
+def report_file(register: Register, report: str, fmt: str) -> ReportFile:
+    """Return one report (compliance, submissions, initiatives) as XLSX or CSV bytes."""
+    if report not in REPORTS or fmt not in FORMATS:
+        raise ValueError(f"no report {report!r} in {fmt!r}")
+    campaign = register.config.campaign
+    if report == "compliance":
+        units = unit_standings(register)
+        if fmt == "xlsx":
+            from reports.xlsx import compliance_xlsx  # openpyxl: imported when used
+
+            data = compliance_xlsx(units, campaign)
+        else:
+            data = as_csv(COMPLIANCE_HEADINGS, compliance_cells(units, campaign)).encode()
+    elif report == "submissions":
+        with register.sessions() as session:
+            rows = list_submissions(session)
+        if fmt == "xlsx":
+            from reports.xlsx import submissions_xlsx
+
+            data = submissions_xlsx(rows, campaign)
+        else:
+            data = as_csv(SUBMISSION_HEADINGS, submission_cells(rows, campaign)).encode()
+    else:
+        with register.sessions() as session:
+            accepted = list_submissions(session, status="accepted")
+        lines = list_initiatives(register.roster, accepted)
+        if fmt == "xlsx":
+            from reports.xlsx import initiatives_xlsx
+
+            data = initiatives_xlsx(lines, campaign)
+        else:
+            cells = initiative_cells(lines, campaign.timezone)
+            data = as_csv(INITIATIVE_HEADINGS, cells).encode()
+    return ReportFile(data, f"{FILE_STEMS[report]}.{fmt}", MEDIA_TYPES[fmt])
+
+
+def files_plan(register: Register) -> ExportPlan:
+    """Return where each accepted document goes in the export (one folder per unit)."""
+    with register.sessions() as session:
+        rows = list_submissions(session, status="accepted")
+    return plan_export(register.roster, rows, register.config.campaign.timezone)
+
+
+def files_zip(register: Register, plan: ExportPlan) -> Iterator[bytes]:
+    """Yield the accepted documents as a ZIP, file by file: never built whole in memory.
+
+    A file missing from storage is left out and named in MISSING.txt at the end.
+    """
+    from zipstream import ZipStream
+
+    archive = ZipStream(sized=False)
+    archive.add(plan.index_csv.encode(), "index.csv")
+    missing = []
+    for item in plan.files:
+        path = register.blobs.path_of(item.sha256)
+        if path.is_file():
+            archive.add_path(str(path), f"{item.folder}/{item.name}", recurse=False)
+        else:
+            missing.append(f"{item.folder}/{item.name} ({item.sha256})")
+    if missing:
+        archive.add(("\n".join(missing) + "\n").encode(), "MISSING.txt")
+    yield from archive

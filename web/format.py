@@ -1,0 +1,105 @@
+"""How pages write values: times in the campaign's zone, sizes, Vietnamese labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask
+from flask_login import current_user
+
+from app.accounts import ROLE_WORDS, may
+from app.root import Register
+from reports.digest import REASON_LABELS
+from reports.render import KIND_LABELS, REVIEW_LABELS, STATUS_LABELS, TIMING_LABELS, local_text
+
+#: How the unit of a message was found, as the message's page explains it.
+SOURCE_LABELS = {
+    "address": "địa chỉ gửi đã biết của đơn vị",
+    "display_name": "tên người gửi",
+    "subject": "tiêu đề thư",
+    "body": "chữ ký trong thư",
+    "document": "phần đầu văn bản đính kèm",
+    "forwarded": "người gửi của thư được chuyển tiếp",
+    "manual": "cán bộ gán",
+}
+PARSE_LABELS = {"pending": "Chưa phân tích", "failed": "Lỗi phân tích", "ok": "Đã phân tích"}
+EXTRACT_LABELS = {
+    "ok": "Đọc được",
+    "empty": "Không có chữ",
+    "encrypted": "Có mật khẩu",
+    "unsupported": "Không hỗ trợ",
+    "error": "Tệp hỏng",
+    "refused": "Bị từ chối (vượt giới hạn)",
+}
+ACTION_LABELS = {
+    "assign": "Gán đơn vị",
+    "accept": "Chấp nhận",
+    "ignore": "Bỏ qua",
+    "login": "Đăng nhập",
+    "login_failed": "Đăng nhập sai",
+    "login_throttled": "Đăng nhập bị tạm khóa",
+    "login_disabled": "Đăng nhập bằng tài khoản đã khóa",
+    "logout": "Đăng xuất",
+    "export": "Xuất dữ liệu",
+    "download": "Tải tệp",
+    "user_add": "Tạo tài khoản",
+    "user_passwd": "Đổi mật khẩu",
+    "user_disable": "Khóa tài khoản",
+    "user_enable": "Mở khóa tài khoản",
+    "user_role": "Đổi quyền",
+}
+
+
+def install(app: Flask, register: Register) -> None:
+    """Give the templates their filters and the values every page uses."""
+    zone = register.config.campaign.zone
+
+    def local(moment: datetime | None) -> str:
+        return local_text(moment, zone)
+
+    def day(value: date | None) -> str:
+        return value.strftime("%d/%m/%Y") if value else ""
+
+    def unit_name(code: str | None) -> str:
+        unit = register.roster.by_code(code or "")
+        return unit.name if unit else (code or "")
+
+    app.jinja_env.filters.update(
+        local=local,
+        day=day,
+        size=file_size,
+        unit_name=unit_name,
+        reason=lambda code: REASON_LABELS.get(code, code),
+        timing=lambda code: TIMING_LABELS.get(code or "", ""),
+        review=lambda code: REVIEW_LABELS.get(code or "", ""),
+        standing=lambda code: STATUS_LABELS.get(code or "", ""),
+        kind=lambda code: KIND_LABELS.get(code or "", code or ""),
+        source=lambda code: SOURCE_LABELS.get(code or "", code or ""),
+        parse=lambda code: PARSE_LABELS.get(code or "", code or ""),
+        extract=lambda code: EXTRACT_LABELS.get(code or "", code or ""),
+        action=lambda code: ACTION_LABELS.get(code or "", code or ""),
+        role=lambda code: ROLE_WORDS.get(code or "", code or ""),
+    )
+    app.jinja_env.globals.update(campaign=register.config.campaign)
+
+    @app.context_processor
+    def person() -> dict[str, Any]:
+        signed_in = bool(current_user.is_authenticated)
+        role = current_user.role if signed_in else None
+        return {
+            "signed_in": signed_in,
+            "can_decide": signed_in and may(role or "", "reviewer"),
+            "is_admin": signed_in and may(role or "", "admin"),
+        }
+
+
+def file_size(size: int | None) -> str:
+    """Return a size as people read it: 812 B, 35 KB, 2,4 MB."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")

@@ -1,0 +1,52 @@
+"""`/exports`: the reports as XLSX and CSV, and the accepted files as one streamed ZIP."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template
+from flask.typing import ResponseReturnValue
+
+from app import accounts
+from app.exports import FORMATS, REPORTS, files_plan, files_zip, report_file
+from web.auth import requires
+from web.context import client_address, register, who
+
+bp = Blueprint("exports", __name__)
+
+
+@bp.route("/exports")
+@requires("viewer")
+def index() -> ResponseReturnValue:
+    plan = files_plan(register())
+    return render_template(
+        "exports.html",
+        files=len(plan.files),
+        units=len({f.folder for f in plan.files}),
+    )
+
+
+@bp.route("/exports/<report>.<fmt>")
+@requires("viewer")
+def report(report: str, fmt: str) -> ResponseReturnValue:
+    if report not in REPORTS or fmt not in FORMATS:
+        abort(404)
+    made = report_file(register(), report, fmt)
+    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
+    return Response(
+        made.data,
+        mimetype=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )
+
+
+@bp.route("/exports/files.zip")
+@requires("viewer")
+def files() -> ResponseReturnValue:
+    plan = files_plan(register())
+    accounts.record(register(), who(), "export", target="files.zip", address=client_address())
+    stamp = register().clock().astimezone(register().config.campaign.zone)
+    name = f"ho-so-da-nhan-{stamp:%Y%m%d-%H%M}.zip"
+    return Response(
+        files_zip(register(), plan),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,135 @@
+"""`/review` Cần xem xét: assign a unit, accept or ignore, through app.review (as the CLI).
+
+Each form carries what the person saw (the message's latest decision): a
+decision someone else took since then wins, and the person is told so.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import Length, Optional
+
+from app import accounts
+from app import review as decisions
+from app.queries import review_queue
+from app.review import Outcome
+from store.decisions import Seen
+from web.auth import requires
+from web.context import client_address, register, who
+
+bp = Blueprint("review", __name__)
+
+
+class DecisionForm(FlaskForm):  # type: ignore[misc]
+    seen = HiddenField()
+    back = HiddenField()
+
+
+class AssignForm(DecisionForm):
+    unit = StringField("Đơn vị", validators=[Length(max=100)])
+    remember = BooleanField("Ghi nhớ địa chỉ gửi cho đơn vị này")
+
+
+class IgnoreForm(DecisionForm):
+    reason = StringField("Lý do", validators=[Optional(), Length(max=500)])
+
+
+@bp.route("/review")
+@requires("viewer")
+def index() -> ResponseReturnValue:
+    items = review_queue(register())
+    return render_template(
+        "review.html",
+        items=items,
+        units=register().roster.units,
+        form=DecisionForm(),
+    )
+
+
+@bp.route("/review/<int:message_id>/assign", methods=["POST"])
+@requires("reviewer")
+def assign(message_id: int) -> ResponseReturnValue:
+    form = AssignForm()
+    if not form.validate_on_submit():
+        return _invalid(message_id)
+    outcome = decisions.assign(
+        register(),
+        message_id,
+        (form.unit.data or "").strip(),
+        by=who(),
+        remember_address=bool(form.remember.data),
+        seen=_seen(form.seen.data),
+    )
+    return _done(message_id, "assign", outcome, form, detail=form.unit.data)
+
+
+@bp.route("/review/<int:message_id>/accept", methods=["POST"])
+@requires("reviewer")
+def accept(message_id: int) -> ResponseReturnValue:
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _invalid(message_id)
+    outcome = decisions.accept(register(), message_id, by=who(), seen=_seen(form.seen.data))
+    return _done(message_id, "accept", outcome, form)
+
+
+@bp.route("/review/<int:message_id>/ignore", methods=["POST"])
+@requires("reviewer")
+def ignore(message_id: int) -> ResponseReturnValue:
+    form = IgnoreForm()
+    if not form.validate_on_submit():
+        return _invalid(message_id)
+    outcome = decisions.ignore(
+        register(),
+        message_id,
+        by=who(),
+        reason=(form.reason.data or "").strip() or None,
+        seen=_seen(form.seen.data),
+    )
+    return _done(message_id, "ignore", outcome, form, detail=form.reason.data)
+
+
+def _seen(value: str | None) -> Seen | None:
+    """Read what the form says the person saw: "" for no decision yet, else its id."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value == "":
+        return Seen(None)
+    return Seen(int(value)) if value.isdigit() else None
+
+
+def _done(
+    message_id: int,
+    action: str,
+    outcome: Outcome,
+    form: DecisionForm,
+    *,
+    detail: str | None = None,
+) -> ResponseReturnValue:
+    accounts.record(
+        register(),
+        who(),
+        action,
+        target=f"message:{message_id}",
+        detail=(detail or None) if outcome.recorded else (outcome.refusal or detail),
+        address=client_address(),
+        ok=outcome.recorded,
+    )
+    for line in outcome.lines:
+        flash(line, "success" if outcome.recorded else "error")
+    return redirect(_back(form.back.data, message_id))
+
+
+def _invalid(message_id: int) -> ResponseReturnValue:
+    flash("Biểu mẫu không hợp lệ; hãy tải lại trang rồi thử lại.", "error")
+    return redirect(url_for("review.index", _anchor=f"m{message_id}"))
+
+
+def _back(target: str | None, message_id: int) -> str:
+    if target == "message":
+        return url_for("messages.show", message_id=message_id)
+    return url_for("review.index", _anchor=f"m{message_id}")
