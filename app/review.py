@@ -14,6 +14,7 @@ from parsers.classify import Action, Decision
 from reports.compliance import UnitStatus, assess_tallies
 from reports.digest import REASON_LABELS
 from reports.render import STATUS_LABELS, TIMING_LABELS, local_text
+from store.accounts import record_event
 from store.db import Session
 from store.decisions import (
     DecisionConflict,
@@ -57,11 +58,19 @@ def assign(
     by: str,
     remember_address: bool = False,
     seen: Seen | None = None,
+    address: str | None = None,
 ) -> Outcome:
-    """Assign the unit that sent a message (and, optionally, learn its address)."""
+    """Assign the unit that sent a message (and, optionally, learn its address).
+
+    ``address`` is the client's, for the audit trail (the web's; None from the CLI).
+    """
     unit = register.roster.by_code(unit_code)
     if unit is None:
-        return _refused("unknown_unit", f"Không có đơn vị mã {unit_code!r} trong danh sách đơn vị.")
+        refused = _refused(
+            "unknown_unit", f"Không có đơn vị mã {unit_code!r} trong danh sách đơn vị."
+        )
+        _audit(register, by, "assign", message_id, refused, unit_code, address)
+        return refused
     done = f"Thư {message_id}: đã gán cho {unit.name} ({unit.code})."
     return _decide(
         register,
@@ -71,12 +80,21 @@ def assign(
         by=by,
         remember_address=remember_address,
         seen=seen,
+        address=address,
     )
 
 
-def accept(register: Register, message_id: int, *, by: str, seen: Seen | None = None) -> Outcome:
+def accept(
+    register: Register,
+    message_id: int,
+    *,
+    by: str,
+    seen: Seen | None = None,
+    address: str | None = None,
+) -> Outcome:
     """Accept a message as a submission of the unit it is assigned to."""
-    return _decide(register, message_id, Decision(Action.ACCEPT), None, by=by, seen=seen)
+    decision = Decision(Action.ACCEPT)
+    return _decide(register, message_id, decision, None, by=by, seen=seen, address=address)
 
 
 def ignore(
@@ -86,11 +104,13 @@ def ignore(
     by: str,
     reason: str | None = None,
     seen: Seen | None = None,
+    address: str | None = None,
 ) -> Outcome:
     """Mark a message as not a submission."""
     done = f"Thư {message_id}: đã bỏ qua, không tính là hồ sơ."
+    decision = Decision(Action.IGNORE)
     return _decide(
-        register, message_id, Decision(Action.IGNORE), done, by=by, reason=reason, seen=seen
+        register, message_id, decision, done, by=by, reason=reason, seen=seen, address=address
     )
 
 
@@ -104,7 +124,11 @@ def _decide(
     reason: str | None = None,
     remember_address: bool = False,
     seen: Seen | None = None,
+    address: str | None = None,
 ) -> Outcome:
+    """Record ``decision`` and its line in the audit trail in one transaction."""
+    action = decision.action.value
+    detail = decision.unit or reason
     try:
         with register.sessions.begin() as session:
             row = record_decision(
@@ -120,14 +144,28 @@ def _decide(
             after = standing_message(session, message_id)
             lines = [done or _accepted_line(register, after)]
             lines += _effect_lines(register, session, after, decision)
+            record_event(
+                session,
+                at=row.decided_at,
+                actor=by,
+                action=action,
+                target=f"message:{message_id}",
+                detail=detail,
+                address=address,
+            )
     except UnknownMessage:
-        return _refused("unknown_message", f"Không có thư mã {message_id}.")
+        refused: Outcome | None = _refused("unknown_message", f"Không có thư mã {message_id}.")
     except NeedsUnit:
-        return _refused(
+        refused = _refused(
             "needs_unit", f"Thư {message_id} chưa có đơn vị: hãy gán đơn vị trước khi chấp nhận."
         )
     except DecisionConflict as conflict:
-        return _refused("conflict", _conflict_line(register, conflict.latest))
+        refused = _refused("conflict", _conflict_line(register, conflict.latest))
+    else:
+        refused = None
+    if refused is not None:
+        _audit(register, by, action, message_id, refused, detail, address)
+        return refused
     if row.remembered_address:
         lines.append(
             f"Đã ghi nhớ địa chỉ {row.remembered_address}: "
@@ -138,6 +176,29 @@ def _decide(
 
 def _refused(refusal: str, line: str) -> Outcome:
     return Outcome(False, (line,), refusal=refusal)
+
+
+def _audit(
+    register: Register,
+    by: str,
+    action: str,
+    message_id: int,
+    refused: Outcome,
+    detail: str | None,
+    address: str | None,
+) -> None:
+    """Record a refused decision in the audit trail (why: the refusal)."""
+    with register.sessions.begin() as session:
+        record_event(
+            session,
+            at=register.clock(),
+            actor=by,
+            action=action,
+            target=f"message:{message_id}",
+            detail=f"{refused.refusal}: {detail}" if detail else refused.refusal,
+            address=address,
+            ok=False,
+        )
 
 
 def _unit_name(register: Register, code: str | None) -> str:

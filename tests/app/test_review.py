@@ -130,3 +130,18 @@ def test_ignoring_a_counted_message_says_it_counts_for_no_unit(register: Registe
         f"Thư {message_id}: đã bỏ qua, không tính là hồ sơ.",
         "Thư không được tính cho đơn vị nào.",
     )
+
+
+def test_every_decision_and_every_refusal_is_in_the_audit_trail(register: Register) -> None:
+    from store.accounts import list_events
+
+    message_id = store_waiting(register)
+    review.assign(register, message_id, "xa-an-co", by="lan", address="10.0.0.5")
+    review.accept(register, 99999, by="minh")
+    with register.sessions() as session:
+        events, total = list_events(session, limit=10)
+    assert total == 2
+    assert [(e.actor, e.action, e.target, e.detail, e.address, e.ok) for e in events] == [
+        ("minh", "accept", "message:99999", "unknown_message", None, False),
+        ("lan", "assign", f"message:{message_id}", "xa-an-co", "10.0.0.5", True),
+    ]

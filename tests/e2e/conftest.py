@@ -39,9 +39,15 @@ class Register:
     dovecot: DovecotSandbox
 
     def run(
-        self, *args: str, check: bool = True, password: str | None = None, path: str | None = None
+        self,
+        *args: str,
+        check: bool = True,
+        password: str | None = None,
+        path: str | None = None,
+        input: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``cchc-inbox ARGS``; ``path`` replaces PATH (to hide installed tools)."""
+        """Run ``cchc-inbox ARGS``; ``path`` replaces PATH (to hide installed tools),
+        ``input`` is its standard input."""
         env = {**os.environ, PASSWORD_ENV: password or self.dovecot.password}
         if path is not None:
             env["PATH"] = path
@@ -53,6 +59,7 @@ class Register:
             cwd=ROOT,
             check=False,
             timeout=300,
+            input=input,
         )
         if check and result.returncode != 0:
             raise AssertionError(

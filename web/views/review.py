@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import Length, Optional
 
-from app import accounts
 from app import review as decisions
 from app.queries import review_queue
 from app.review import Outcome
@@ -62,8 +61,9 @@ def assign(message_id: int) -> ResponseReturnValue:
         by=who(),
         remember_address=bool(form.remember.data),
         seen=_seen(form.seen.data),
+        address=client_address(),
     )
-    return _done(message_id, "assign", outcome, form, detail=form.unit.data)
+    return _done(message_id, outcome, form)
 
 
 @bp.route("/review/<int:message_id>/accept", methods=["POST"])
@@ -72,8 +72,10 @@ def accept(message_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     if not form.validate_on_submit():
         return _invalid(message_id)
-    outcome = decisions.accept(register(), message_id, by=who(), seen=_seen(form.seen.data))
-    return _done(message_id, "accept", outcome, form)
+    outcome = decisions.accept(
+        register(), message_id, by=who(), seen=_seen(form.seen.data), address=client_address()
+    )
+    return _done(message_id, outcome, form)
 
 
 @bp.route("/review/<int:message_id>/ignore", methods=["POST"])
@@ -88,8 +90,9 @@ def ignore(message_id: int) -> ResponseReturnValue:
         by=who(),
         reason=(form.reason.data or "").strip() or None,
         seen=_seen(form.seen.data),
+        address=client_address(),
     )
-    return _done(message_id, "ignore", outcome, form, detail=form.reason.data)
+    return _done(message_id, outcome, form)
 
 
 def _seen(value: str | None) -> Seen | None:
@@ -102,23 +105,8 @@ def _seen(value: str | None) -> Seen | None:
     return Seen(int(value)) if value.isdigit() else None
 
 
-def _done(
-    message_id: int,
-    action: str,
-    outcome: Outcome,
-    form: DecisionForm,
-    *,
-    detail: str | None = None,
-) -> ResponseReturnValue:
-    accounts.record(
-        register(),
-        who(),
-        action,
-        target=f"message:{message_id}",
-        detail=(detail or None) if outcome.recorded else (outcome.refusal or detail),
-        address=client_address(),
-        ok=outcome.recorded,
-    )
+def _done(message_id: int, outcome: Outcome, form: DecisionForm) -> ResponseReturnValue:
+    """Tell the person what app.review did (it wrote the audit trail) and go back."""
     for line in outcome.lines:
         flash(line, "success" if outcome.recorded else "error")
     return redirect(_back(form.back.data, message_id))
