@@ -12,16 +12,20 @@ import pytest
 from tests.e2e.conftest import ROOT
 
 UNIT = ROOT / "deploy" / "cchc-inbox.service"
+WEB_UNIT = ROOT / "deploy" / "cchc-inbox-web.service"
 INSTALLED = "/opt/cchc-inbox/.venv/bin/cchc-inbox"
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
-def test_systemd_analyze_verifies_the_unit_with_real_executables(tmp_path: Path) -> None:
+@pytest.mark.parametrize("shipped", [UNIT, WEB_UNIT], ids=["worker", "web"])
+def test_systemd_analyze_verifies_the_unit_with_real_executables(
+    tmp_path: Path, shipped: Path
+) -> None:
     executable = Path(sys.executable).parent / "cchc-inbox"
     assert executable.exists(), "pip install -e . creates the console script"
-    text = UNIT.read_text(encoding="utf-8")
+    text = shipped.read_text(encoding="utf-8")
     assert INSTALLED in text
-    unit = tmp_path / "cchc-inbox.service"
+    unit = tmp_path / shipped.name
     unit.write_text(text.replace(INSTALLED, str(executable)), encoding="utf-8")
     result = subprocess.run(
         ["systemd-analyze", "verify", str(unit)],
@@ -31,7 +35,7 @@ def test_systemd_analyze_verifies_the_unit_with_real_executables(tmp_path: Path)
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    complaints = [line for line in result.stderr.splitlines() if "cchc-inbox.service" in line]
+    complaints = [line for line in result.stderr.splitlines() if shipped.name in line]
     assert complaints == []
 
 
@@ -56,3 +60,11 @@ def test_the_unit_runs_db_upgrade_first_restarts_on_failure_but_not_on_a_fatal_c
     assert {"User=cchc-inbox", "ProtectSystem=strict", "NoNewPrivileges=yes"} <= lines
     assert "ReadWritePaths=/var/lib/cchc-inbox" in lines
     assert "EnvironmentFile=-/etc/cchc-inbox/secrets.env" in lines
+
+
+def test_the_web_unit_serves_without_privileges_and_writes_only_the_data_folder() -> None:
+    lines = set(WEB_UNIT.read_text(encoding="utf-8").splitlines())
+    assert f"ExecStart={INSTALLED} web" in lines
+    assert {"User=cchc-inbox", "NoNewPrivileges=yes", "CapabilityBoundingSet="} <= lines
+    assert {"ProtectSystem=strict", "ReadWritePaths=/var/lib/cchc-inbox"} <= lines
+    assert {"Restart=on-failure", "RestartPreventExitStatus=2"} <= lines

@@ -225,3 +225,36 @@ def test_a_page_that_declares_no_role_is_refused_to_everyone(
     app.add_url_rule("/undeclared", "undeclared", lambda: "open")
     log_in(client, "admin")
     assert client.get("/undeclared").status_code == 403
+
+
+def test_a_decision_during_a_long_write_waits_for_it_instead_of_failing(
+    client: FlaskClient, register: Register
+) -> None:
+    # The worker commits a batch while a reviewer clicks: on SQLite the whole
+    # database is locked for that moment; the decision must wait, not fail.
+    import threading
+    import time
+
+    message_id = waiting_message(register)
+    log_in(client, "reviewer")
+    token = csrf_token(client, "/review")
+    holding = threading.Event()
+
+    def write_for_two_seconds() -> None:
+        with register.sessions.begin() as session:
+            session.execute(update(Message).where(Message.id == message_id).values(size=101))
+            holding.set()
+            time.sleep(2)
+
+    writer = threading.Thread(target=write_for_two_seconds)
+    writer.start()
+    assert holding.wait(10)
+    response = client.post(
+        f"/review/{message_id}/assign",
+        data={"csrf_token": token, "unit": "xa-an-co", "seen": ""},
+        follow_redirects=True,
+    )
+    writer.join()
+    assert "đã gán cho UBND xã An Cơ" in response.get_data(as_text=True)
+    with register.sessions() as session:
+        assert session.get_one(Message, message_id).unit_code == "xa-an-co"
