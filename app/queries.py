@@ -24,7 +24,7 @@ from store.browse import (
     mail_to_unit,
     message_detail,
 )
-from store.decisions import ReviewRow, Seen, list_for_review, seen_now
+from store.decisions import ReviewRow, Seen, count_for_review, list_for_review, seen_many
 from store.health import message_counts
 from store.outbox import FAILED, UNCERTAIN, OutboxRow, list_outbox
 from store.read import list_mailboxes
@@ -116,9 +116,19 @@ class ReviewItem:
     seen: Seen
 
 
-def review_queue(register: Register) -> list[ReviewItem]:
+@dataclass(frozen=True)
+class ReviewPage:
+    items: tuple[ReviewItem, ...]
+    total: int
+
+
+def review_queue(register: Register, *, page: int = 1, per_page: int = 25) -> ReviewPage:
+    """Return a page of the messages waiting for a person, oldest first."""
     with register.sessions() as session:
-        return [ReviewItem(row, seen_now(session, row.id)) for row in list_for_review(session)]
+        rows = list_for_review(session, limit=per_page, offset=(page - 1) * per_page)
+        seen = seen_many(session, [r.id for r in rows])
+        total = count_for_review(session)
+    return ReviewPage(tuple(ReviewItem(r, seen[r.id]) for r in rows), total)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from app.root import open_engine
 from bench.harness import ROOT
 from bench.results import report
 from ingest.cli import main as cli
+from parsers.text import search_form
 from store.db import make_session_factory, upgrade_schema
 from store.models import Attachment, Initiative, Message
 from store.tallies import rebuild_unit_tallies
@@ -98,10 +99,74 @@ digest_at = "07:00"
     return path
 
 
+#: Words of the documents' text the web benchmark searches in (with_text).
+WORDS = [
+    "sáng",
+    "kiến",
+    "cải",
+    "cách",
+    "hành",
+    "chính",
+    "một",
+    "cửa",
+    "liên",
+    "thông",
+    "hồ",
+    "sơ",
+    "trực",
+    "tuyến",
+    "dịch",
+    "vụ",
+    "công",
+    "chuyển",
+    "đổi",
+    "số",
+    "tiếp",
+    "nhận",
+    "trả",
+    "kết",
+    "quả",
+    "thủ",
+    "tục",
+    "người",
+    "dân",
+    "doanh",
+    "nghiệp",
+    "mức",
+    "độ",
+    "hài",
+    "lòng",
+    "ứng",
+    "dụng",
+    "phần",
+    "mềm",
+    "quản",
+    "lý",
+    "văn",
+    "bản",
+    "điều",
+    "hành",
+    "chữ",
+    "ký",
+    "số",
+    "tra",
+    "cứu",
+    "mã",
+    "QR",
+    "xã",
+    "huyện",
+    "tỉnh",
+]
+
+
 def generated_rows(
-    messages: int, codes: list[str], seed: int = 11
+    messages: int, codes: list[str], seed: int = 11, *, with_text: bool = False
 ) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]]:
-    """Yield (message, attachment, initiative) rows: 97% accepted, 2% to review, 1% ignored."""
+    """Yield (message, attachment, initiative) rows: 97% accepted, 2% to review, 1% ignored.
+
+    ``with_text``: messages carry a search text (about 100 words of document text),
+    as the poller writes it, for the web's search.
+    """
     rng = random.Random(seed)
     fetched = datetime(2024, 7, 1, tzinfo=UTC)
     for n in range(1, messages + 1):
@@ -135,6 +200,12 @@ def generated_rows(
             "reasons": [] if status == "accepted" else ["unknown_unit"],
             "candidates": [],
         }
+        if with_text:
+            words = " ".join(rng.choice(WORDS) for _ in range(100))
+            message["search_text"] = search_form(
+                f"{message['subject']} {message['from_address']} sang-kien-{n}.pdf "
+                f"{words} ma so {n}"
+            )
         attachment = {
             "id": n,
             "message_id": n,
@@ -163,13 +234,13 @@ def generated_rows(
         yield message, attachment, initiative
 
 
-def fill(config_path: Path, messages: int, units: int) -> None:
+def fill(config_path: Path, messages: int, units: int, *, with_text: bool = False) -> None:
     config = load_config(config_path)
     engine = open_engine(config)
     upgrade_schema(engine)
     codes = [f"xa-thu-nghiem-{n:04d}" for n in range(units)]
     sessions = make_session_factory(engine)
-    rows = generated_rows(messages, codes)
+    rows = generated_rows(messages, codes, with_text=with_text)
     while True:
         chunk = [row for _, row in zip(range(5000), rows, strict=False)]
         if not chunk:

@@ -7,10 +7,11 @@ classifier every time a message is analysed again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from parsers.campaign import Timing
@@ -78,13 +79,18 @@ class DecisionRow:
     decided_at: datetime
 
 
-def list_for_review(session: Session) -> list[ReviewRow]:
-    """Return the messages whose status is needs_review, oldest received first."""
+def list_for_review(
+    session: Session, *, limit: int | None = None, offset: int = 0
+) -> list[ReviewRow]:
+    """Return the messages whose status is needs_review, oldest received first
+    (``limit`` of them from ``offset``, or all)."""
     query = (
         select(Message)
         .options(selectinload(Message.attachments))
         .where(Message.status == Status.NEEDS_REVIEW.value)
         .order_by(Message.received_at, Message.id)
+        .limit(limit)
+        .offset(offset)
     )
     return [
         ReviewRow(
@@ -101,6 +107,24 @@ def list_for_review(session: Session) -> list[ReviewRow]:
         )
         for m in session.scalars(query)
     ]
+
+
+def count_for_review(session: Session) -> int:
+    """Return how many messages need review."""
+    waiting = Message.status == Status.NEEDS_REVIEW.value
+    return int(session.scalar(select(func.count()).select_from(Message).where(waiting)) or 0)
+
+
+def seen_many(session: Session, message_ids: Sequence[int]) -> dict[int, Seen]:
+    """Return ``seen_now`` of each message, in one query."""
+    latest = dict(
+        session.execute(
+            select(ReviewDecision.message_id, func.max(ReviewDecision.id))
+            .where(ReviewDecision.message_id.in_(list(message_ids)))
+            .group_by(ReviewDecision.message_id)
+        ).all()
+    )
+    return {i: Seen(latest.get(i)) for i in message_ids}
 
 
 def current_verdict(session: Session, message_id: int) -> Classification:

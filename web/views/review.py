@@ -6,7 +6,9 @@ decision someone else took since then wins, and the person is told so.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import math
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
@@ -20,6 +22,7 @@ from web.auth import requires
 from web.context import client_address, register, who
 
 bp = Blueprint("review", __name__)
+PER_PAGE = 25
 
 
 class DecisionForm(FlaskForm):  # type: ignore[misc]
@@ -39,12 +42,15 @@ class IgnoreForm(DecisionForm):
 @bp.route("/review")
 @requires("viewer")
 def index() -> ResponseReturnValue:
-    items = review_queue(register())
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    queue = review_queue(register(), page=page, per_page=PER_PAGE)
     return render_template(
         "review.html",
-        items=items,
+        items=queue.items,
+        total=queue.total,
+        page=page,
+        pages=max(1, math.ceil(queue.total / PER_PAGE)),
         units=register().roster.units,
-        form=DecisionForm(),
     )
 
 
