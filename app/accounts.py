@@ -115,6 +115,7 @@ class Login:
 
     user: UserRow | None
     text: str  # what the login page says (Vietnamese)
+    throttled: bool = False
 
 
 def log_in(register: Register, name: str, password: str, *, address: str | None) -> Login:
@@ -138,6 +139,7 @@ def log_in(register: Register, name: str, password: str, *, address: str | None)
                 None,
                 f"Đăng nhập sai quá {web.max_failed_logins} lần: tài khoản tạm khóa, "
                 f"hãy thử lại sau {minutes} phút.",
+                throttled=True,
             )
         user = find_user(session, name)
         if not _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None:

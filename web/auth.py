@@ -105,7 +105,7 @@ def login() -> ResponseReturnValue:
             session[SEEN_KEY] = register().clock().timestamp()
             return redirect(_safe_next(request.args.get("next")))
         flash(answer.text, "error")
-        status = 429 if "tạm khóa" in answer.text else 401
+        status = 429 if answer.throttled else 401
     elif request.method == "POST":
         flash("Hãy nhập tên đăng nhập và mật khẩu.", "error")
         status = 400

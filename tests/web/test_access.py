@@ -189,3 +189,49 @@ def test_a_viewer_cannot_post_even_to_a_page_viewers_may_read(
     client.post("/logout", data={"csrf_token": token})
     log_in(client, "reviewer")
     assert client.post("/readable", data={"csrf_token": csrf_token(client, "/")}).status_code == 200
+
+
+def test_over_tls_the_session_cookie_is_secure_and_a_form_from_this_site_is_taken(
+    client: FlaskClient,
+) -> None:
+    https = "https://cchc.example.vn"
+    page = client.get("/login", base_url=https).get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    response = client.post(
+        "/login",
+        base_url=https,
+        data={"name": "viewer", "password": PASSWORDS["viewer"], "csrf_token": token},
+        headers={"Referer": f"{https}/login"},
+    )
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    # The policy that lets the browser send that Referer to this site only.
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_over_plain_http_the_session_cookie_is_not_marked_secure(client: FlaskClient) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/login", data={"name": "viewer", "password": PASSWORDS["viewer"], "csrf_token": token}
+    )
+    assert "Secure" not in response.headers["Set-Cookie"]
+    assert "HttpOnly" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("behind_proxy", [True, False])
+def test_forwarded_headers_are_believed_only_behind_a_proxy(
+    register: Register, behind_proxy: bool
+) -> None:
+    from dataclasses import replace
+
+    from web.factory import create_app
+
+    config = replace(register.config, web=replace(register.config.web, behind_proxy=behind_proxy))
+    app = create_app(replace(register, config=config))
+    client = app.test_client()
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    response = client.get("/login", headers=forwarded)
+    assert ("Secure" in response.headers["Set-Cookie"]) is behind_proxy
+    assert ("Strict-Transport-Security" in response.headers) is behind_proxy
