@@ -95,7 +95,8 @@ def compliance_xlsx(units: Sequence[UnitCompliance], campaign: Campaign) -> byte
 def submissions_xlsx(rows: Sequence[SubmissionRow], campaign: Campaign) -> bytes:
     zone = campaign.zone
     cells: list[list[Cell]] = [
-        [r.id, local_naive(r.received_at, zone), *submission_fields(r)] for r in rows
+        [n, r.id, local_naive(r.received_at, zone), *submission_fields(r)]
+        for n, r in enumerate(rows, start=1)
     ]
     summary: list[list[Cell]] = [["Đợt", campaign.name], ["Tổng số thư", len(rows)]]
     for status, label in REVIEW_LABELS.items():

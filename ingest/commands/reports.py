@@ -20,6 +20,7 @@ from reports.render import (
     compliance_json,
     local_iso,
     submission_cells,
+    submission_table,
     submissions_json,
 )
 from store.db import make_session_factory
@@ -80,9 +81,10 @@ def report_submissions(context: Context, fmt: str, output: Path | None) -> None:
         return
     if fmt == "json":
         text = submissions_json(rows, config.campaign)
+    elif fmt == "csv":
+        text = as_csv(SUBMISSION_HEADINGS, submission_cells(rows, config.campaign))
     else:
-        cells = submission_cells(rows, config.campaign)
-        text = (as_csv if fmt == "csv" else as_table)(SUBMISSION_HEADINGS, cells)
+        text = submission_table(rows, config.campaign)
     emit(text, output)
 
 

@@ -14,22 +14,12 @@ from app.config import load_roster
 from app.root import utc_now
 from ingest.commands.context import Context, pass_context
 from parsers.classify import Action, Decision
+from reports.render import REASON_LABELS as REASON_WORDS
 from reports.render import as_table, local_iso, local_text
 from store.db import make_session_factory
 from store.decisions import UnknownMessage, current_verdict, list_for_review, record_decision
 
 REVIEW_HEADINGS = ("Mã thư", "Nhận lúc", "Người gửi", "Tiêu đề", "Lý do", "Đơn vị có thể là")
-REASON_WORDS = {
-    "unknown_unit": "chưa rõ đơn vị",
-    "ambiguous_unit": "nhiều đơn vị",
-    "foreign_area": "đơn vị cùng tên ở địa bàn khác",
-    "no_document": "không có tệp",
-    "auth_failed": "nghi giả mạo",
-    "unreadable_attachment": "tệp không đọc được",
-    "parse_failed": "thư lỗi",
-    "late": "trễ hạn",
-    "early": "gửi sớm",
-}
 BY = click.option(
     "--by",
     default=None,
