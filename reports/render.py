@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from parsers.campaign import Campaign
+from reports.cells import csv_text
 from reports.compliance import UnitCompliance
 from store.read import SubmissionRow
 
@@ -175,12 +176,15 @@ def submission_table(rows: Sequence[SubmissionRow], campaign: Campaign) -> str:
 
 
 def as_csv(headings: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
-    """Return CSV text starting with a BOM so Excel reads it as UTF-8."""
+    """Return CSV text starting with a BOM so Excel reads it as UTF-8.
+
+    No cell can run as a formula in a spreadsheet (reports.cells).
+    """
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headings)
-    writer.writerows(cells)
+    writer.writerow([csv_text(h) for h in headings])
+    writer.writerows([csv_text(c) for c in row] for row in cells)
     return buffer.getvalue()
 
 

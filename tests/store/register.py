@@ -41,6 +41,9 @@ def add_message_rows(
     subject: str = "Gửi sáng kiến",
     files: tuple[tuple[str, str | None], ...] = (("sang-kien.docx", "Số hóa hồ sơ"),),
     tally: bool = True,
+    from_address: str = "tb@tayninh.gov.vn",
+    from_name: str = "Văn thư",
+    authors: tuple[str, ...] = ("Nguyễn Văn A",),
 ) -> int:
     """Add a message's rows in the caller's transaction; ``tally=False`` leaves the tallies.
 
@@ -56,8 +59,8 @@ def add_message_rows(
         received_at=received_at,
         fetched_at=received_at,
         rfc_message_id=f"<m{uid}@example.vn>",
-        from_address="tb@tayninh.gov.vn",
-        from_name="Văn thư",
+        from_address=from_address,
+        from_name=from_name,
         subject=subject,
         parse_status=parse_status,
         unit_code=unit,
@@ -90,7 +93,7 @@ def add_message_rows(
                     title=title,
                     title_key=normalise_title(title),
                     field="Cải cách thủ tục hành chính",
-                    authors=["Nguyễn Văn A"],
+                    authors=list(authors),
                 )
             )
     if tally:  # the worker's writes keep the unit's tallies; so must this one
