@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -31,19 +33,66 @@ OUTPUT = click.Path(path_type=Path, dir_okay=False)
 # XLSX_IMPORT: reports.xlsx is imported where a workbook is written: openpyxl
 # takes a fifth of a second to import, which every other command would pay.
 FORMATS = click.Choice(["table", "json", "csv", "xlsx"])
+#: The format an output file's extension asks for; any other extension is a table.
+EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
+FORMAT_HELP = (
+    "Định dạng: table (bảng), json, csv hoặc xlsx. "
+    "Mặc định theo đuôi tệp của --output (.xlsx, .csv, .json), còn lại là bảng."
+)
+NEEDS_OUTPUT = "Định dạng xlsx cần --output TỆP (ví dụ --output baocao.xlsx)."
+OUTPUT_HELP = "Ghi vào TỆP thay vì in ra màn hình."
 
 
 @click.group()
 def report() -> None:
-    """Reports read from the register."""
+    """Báo cáo đọc từ sổ theo dõi: tình hình nộp, thư nhận được, danh sách sáng kiến.
+
+    \b
+    Ví dụ:
+      cchc-inbox report compliance
+    """
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """Return the format to write: ``--format``, else the output's extension, else a table.
+
+    A format that contradicts the extension, or a workbook with no file to go
+    to, ends the command (exit 2) before anything is read or written.
+    """
+    if output is None:
+        chosen = fmt or "table"
+    else:
+        implied = EXTENSIONS.get(output.suffix.lower())
+        if fmt is not None and implied is not None and fmt != implied:
+            _refuse(
+                f"--format {fmt} không khớp với tệp {output}: đuôi {output.suffix} là định dạng "
+                f"{implied}. Bỏ --format hoặc đổi tên tệp; chưa ghi gì."
+            )
+        chosen = fmt or implied or "table"
+    if chosen == "xlsx" and output is None:
+        _refuse(NEEDS_OUTPUT)
+    return chosen
+
+
+def _refuse(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(2)
 
 
 @report.command("compliance")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@click.option("--output", type=OUTPUT, default=None)
+@click.option("--format", "fmt", type=FORMATS, default=None, help=FORMAT_HELP)
+@click.option("--output", type=OUTPUT, default=None, metavar="TỆP", help=OUTPUT_HELP)
 @pass_context
-def report_compliance(context: Context, fmt: str, output: Path | None) -> None:
-    """Each unit's standing: on time, late or missing."""
+def report_compliance(context: Context, fmt: str | None, output: Path | None) -> None:
+    """Tình hình nộp của từng đơn vị: đúng hạn, trễ hạn hay chưa nộp.
+
+    Có trang Tổng hợp khi ghi ra tệp .xlsx.
+
+    \b
+    Ví dụ:
+      cchc-inbox report compliance --output tinh-hinh-nop.xlsx
+    """
+    fmt = output_format(fmt, output)
     config = context.config
     roster = load_roster(config.units_file, config.addresses_file)
     with make_session_factory(context.engine())() as session:
@@ -66,11 +115,20 @@ def report_compliance(context: Context, fmt: str, output: Path | None) -> None:
 
 
 @report.command("submissions")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@click.option("--output", type=OUTPUT, default=None)
+@click.option("--format", "fmt", type=FORMATS, default=None, help=FORMAT_HELP)
+@click.option("--output", type=OUTPUT, default=None, metavar="TỆP", help=OUTPUT_HELP)
 @pass_context
-def report_submissions(context: Context, fmt: str, output: Path | None) -> None:
-    """Every stored message with its unit, timing and status."""
+def report_submissions(context: Context, fmt: str | None, output: Path | None) -> None:
+    """Mọi thư đã nhận: đơn vị, thời hạn, trạng thái, lý do, tệp và tên sáng kiến.
+
+    Bảng trên màn hình vừa 160 cột (tiêu đề dài bị cắt); csv và xlsx giữ đủ mọi cột.
+    Cột "Mã thư" là mã dùng cho `review` và `reprocess`.
+
+    \b
+    Ví dụ:
+      cchc-inbox report submissions --output thu-nhan-duoc.csv
+    """
+    fmt = output_format(fmt, output)
     config = context.config
     with make_session_factory(context.engine())() as session:
         rows = list_submissions(session)
@@ -89,17 +147,24 @@ def report_submissions(context: Context, fmt: str, output: Path | None) -> None:
 
 
 @report.command("initiatives")
-@click.option("--format", "fmt", type=FORMATS, default=None, help="Default: xlsx with --output.")
-@click.option("--output", type=OUTPUT, default=None)
+@click.option("--format", "fmt", type=FORMATS, default=None, help=FORMAT_HELP)
+@click.option("--output", type=OUTPUT, default=None, metavar="TỆP", help=OUTPUT_HELP)
 @pass_context
 def report_initiatives(context: Context, fmt: str | None, output: Path | None) -> None:
-    """The council's list: unit, title, field, authors, time, timing, files."""
+    """Danh sách sáng kiến cho hội đồng: đơn vị, tên, lĩnh vực, tác giả, thời điểm, tệp.
+
+    Một sáng kiến gửi lại (bản sửa) là một dòng.
+
+    \b
+    Ví dụ:
+      cchc-inbox report initiatives --output danh-sach-sang-kien.xlsx
+    """
+    fmt = output_format(fmt, output)
     config = context.config
     roster = load_roster(config.units_file, config.addresses_file)
     with make_session_factory(context.engine())() as session:
         rows = list_submissions(session, status="accepted")
     lines = list_initiatives(roster, rows)
-    fmt = fmt or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "table")
     if fmt == "xlsx":
         from reports.xlsx import initiatives_xlsx  # see XLSX_IMPORT
 
@@ -129,6 +194,6 @@ def report_initiatives(context: Context, fmt: str | None, output: Path | None) -
 def emit_binary(data: bytes, output: Path | None) -> None:
     """Write a binary report to ``output``; a terminal cannot show a workbook."""
     if output is None:
-        raise click.UsageError("định dạng xlsx cần --output TỆP (ví dụ --output baocao.xlsx)")
+        _refuse(NEEDS_OUTPUT)
     output.write_bytes(data)
     click.echo(f"Đã ghi {output}", err=True)

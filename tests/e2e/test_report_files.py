@@ -1,0 +1,112 @@
+"""Report files through the real CLI: the format follows the file name, no cell runs as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.e2e.conftest import ROOT, Register
+
+pytestmark = pytest.mark.dovecot
+
+REPORTS = ("compliance", "submissions", "initiatives")
+SUBJECT = '=HYPERLINK("http://x","y")'
+FILENAME = "=cmd.docx"
+
+
+def assert_written_as(path: Path, fmt: str) -> None:
+    data = path.read_bytes()
+    if fmt == "xlsx":
+        assert load_workbook(path).sheetnames[0] == "Tổng hợp"
+    elif fmt == "csv":
+        assert data.startswith("\ufeff".encode())
+        header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        assert len(header) >= 8
+    else:
+        assert isinstance(json.loads(data), dict)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_the_output_file_name_chooses_the_format_of_every_report(
+    register: Register, tmp_path: Path, report: str, fmt: str
+) -> None:
+    output = tmp_path / f"baocao.{fmt.upper() if fmt == 'csv' else fmt}"
+    result = register.run("report", report, "--output", str(output))
+    assert f"Đã ghi {output}" in result.stderr
+    assert_written_as(output, fmt)
+
+
+@pytest.mark.parametrize(
+    ("report", "fmt", "name"),
+    [
+        ("compliance", "table", "c.xlsx"),
+        ("submissions", "csv", "s.xlsx"),
+        ("initiatives", "xlsx", "i.csv"),
+        ("compliance", "json", "c.csv"),
+    ],
+)
+def test_a_format_that_contradicts_the_file_name_is_refused_and_nothing_is_written(
+    register: Register, tmp_path: Path, report: str, fmt: str, name: str
+) -> None:
+    output = tmp_path / name
+    result = register.run("report", report, "--format", fmt, "--output", str(output), check=False)
+    assert result.returncode == 2
+    assert "không khớp" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not output.exists()
+
+
+def test_an_explicit_format_goes_into_a_file_of_any_other_name(
+    register: Register, tmp_path: Path
+) -> None:
+    output = tmp_path / "bao-cao.txt"
+    register.run("report", "submissions", "--format", "csv", "--output", str(output))
+    assert_written_as(output, "csv")
+
+
+def hostile_copy_of_a_sample() -> bytes:
+    """The first sample submission with a formula as subject, sender name and file name."""
+    raw = (ROOT / "tests" / "data" / "mail" / "01-thai-binh-docx.eml").read_bytes()
+    message = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    message.replace_header("Subject", SUBJECT)
+    message.replace_header("From", '"-2+3" <vanthu.thaibinh@tayninh.gov.vn>')
+    for part in message.iter_attachments():
+        part.set_param("filename", FILENAME, header="Content-Disposition")
+    return message.as_bytes()
+
+
+def test_no_file_exported_from_a_hostile_mail_holds_a_formula(
+    register: Register, tmp_path: Path
+) -> None:
+    received = datetime(2024, 6, 1, 9, 0, tzinfo=timezone(timedelta(hours=7)))
+    register.dovecot.append(hostile_copy_of_a_sample(), received, folder=register.folder)
+    register.run("poll")
+    workbooks = [tmp_path / f"{report}.xlsx" for report in REPORTS]
+    for report, path in zip(REPORTS, workbooks, strict=True):
+        register.run("report", report, "--output", str(path))
+    for path in workbooks:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            assert not any(b"<f>" in archive.read(n) for n in sheets), path
+    sheet = load_workbook(workbooks[1])["Thư nhận được"]
+    assert sheet["E2"].value == SUBJECT
+    assert sheet["D2"].value == "-2+3 <vanthu.thaibinh@tayninh.gov.vn>"
+    register.run("export", "files", "--output", str(tmp_path / "hoso"))
+    index = (tmp_path / "hoso" / "index.csv").read_text(encoding="utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(index)))
+    assert row["Tên tệp gốc"] == "'" + FILENAME
+    listing = tmp_path / "ds.csv"
+    register.run("report", "submissions", "--output", str(listing))
+    [line] = list(csv.DictReader(io.StringIO(listing.read_text(encoding="utf-8-sig"))))
+    assert line["Tiêu đề"] == "'" + SUBJECT
