@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import zipfile
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
@@ -110,3 +111,59 @@ def test_no_file_exported_from_a_hostile_mail_holds_a_formula(
     register.run("report", "submissions", "--output", str(listing))
     [line] = list(csv.DictReader(io.StringIO(listing.read_text(encoding="utf-8-sig"))))
     assert line["Tiêu đề"] == "'" + SUBJECT
+
+
+def sample_with_file_name(name: str) -> bytes:
+    raw = (ROOT / "tests" / "data" / "mail" / "01-thai-binh-docx.eml").read_bytes()
+    message = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    for part in message.iter_attachments():
+        part.set_param("filename", name, header="Content-Disposition")
+    return message.as_bytes()
+
+
+def test_a_file_name_of_300_bytes_is_exported_under_a_name_that_fits(
+    register: Register, tmp_path: Path
+) -> None:
+    received = datetime(2024, 6, 1, 9, 0, tzinfo=timezone(timedelta(hours=7)))
+    long = "Ế" * 100 + ".docx"
+    register.dovecot.append(sample_with_file_name(long), received, folder=register.folder)
+    register.dovecot.seed(ROOT / "tests" / "data" / "mail", folder=register.folder)
+    register.run("poll")
+    out = tmp_path / "hoso"
+    result = register.run("export", "files", "--output", str(out), check=False)
+    assert (result.returncode, result.stderr) == (0, "")
+    index = list(csv.DictReader(io.StringIO((out / "index.csv").read_text(encoding="utf-8-sig"))))
+    [row] = [r for r in index if r["Tên tệp gốc"] == long]
+    exported = out / row["Tệp trong thư mục"]
+    assert exported.is_file() and exported.name.endswith(".docx")
+    assert len(os.fsencode(exported.name)) <= 255
+    assert {r["Tình trạng"] for r in index} == {"Đã xuất"}
+
+
+def test_a_file_that_could_not_be_exported_is_named_in_one_line_and_in_the_index(
+    register: Register, tmp_path: Path
+) -> None:
+    register.dovecot.seed(ROOT / "tests" / "data" / "mail", folder=register.folder)
+    register.run("poll")
+    [lost] = [
+        a
+        for r in register.json("report", "submissions")["submissions"]  # type: ignore[union-attr]
+        if r["status"] == "accepted" and r["unit"] == "xa-thai-binh"  # type: ignore[index]
+        for a in r["attachments"]  # type: ignore[index]
+        if a["is_document"]
+    ][:1]
+    (register.config.parent / "files" / lost["sha256"][:2] / lost["sha256"]).unlink()
+    out = tmp_path / "hoso"
+    result = register.run("export", "files", "--output", str(out), check=False)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and "Traceback" not in result.stderr
+    assert lines[0].startswith("Không xuất được tệp ") and lost["filename"] in lines[0]
+    assert "không còn trong kho lưu trữ" in lines[0]
+    assert lines[1].startswith("CHƯA XUẤT được 1/")
+    index = list(csv.DictReader(io.StringIO((out / "index.csv").read_text(encoding="utf-8-sig"))))
+    missing = [r for r in index if r["Tình trạng"] != "Đã xuất"]
+    assert [r["SHA-256"] for r in missing] == [lost["sha256"]]
+    assert missing[0]["Tình trạng"].startswith("Chưa xuất: không còn trong kho lưu trữ")
+    assert all((out / r["Tệp trong thư mục"]).is_file() for r in index if r not in missing)

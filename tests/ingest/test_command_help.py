@@ -12,6 +12,8 @@ COMMANDS = [
     ("report", "compliance"),
     ("report", "submissions"),
     ("report", "initiatives"),
+    ("export",),
+    ("export", "files"),
 ]
 
 

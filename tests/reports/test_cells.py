@@ -15,7 +15,7 @@ from openpyxl.workbook import Workbook
 from parsers.roster import Roster
 from reports.cells import csv_text
 from reports.compliance import assess_tallies
-from reports.export import plan_export
+from reports.export import index_csv, plan_export
 from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, list_initiatives
 from reports.render import (
     COMPLIANCE_HEADINGS,
@@ -127,7 +127,7 @@ def test_csv_exports_prefix_what_came_in_a_mail_so_no_spreadsheet_runs_it(
         "submissions": as_csv(SUBMISSION_HEADINGS, submission_cells(rows, CAMPAIGN)),
         "initiatives": as_csv(INITIATIVE_HEADINGS, initiative_cells(lines, CAMPAIGN.timezone)),
         "compliance": as_csv(COMPLIANCE_HEADINGS, compliance_cells(units, CAMPAIGN)),
-        "index": plan_export(hostile_roster(), rows, CAMPAIGN.timezone).index_csv,
+        "index": index_csv(plan_export(hostile_roster(), rows, CAMPAIGN.timezone)),
     }
     cells = {
         name: {c for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for c in row}
