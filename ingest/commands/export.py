@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import errno
-import shutil
 import sys
 from pathlib import Path
 
 import click
 
 from app.config import load_roster
-from ingest.commands.context import Context, pass_context
+from ingest.commands.context import Context, describe_os_error, pass_context
 from reports.export import ExportFile, index_csv, plan_export
 from store.blobs import BlobStore
 from store.db import make_session_factory
+from store.files import DIR_MODE, copy_private, make_private_dir, write_private
 from store.read import list_submissions
-
-#: What a person is told when the file system refuses a file.
-OS_ERRORS = {
-    errno.ENAMETOOLONG: "tên tệp quá dài cho hệ thống tệp",
-    errno.ENOSPC: "đĩa đầy",
-    errno.EDQUOT: "vượt hạn mức đĩa",
-    errno.EACCES: "không có quyền ghi",
-    errno.EPERM: "không có quyền ghi",
-    errno.EROFS: "ổ đĩa chỉ cho đọc",
-    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
-    errno.EEXIST: "đã có một tệp trùng tên thư mục",
-    errno.ENOTDIR: "đã có một tệp trùng tên thư mục",
-}
 
 
 @click.group()
@@ -68,7 +54,7 @@ def export_files(context: Context, output: Path) -> None:
     blobs = BlobStore(config.storage_dir)
     root = output.resolve()
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        make_private_dir(root)
     except OSError as error:
         click.echo(f"Không tạo được thư mục {root}: {describe_os_error(error)}", err=True)
         sys.exit(1)
@@ -83,7 +69,7 @@ def export_files(context: Context, output: Path) -> None:
                 err=True,
             )
     try:
-        (root / "index.csv").write_text(index_csv(plan, problems), encoding="utf-8")
+        write_private(root / "index.csv", index_csv(plan, problems).encode("utf-8"))
     except OSError as error:
         click.echo(f"Không ghi được {root / 'index.csv'}: {describe_os_error(error)}", err=True)
         sys.exit(1)
@@ -110,8 +96,8 @@ def copy_one(blobs: BlobStore, root: Path, item: ExportFile) -> str | None:
         source = blobs.path_of(item.sha256)
         if not source.is_file():
             return f"không còn trong kho lưu trữ (SHA-256 {item.sha256})"
-        target.parent.mkdir(exist_ok=True)
-        shutil.copyfile(source, target)
+        target.parent.mkdir(mode=DIR_MODE, exist_ok=True)
+        copy_private(source, target)
     except UnicodeEncodeError:
         return "tên tệp không viết được bằng bảng mã của hệ thống tệp"
     except OSError as error:
@@ -119,11 +105,3 @@ def copy_one(blobs: BlobStore, root: Path, item: ExportFile) -> str | None:
             target.unlink(missing_ok=True)
         return describe_os_error(error)
     return None
-
-
-def describe_os_error(error: OSError) -> str:
-    """Return what a file-system error means, in Vietnamese."""
-    if error.errno in OS_ERRORS:
-        return OS_ERRORS[error.errno]
-    name = errno.errorcode.get(error.errno or 0, "không rõ")
-    return f"lỗi hệ thống tệp ({name})"

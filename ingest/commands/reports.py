@@ -10,7 +10,7 @@ from typing import NoReturn
 import click
 
 from app.config import load_roster
-from ingest.commands.context import Context, emit, pass_context
+from ingest.commands.context import Context, emit, pass_context, write_output
 from reports.compliance import assess_tallies
 from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, list_initiatives
 from reports.render import (
@@ -40,7 +40,7 @@ FORMAT_HELP = (
     "Mặc định theo đuôi tệp của --output (.xlsx, .csv, .json), còn lại là bảng."
 )
 NEEDS_OUTPUT = "Định dạng xlsx cần --output TỆP (ví dụ --output baocao.xlsx)."
-OUTPUT_HELP = "Ghi vào TỆP thay vì in ra màn hình."
+OUTPUT_HELP = "Ghi vào TỆP thay vì in ra màn hình (chỉ người chạy lệnh đọc được: quyền 0600)."
 
 
 @click.group()
@@ -195,5 +195,4 @@ def emit_binary(data: bytes, output: Path | None) -> None:
     """Write a binary report to ``output``; a terminal cannot show a workbook."""
     if output is None:
         _refuse(NEEDS_OUTPUT)
-    output.write_bytes(data)
-    click.echo(f"Đã ghi {output}", err=True)
+    write_output(output, data)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import stat
 import zipfile
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
@@ -167,3 +168,41 @@ def test_a_file_that_could_not_be_exported_is_named_in_one_line_and_in_the_index
     assert [r["SHA-256"] for r in missing] == [lost["sha256"]]
     assert missing[0]["Tình trạng"].startswith("Chưa xuất: không còn trong kho lưu trữ")
     assert all((out / r["Tệp trong thư mục"]).is_file() for r in index if r not in missing)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_register_and_every_export_are_readable_by_their_owner_only(
+    register: Register, tmp_path: Path
+) -> None:
+    before = os.umask(0o022)  # a person at a shell: 0644 files unless the command says otherwise
+    try:
+        register.dovecot.seed(ROOT / "tests" / "data" / "mail", folder=register.folder)
+        register.run("poll")
+        outputs = [tmp_path / name for name in ("c.xlsx", "s.csv", "i.json", "c.txt", "d.html")]
+        for report, path in zip(REPORTS + REPORTS[:1], outputs, strict=False):
+            register.run("report", report, "--output", str(path))
+        register.run("digest", "--date", "2024-06-26", "--output", str(outputs[-1]))
+        register.run("export", "files", "--output", str(tmp_path / "hoso"))
+    finally:
+        os.umask(before)
+    assert {p.name: mode(p) for p in outputs} == {p.name: 0o600 for p in outputs}
+    exported = list((tmp_path / "hoso").rglob("*"))
+    assert {mode(p) for p in exported if p.is_file()} == {0o600}
+    assert {mode(p) for p in exported if p.is_dir()} == {0o700}
+    storage = register.config.parent / "files"
+    assert {mode(p) for p in [storage, *storage.rglob("*")] if p.is_dir()} == {0o700}
+    assert {mode(p) for p in storage.rglob("*") if p.is_file()} == {0o600}
+    if "sqlite" in register.config.read_text(encoding="utf-8"):
+        assert mode(register.config.parent / "register.db") == 0o600
+
+
+def test_a_report_that_cannot_be_written_says_so_in_one_line(
+    register: Register, tmp_path: Path
+) -> None:
+    output = tmp_path / "khong-co-thu-muc" / "c.csv"
+    result = register.run("report", "compliance", "--output", str(output), check=False)
+    assert result.returncode == 1
+    assert result.stderr == f"Không ghi được {output}: không tìm thấy tệp hoặc thư mục\n"
