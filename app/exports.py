@@ -11,8 +11,13 @@ from dataclasses import dataclass
 
 from app.queries import unit_standings
 from app.root import Register
-from reports.export import ExportPlan, plan_export
-from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, list_initiatives
+from reports.export import ExportFile, ExportPlan, index_csv, plan_export
+from reports.initiatives import (
+    INITIATIVE_HEADINGS,
+    InitiativeLine,
+    initiative_cells,
+    list_initiatives,
+)
 from reports.render import (
     COMPLIANCE_HEADINGS,
     SUBMISSION_HEADINGS,
@@ -51,7 +56,8 @@ def report_file(register: Register, report: str, fmt: str) -> ReportFile:
     if report == "compliance":
         units = unit_standings(register)
         if fmt == "xlsx":
-            from reports.xlsx import compliance_xlsx  # openpyxl: imported when used
+            # openpyxl takes a fifth of a second to import: only where a workbook is made.
+            from reports.xlsx import compliance_xlsx
 
             data = compliance_xlsx(units, campaign)
         else:
@@ -66,9 +72,7 @@ def report_file(register: Register, report: str, fmt: str) -> ReportFile:
         else:
             data = as_csv(SUBMISSION_HEADINGS, submission_cells(rows, campaign)).encode()
     else:
-        with register.sessions() as session:
-            accepted = list_submissions(session, status="accepted")
-        lines = list_initiatives(register.roster, accepted)
+        lines = initiative_lines(register)
         if fmt == "xlsx":
             from reports.xlsx import initiatives_xlsx
 
@@ -79,6 +83,13 @@ def report_file(register: Register, report: str, fmt: str) -> ReportFile:
     return ReportFile(data, f"{FILE_STEMS[report]}.{fmt}", MEDIA_TYPES[fmt])
 
 
+def initiative_lines(register: Register) -> list[InitiativeLine]:
+    """Return the council's list: one line per distinct initiative of each unit."""
+    with register.sessions() as session:
+        accepted = list_submissions(session, status="accepted")
+    return list_initiatives(register.roster, accepted)
+
+
 def files_plan(register: Register) -> ExportPlan:
     """Return where each accepted document goes in the export (one folder per unit)."""
     with register.sessions() as session:
@@ -86,22 +97,24 @@ def files_plan(register: Register) -> ExportPlan:
     return plan_export(register.roster, rows, register.config.campaign.timezone)
 
 
+def missing_from_storage(item: ExportFile) -> str:
+    """Say why a planned file is not in the export: its bytes are gone from storage."""
+    return f"không còn trong kho lưu trữ (SHA-256 {item.sha256})"
+
+
 def files_zip(register: Register, plan: ExportPlan) -> Iterator[bytes]:
     """Yield the accepted documents as a ZIP, file by file: never built whole in memory.
 
-    A file missing from storage is left out and named in MISSING.txt at the end.
+    index.csv comes first; a file missing from storage is left out and its row
+    there says so, as `export files` does.
     """
     from zipstream import ZipStream
 
     archive = ZipStream(sized=False)
-    archive.add(plan.index_csv.encode(), "index.csv")
-    missing = []
-    for item in plan.files:
-        path = register.blobs.path_of(item.sha256)
-        if path.is_file():
+    paths = {item: register.blobs.path_of(item.sha256) for item in plan.files}
+    problems = {item: missing_from_storage(item) for item, p in paths.items() if not p.is_file()}
+    archive.add(index_csv(plan, problems).encode(), "index.csv")
+    for item, path in paths.items():
+        if item not in problems:
             archive.add_path(str(path), f"{item.folder}/{item.name}", recurse=False)
-        else:
-            missing.append(f"{item.folder}/{item.name} ({item.sha256})")
-    if missing:
-        archive.add(("\n".join(missing) + "\n").encode(), "MISSING.txt")
     yield from archive

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from app.root import Register
 from parsers.classify import Action, Decision
 from reports.compliance import UnitStatus, assess_tallies
-from reports.digest import REASON_LABELS
-from reports.render import STATUS_LABELS, TIMING_LABELS, local_text
+from reports.render import REASON_LABELS, STATUS_LABELS, TIMING_LABELS, local_text
 from store.accounts import record_event
 from store.db import Session
 from store.decisions import (

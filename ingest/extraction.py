@@ -51,6 +51,11 @@ Extract = Callable[[str, str, bytes, Limits], Extraction]
 #: A child whose file ignores the SIGALRM (stuck in C code) is ended this much later.
 HARD_GRACE_SECONDS = 2.0
 
+#: Extractors whose worker processes are running; whatever is left is stopped at exit.
+#: One exit callback for all: `serve` opens an extractor for every poll, for months.
+_RUNNING: set[TimedExtractor] = set()
+_RUNNING_LOCK = threading.Lock()
+
 
 @dataclass(frozen=True)
 class WorkerAnalysis:
@@ -116,6 +121,8 @@ class TimedExtractor:
         """Stop the worker processes (they are started again on the next call)."""
         with self._lock:
             pool, self._pool = self._pool, None
+        with _RUNNING_LOCK:
+            _RUNNING.discard(self)
         if pool is not None:
             pool.stop()  # type: ignore[no-untyped-call]
             pool.join()
@@ -150,9 +157,20 @@ class TimedExtractor:
                 self._pool = ProcessPool(
                     max_workers=self._workers, context=context, initializer=_yield_to_fetching
                 )
-                atexit.register(self.close)
+                with _RUNNING_LOCK:
+                    _RUNNING.add(self)
             return self._pool
 
+
+def _stop_running() -> None:
+    """At exit: stop the worker processes of every extractor nobody closed."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for extractor in running:
+        extractor.close()
+
+
+atexit.register(_stop_running)
 
 #: Extraction is batch work: the process that fetches and stores mail goes first.
 WORKER_NICENESS = 5

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.config import Config
+from store.db import sqlite_file
 
 #: First retry after a transient failure; doubled on each further failure.
 FIRST_RETRY = timedelta(seconds=10)
@@ -82,26 +83,34 @@ def exposed(mode: int, *, secret: bool) -> bool:
     return bool(mode & mask)
 
 
-def sensitive_files(config: Config) -> Iterable[tuple[Path, bool]]:
-    """Yield (path, holds a secret) for the config file and every password file."""
-    yield config.path, False
+def sensitive_files(config: Config) -> Iterable[tuple[Path, bool, str]]:
+    """Yield (path, holds a secret, mode to suggest) for what other users must not read.
+
+    The config file and every password file; the register too: the storage
+    folder and the SQLite database with its -wal and -shm files.
+    """
+    yield config.path, False, "0640"
     for mailbox in config.mailboxes:
         if mailbox.password_file is not None:
-            yield mailbox.password_file, True
+            yield mailbox.password_file, True, "0600"
     if config.smtp is not None and config.smtp.password_file is not None:
-        yield config.smtp.password_file, True
+        yield config.smtp.password_file, True, "0600"
+    yield config.storage_dir, False, "0700"
+    database = sqlite_file(config.database_url)
+    if database is not None:
+        for suffix in ("", "-wal", "-shm"):
+            yield database.with_name(database.name + suffix), False, "0600"
 
 
 def permission_warnings(config: Config) -> list[str]:
-    """Return one Vietnamese warning per config or password file other users can read."""
+    """Return one Vietnamese warning per sensitive file or folder other users can read."""
     warnings = []
-    for path, secret in sensitive_files(config):
+    for path, secret, wanted in sensitive_files(config):
         try:
             mode = path.stat().st_mode
         except OSError:
-            continue  # a missing password file is reported where it is read
+            continue  # missing: a password file is reported where it is read; the rest is created
         if exposed(mode, secret=secret):
-            wanted = "0600" if secret else "0640"
             warnings.append(
                 f"{path} có quyền {stat.S_IMODE(mode):04o}: người dùng khác đọc được, "
                 f"hãy chạy: chmod {wanted} {path}"

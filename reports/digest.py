@@ -13,20 +13,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from parsers.campaign import Campaign
 from parsers.roster import Roster, Unit
 from reports.compliance import UnitCompliance, UnitStatus, assess_compliance
-from reports.render import REVIEW_LABELS, STATUS_LABELS, TIMING_LABELS, local_text, sender_text
+from reports.render import (
+    REASON_LABELS,
+    REVIEW_LABELS,
+    STATUS_LABELS,
+    TIMING_LABELS,
+    local_text,
+    sender_text,
+)
 from store.read import MailboxRow, SubmissionRow
 
-REASON_LABELS = {
-    "unknown_unit": "Không rõ đơn vị gửi (địa chỉ lạ)",
-    "ambiguous_unit": "Thư chỉ ra nhiều đơn vị khác nhau",
-    "foreign_area": "Đơn vị cùng tên ở huyện, tỉnh khác",
-    "no_document": "Không có tệp văn bản đính kèm",
-    "unreadable_attachment": "Có tệp không đọc được",
-    "auth_failed": "Nghi giả mạo người gửi (xác thực thư không đạt)",
-    "parse_failed": "Không phân tích được thư",
-    "late": "Gửi sau hạn chót",
-    "early": "Gửi trước ngày bắt đầu",
-}
 # Reasons that put an otherwise accepted message in front of a person.
 FLAG_REASONS = frozenset({"unreadable_attachment", "auth_failed"})
 

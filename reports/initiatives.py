@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from parsers.roster import Roster
 from reports.compliance import COUNTING_TIMINGS
-from reports.render import TIMING_LABELS, local_text
+from reports.render import TIMING_LABELS, local_iso, local_text
 from store.read import SubmissionRow
 from store.tallies import document_key
 
@@ -99,3 +100,21 @@ def initiative_cells(lines: Iterable[InitiativeLine], zone_name: str) -> list[li
         ]
         for n, line in enumerate(lines, start=1)
     ]
+
+
+def initiatives_json(lines: Iterable[InitiativeLine], zone: ZoneInfo) -> str:
+    """Return ``report initiatives --format json``: its keys only ever grow."""
+    data = [
+        {
+            "unit": line.unit_code,
+            "unit_name": line.unit_name,
+            "title": line.title,
+            "field": line.field,
+            "authors": list(line.authors),
+            "received_at": local_iso(line.received_at, zone),
+            "timing": line.timing,
+            "files": list(line.filenames),
+        }
+        for line in lines
+    ]
+    return json.dumps({"initiatives": data}, ensure_ascii=False, indent=2) + "\n"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from parsers.campaign import Campaign
+from reports.cells import csv_text
 from reports.compliance import UnitCompliance
 from store.read import SubmissionRow
 
@@ -18,6 +20,24 @@ STATUS_LABELS = {"on_time": "Đã nộp đúng hạn", "late": "Nộp trễ", "m
 TIMING_LABELS = {"early": "Trước hạn mở", "on_time": "Đúng hạn", "late": "Trễ hạn"}
 REVIEW_LABELS = {"accepted": "Đã nhận", "needs_review": "Cần xem xét", "ignored": "Bỏ qua"}
 KIND_LABELS = {"town": "Thị trấn", "commune": "Xã", "office": "Phòng, ban", "mass_org": "Đoàn thể"}
+PARSE_LABELS = {"pending": "Chưa phân tích", "failed": "Không phân tích được"}
+# What each reason code means to staff: the reports, the digest and `review list`
+# all show these words (the JSON outputs keep the codes).
+REASON_LABELS = {
+    "unknown_unit": "Không rõ đơn vị gửi (địa chỉ lạ)",
+    "ambiguous_unit": "Thư chỉ ra nhiều đơn vị khác nhau",
+    "foreign_area": "Đơn vị cùng tên ở huyện, tỉnh khác",
+    "no_document": "Không có tệp văn bản đính kèm",
+    "unreadable_attachment": "Có tệp không đọc được",
+    "auth_failed": "Nghi giả mạo người gửi (xác thực thư không đạt)",
+    "parse_failed": "Không phân tích được thư",
+    "late": "Gửi sau hạn chót",
+    "early": "Gửi trước ngày bắt đầu",
+    "auto_reply": "Thư trả lời tự động",
+    "bounce": "Thư báo gửi không thành công",
+    "bulk": "Thư gửi hàng loạt",
+    "own_mail": "Thư của chính hộp thư này",
+}
 
 COMPLIANCE_HEADINGS = (
     "Mã đơn vị",
@@ -32,6 +52,7 @@ COMPLIANCE_HEADINGS = (
 )
 SUBMISSION_HEADINGS = (
     "STT",
+    "Mã thư",
     "Thời điểm nhận",
     "Người gửi",
     "Tiêu đề",
@@ -42,6 +63,26 @@ SUBMISSION_HEADINGS = (
     "Tệp đính kèm",
     "Tên sáng kiến",
 )
+
+
+# The plain-text submissions table fits a 160-column terminal: these columns,
+# each at most this wide (two spaces between them); CSV and XLSX keep everything.
+SUBMISSION_TABLE = (
+    ("STT", 5),
+    ("Mã thư", 6),
+    ("Thời điểm nhận", 16),
+    ("Người gửi", 22),
+    ("Tiêu đề", 28),
+    ("Đơn vị", 14),
+    ("Thời hạn", 12),
+    ("Trạng thái", 11),
+    ("Ghi chú", 30),
+)
+
+
+def reason_text(reasons: Iterable[str]) -> str:
+    """Return the reasons as staff read them: Vietnamese labels, comma separated."""
+    return ", ".join(REASON_LABELS.get(code, code) for code in reasons)
 
 
 def local_iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
@@ -111,39 +152,68 @@ def submission_fields(row: SubmissionRow) -> list[str]:
         row.subject or "",
         row.unit or "",
         TIMING_LABELS.get(row.timing or "", ""),
-        REVIEW_LABELS.get(row.status or "", row.parse_status),
-        ", ".join(row.reasons),
+        REVIEW_LABELS.get(row.status or "", PARSE_LABELS.get(row.parse_status, "")),
+        reason_text(row.reasons),
         "; ".join(a.filename for a in row.attachments if a.is_document),
         "; ".join(i.title for i in row.initiatives),
     ]
 
 
 def submission_cells(rows: Sequence[SubmissionRow], campaign: Campaign) -> list[list[str]]:
+    """Return every column of every submission (CSV): number, message id, time, fields."""
     return [
-        [str(r.id), local_text(r.received_at, campaign.zone), *submission_fields(r)] for r in rows
+        [str(n), str(r.id), local_text(r.received_at, campaign.zone), *submission_fields(r)]
+        for n, r in enumerate(rows, start=1)
     ]
+
+
+def submission_table(rows: Sequence[SubmissionRow], campaign: Campaign) -> str:
+    """Return the submissions as a plain-text table no wider than 160 columns."""
+    chosen = [SUBMISSION_HEADINGS.index(heading) for heading, _ in SUBMISSION_TABLE]
+    cells = [[row[i] for i in chosen] for row in submission_cells(rows, campaign)]
+    headings = [heading for heading, _ in SUBMISSION_TABLE]
+    return as_table(headings, cells, widths=[width for _, width in SUBMISSION_TABLE])
 
 
 def as_csv(headings: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
-    """Return CSV text starting with a BOM so Excel reads it as UTF-8."""
+    """Return CSV text starting with a BOM so Excel reads it as UTF-8.
+
+    No cell can run as a formula in a spreadsheet (reports.cells).
+    """
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headings)
-    writer.writerows(cells)
+    writer.writerow([csv_text(h) for h in headings])
+    writer.writerows([csv_text(c) for c in row] for row in cells)
     return buffer.getvalue()
 
 
-def as_table(headings: Sequence[str], cells: Sequence[Sequence[str]], width: int = 64) -> str:
-    """Return an aligned plain-text table; long cells are cut to ``width``."""
-    rows = [list(headings), *([_cut(c, width) for c in row] for row in cells)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(headings))]
+def as_table(
+    headings: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    width: int = 64,
+    widths: Sequence[int] | None = None,
+) -> str:
+    """Return an aligned plain-text table; long cells are cut to ``width`` columns.
+
+    ``widths`` gives each column its own limit instead. Widths count terminal
+    columns: a wide (CJK, emoji) character takes two, a combining mark none.
+    """
+    limits = list(widths) if widths is not None else [width] * len(headings)
+    cut = ([_cut(c, w) for c, w in zip(row, limits, strict=True)] for row in cells)
+    rows = [list(headings), *cut]
+    sizes = [max(columns(row[i]) for row in rows) for i in range(len(headings))]
     lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        "  ".join(_pad(cell, w) for cell, w in zip(row, sizes, strict=True)).rstrip()
         for row in rows
     ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.insert(1, "  ".join("-" * w for w in sizes))
     return "\n".join(lines) + "\n"
+
+
+def columns(text: str) -> int:
+    """Return how many terminal columns ``text`` takes."""
+    return sum(_char_columns(char) for char in text)
 
 
 def _submission_dict(row: SubmissionRow, zone: ZoneInfo) -> dict[str, Any]:
@@ -195,9 +265,30 @@ def sender_text(row: Sender) -> str:
     return row.from_address or row.from_name or ""
 
 
+def _char_columns(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
 def _cut(text: str, width: int) -> str:
+    """Return ``text`` on one line, no control characters, cut to ``width`` columns."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    # A control character from a mail (ESC…) must not drive the terminal.
+    text = "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in text)
+    if columns(text) <= width:
+        return text
+    kept, used = [], 1  # room for the ellipsis
+    for char in text:
+        used += _char_columns(char)
+        if used > width:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - columns(text))
 
 
 def _dump(data: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 Every sheet has a bold, frozen header row, column widths fitted to the content,
 and real values: counts are numbers and times are Excel dates in the campaign
 zone (Excel has no time zones, so the wall-clock time officials read is stored).
+Text is always a string cell, never a formula (reports.cells).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as WorksheetCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from parsers.campaign import Campaign
+from reports.cells import put_text
 from reports.compliance import UnitCompliance
 from reports.initiatives import INITIATIVE_HEADINGS, InitiativeLine
 from reports.render import (
@@ -95,7 +98,8 @@ def compliance_xlsx(units: Sequence[UnitCompliance], campaign: Campaign) -> byte
 def submissions_xlsx(rows: Sequence[SubmissionRow], campaign: Campaign) -> bytes:
     zone = campaign.zone
     cells: list[list[Cell]] = [
-        [r.id, local_naive(r.received_at, zone), *submission_fields(r)] for r in rows
+        [n, r.id, local_naive(r.received_at, zone), *submission_fields(r)]
+        for n, r in enumerate(rows, start=1)
     ]
     summary: list[list[Cell]] = [["Đợt", campaign.name], ["Tổng số thư", len(rows)]]
     for status, label in REVIEW_LABELS.items():
@@ -146,24 +150,31 @@ def local_naive(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 def _write_sheet(book: Workbook, sheet: Sheet) -> None:
     ws = book.create_sheet(sheet.title[:31])
-    ws.append(list(sheet.headings))
-    for cell in ws[1]:
+    for column, heading in enumerate(sheet.headings, start=1):
+        cell = ws.cell(1, column)
+        put_text(cell, heading)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     widths = [len(h) for h in sheet.headings]
-    for row in sheet.rows:
-        ws.append(list(row))
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], _display_width(value))
-    for column in ws.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, datetime):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(cell.value, date):
-                cell.number_format = DAY_FORMAT
+    for number, row in enumerate(sheet.rows, start=2):
+        for column, value in enumerate(row, start=1):
+            _write_cell(ws.cell(number, column), value)
+            widths[column - 1] = max(widths[column - 1], _display_width(value))
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(width + 2, MAX_WIDTH)
     ws.freeze_panes = "A2"
+
+
+def _write_cell(cell: WorksheetCell, value: Cell) -> None:
+    """Write text as text (reports.cells), numbers and dates typed."""
+    if isinstance(value, str):
+        put_text(cell, value)
+        return
+    cell.value = value
+    if isinstance(value, datetime):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DAY_FORMAT
 
 
 def _display_width(value: Cell) -> int:

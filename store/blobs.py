@@ -1,4 +1,4 @@
-"""Content-addressed file storage for raw messages and attachments."""
+"""Content-addressed file storage for raw messages and attachments (owner-only: store.files)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+from store.files import DIR_MODE, make_private_dir
 
 
 def sha256_of(data: bytes) -> str:
@@ -27,7 +29,10 @@ class BlobStore:
         target = self.path_of(digest)
         if target.exists():
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.is_dir():
+            make_private_dir(self.root)
+            target.parent.mkdir(mode=DIR_MODE, exist_ok=True)
+        # mkstemp creates the file 0600 whatever the umask; the rename keeps it.
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:

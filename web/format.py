@@ -10,8 +10,14 @@ from flask_login import current_user
 
 from app.accounts import ROLE_WORDS, may
 from app.root import Register
-from reports.digest import REASON_LABELS
-from reports.render import KIND_LABELS, REVIEW_LABELS, STATUS_LABELS, TIMING_LABELS, local_text
+from reports.render import (
+    KIND_LABELS,
+    REASON_LABELS,
+    REVIEW_LABELS,
+    STATUS_LABELS,
+    TIMING_LABELS,
+    local_text,
+)
 
 #: How the unit of a message was found, as the message's page explains it.
 SOURCE_LABELS = {

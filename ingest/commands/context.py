@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import click
 from app.config import Config, load_config
 from app.root import Register, open_engine, open_register
 from store.db import Engine, require_current_schema
+from store.files import write_private
 
 
 @dataclass
@@ -42,10 +45,42 @@ pass_context = click.make_pass_decorator(Context)
 FORMATS = click.Choice(["table", "json", "csv"])
 
 
+#: What a person is told when the file system refuses a file.
+OS_ERRORS = {
+    errno.ENAMETOOLONG: "tên tệp quá dài cho hệ thống tệp",
+    errno.ENOSPC: "đĩa đầy",
+    errno.EDQUOT: "vượt hạn mức đĩa",
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không có quyền ghi",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
+    errno.EEXIST: "đã có một tệp trùng tên thư mục",
+    errno.ENOTDIR: "đã có một tệp trùng tên thư mục",
+    errno.EISDIR: "đó là một thư mục",
+}
+
+
 def emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it to ``output`` and say so."""
+    """Print ``text``, or write it to ``output`` (owner-only) and say so."""
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"Đã ghi {output}", err=True)
+        write_output(output, text.encode("utf-8"))
+
+
+def write_output(output: Path, data: bytes) -> None:
+    """Write a report to ``output``, readable by its owner only; one line if that fails."""
+    try:
+        write_private(output, data)
+    except OSError as error:
+        click.echo(f"Không ghi được {output}: {describe_os_error(error)}", err=True)
+        sys.exit(1)
+    click.echo(f"Đã ghi {output}", err=True)
+
+
+def describe_os_error(error: OSError) -> str:
+    """Return what a file-system error means, in Vietnamese."""
+    if error.errno in OS_ERRORS:
+        return OS_ERRORS[error.errno]
+    name = errno.errorcode.get(error.errno or 0, "không rõ")
+    return f"lỗi hệ thống tệp ({name})"

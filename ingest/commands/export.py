@@ -2,56 +2,101 @@
 
 from __future__ import annotations
 
-import shutil
+import contextlib
+import sys
 from pathlib import Path
 
 import click
 
-from app.config import load_roster
-from ingest.commands.context import Context, pass_context
-from reports.export import plan_export
+from app.exports import files_plan, missing_from_storage
+from ingest.commands.context import Context, describe_os_error, pass_context
+from reports.export import ExportFile, index_csv
 from store.blobs import BlobStore
-from store.db import make_session_factory
-from store.read import list_submissions
+from store.files import DIR_MODE, copy_private, make_private_dir, write_private
 
 
 @click.group()
 def export() -> None:
-    """Copies of the register for printing and for the council."""
+    """Bản sao hồ sơ để in và gửi hội đồng sáng kiến.
+
+    \b
+    Ví dụ:
+      cchc-inbox export files --output /tmp/ho-so
+    """
 
 
 @export.command("files")
 @click.option(
-    "--output", type=click.Path(path_type=Path, file_okay=False), required=True, help="Folder."
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    metavar="THƯ_MỤC",
+    help="Thư mục nhận bản sao (được tạo nếu chưa có).",
 )
 @pass_context
 def export_files(context: Context, output: Path) -> None:
-    """Copy every accepted document into OUTPUT/<unit>/ and write OUTPUT/index.csv."""
-    config = context.config
-    roster = load_roster(config.units_file, config.addresses_file)
-    with make_session_factory(context.engine())() as session:
-        rows = list_submissions(session, status="accepted")
-    plan = plan_export(roster, rows, config.campaign.timezone)
-    blobs = BlobStore(config.storage_dir)
+    """Chép mọi tệp văn bản đã nhận vào THƯ_MỤC/<đơn vị>/ và ghi THƯ_MỤC/index.csv.
+
+    Tệp nào không chép được thì có một dòng báo lỗi, được ghi "Chưa xuất" trong
+    cột Tình trạng của index.csv, và lệnh kết thúc với mã 1.
+
+    \b
+    Ví dụ:
+      cchc-inbox export files --output /tmp/ho-so
+    """
+    register = context.register()
+    plan = files_plan(register)
+    blobs = register.blobs
     root = output.resolve()
-    missing = 0
+    try:
+        make_private_dir(root)
+    except OSError as error:
+        click.echo(f"Không tạo được thư mục {root}: {describe_os_error(error)}", err=True)
+        sys.exit(1)
+    problems: dict[ExportFile, str] = {}
     for item in plan.files:
-        target = (root / item.folder / item.name).resolve()
-        if root not in target.parents:  # safe_name makes this impossible; refuse anyway
-            raise click.ClickException(f"tên tệp không an toàn: {item.folder}/{item.name}")
-        source = blobs.path_of(item.sha256)
-        if not source.exists():
-            click.echo(f"Thiếu tệp trong kho lưu trữ: {item.sha256}", err=True)
-            missing += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "index.csv").write_text(plan.index_csv, encoding="utf-8")
+        problem = copy_one(blobs, root, item)
+        if problem is not None:
+            problems[item] = problem
+            click.echo(
+                f"Không xuất được tệp {item.folder}/{item.name} "
+                f"(tên gốc: {item.original}): {problem}",
+                err=True,
+            )
+    try:
+        write_private(root / "index.csv", index_csv(plan, problems).encode("utf-8"))
+    except OSError as error:
+        click.echo(f"Không ghi được {root / 'index.csv'}: {describe_os_error(error)}", err=True)
+        sys.exit(1)
     folders = len({f.folder for f in plan.files})
     click.echo(
-        f"Đã xuất {len(plan.files) - missing} tệp của {folders} đơn vị vào {root} "
+        f"Đã xuất {len(plan.files) - len(problems)} tệp của {folders} đơn vị vào {root} "
         f"(danh mục: index.csv)"
     )
-    if missing:
-        raise SystemExit(1)
+    if problems:
+        click.echo(
+            f"CHƯA XUẤT được {len(problems)}/{len(plan.files)} tệp: xem các dòng trên và "
+            f"cột Tình trạng trong index.csv.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def copy_one(blobs: BlobStore, root: Path, item: ExportFile) -> str | None:
+    """Copy one planned file from storage; return why it could not be, or None."""
+    target = root / item.folder / item.name
+    try:
+        if root not in target.resolve().parents:  # safe_name makes this impossible
+            return "tên tệp không an toàn"
+        source = blobs.path_of(item.sha256)
+        if not source.is_file():
+            return missing_from_storage(item)
+        target.parent.mkdir(mode=DIR_MODE, exist_ok=True)
+        copy_private(source, target)
+    except UnicodeEncodeError:
+        return "tên tệp không viết được bằng bảng mã của hệ thống tệp"
+    except OSError as error:
+        with contextlib.suppress(OSError):  # never leave half a file behind a "Chưa xuất"
+            target.unlink(missing_ok=True)
+        return describe_os_error(error)
+    return None

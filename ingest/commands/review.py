@@ -17,8 +17,7 @@ from app import review as decisions
 from app.review import Outcome
 from app.root import Register
 from ingest.commands.context import Context, pass_context
-from reports.digest import REASON_LABELS
-from reports.render import as_table, local_iso, local_text
+from reports.render import REASON_LABELS, as_table, local_iso, local_text
 from store.decisions import Seen, UnknownMessage, list_for_review, seen_now
 
 REVIEW_HEADINGS = (
@@ -30,18 +29,6 @@ REVIEW_HEADINGS = (
     "Đơn vị đã biết",
     "Đơn vị có thể là",
 )
-# Short words for the table; the digest's longer labels (REASON_LABELS) elsewhere.
-REASON_WORDS = {
-    "unknown_unit": "chưa rõ đơn vị",
-    "ambiguous_unit": "nhiều đơn vị",
-    "foreign_area": "đơn vị cùng tên ở địa bàn khác",
-    "no_document": "không có tệp",
-    "auth_failed": "nghi giả mạo",
-    "unreadable_attachment": "tệp không đọc được",
-    "parse_failed": "thư lỗi",
-    "late": "trễ hạn",
-    "early": "gửi sớm",
-}
 #: Exit code when someone else decided on the message in the meantime.
 CONFLICT_EXIT = 3
 BY = click.option(
@@ -110,7 +97,7 @@ def review_list(context: Context, fmt: str) -> None:
             local_text(r.received_at, zone),
             r.from_address or r.from_name or "",
             r.subject or "",
-            ", ".join(REASON_WORDS.get(x, REASON_LABELS.get(x, x)) for x in r.reasons),
+            ", ".join(REASON_LABELS.get(x, x) for x in r.reasons),
             r.unit or "",
             ", ".join(r.candidates),
         ]

@@ -56,7 +56,7 @@ def test_an_assigned_and_remembered_sender_is_known_by_address_next_time(
         1,
     )
     table = register.run("review", "list").stdout
-    assert "1 thư cần xem xét" in table and "chưa rõ đơn vị" in table
+    assert "1 thư cần xem xét" in table and "Không rõ đơn vị gửi (địa chỉ lạ)" in table
 
     result = register.run(
         "review", "assign", str(waiting["id"]), "xa-tri-binh", "--remember-address", "--by", "lan"
@@ -149,4 +149,6 @@ def test_conflicting_names_are_listed_with_their_candidates(register: Register) 
         ["xa-an-co", "xa-tri-binh"],
     )
     table = register.run("review", "list").stdout
-    assert "nhiều đơn vị, không có tệp" in table and "xa-an-co, xa-tri-binh" in table
+    assert (
+        "Thư chỉ ra nhiều đơn vị khác nhau, Không có" in table and "xa-an-co, xa-tri-binh" in table
+    )

@@ -96,3 +96,37 @@ def test_a_password_file_readable_by_others_is_warned_about(tmp_path: Path) -> N
     assert "s3cret" not in warnings[0]
     secret.chmod(0o600)
     assert permission_warnings(load_config(config)) == []
+
+
+def test_a_storage_folder_and_a_sqlite_database_readable_by_others_are_warned_about(
+    tmp_path: Path,
+) -> None:
+    storage = tmp_path / "files"
+    storage.mkdir()
+    storage.chmod(0o755)
+    database = tmp_path / "register.db"
+    database.write_bytes(b"")
+    database.chmod(0o644)
+    wal = tmp_path / "register.db-wal"
+    wal.write_bytes(b"")
+    wal.chmod(0o644)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        (Path(__file__).parents[2] / "demo" / "config.toml")
+        .read_text()
+        .replace('url = "sqlite:///', f'url = "sqlite:///{database}" #')
+        .replace('dir = "', f'dir = "{storage}" #'),
+        encoding="utf-8",
+    )
+    config.chmod(0o600)
+    assert load_config(config).storage_dir == storage
+    warnings = permission_warnings(load_config(config))
+    assert [w.split(": ")[-1] for w in warnings] == [
+        f"chmod 0700 {storage}",
+        f"chmod 0600 {database}",
+        f"chmod 0600 {wal}",
+    ]
+    storage.chmod(0o700)
+    database.chmod(0o600)
+    wal.chmod(0o600)
+    assert permission_warnings(load_config(config)) == []

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from ingest.commands.review import REASON_WORDS
+from ingest.commands.review import REASON_LABELS as REASON_WORDS
 from parsers.classify import BLOCKING
 from reports.digest import (
     REASON_LABELS,

@@ -63,7 +63,7 @@ def test_header_row_is_frozen_and_bold_and_columns_are_wide_enough() -> None:
 def test_times_are_real_excel_dates_in_the_campaign_zone() -> None:
     book = open_book(submissions_xlsx(rows_of_demo(), CAMPAIGN))
     sheet = book["Thư nhận được"]
-    cell = sheet["B2"]
+    cell = sheet["C2"]
     assert cell.is_date
     assert cell.value == datetime(2024, 6, 20, 9, 15)
     assert cell.number_format == "dd/mm/yyyy hh:mm"
@@ -74,10 +74,10 @@ def test_submissions_workbook_lists_every_message_with_vietnamese_labels() -> No
     sheet = book["Thư nhận được"]
     assert [c.value for c in sheet[1]] == list(SUBMISSION_HEADINGS)
     assert sheet.max_row == 4
-    assert [sheet.cell(r, 7).value for r in (2, 3, 4)] == ["Đã nhận", "Đã nhận", "Cần xem xét"]
-    assert [sheet.cell(r, 6).value for r in (2, 3, 4)] == ["Đúng hạn", "Trễ hạn", "Đúng hạn"]
-    assert sheet["C2"].value == "Văn thư <tb@tayninh.gov.vn>"
-    assert sheet["J2"].value == "Số hóa hồ sơ một cửa"
+    assert [sheet.cell(r, 8).value for r in (2, 3, 4)] == ["Đã nhận", "Đã nhận", "Cần xem xét"]
+    assert [sheet.cell(r, 7).value for r in (2, 3, 4)] == ["Đúng hạn", "Trễ hạn", "Đúng hạn"]
+    assert sheet["D2"].value == "Văn thư <tb@tayninh.gov.vn>"
+    assert sheet["K2"].value == "Số hóa hồ sơ một cửa"
 
 
 def test_submissions_summary_counts_statuses() -> None:

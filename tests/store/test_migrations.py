@@ -1,10 +1,41 @@
 from __future__ import annotations
 
+import ast
+import importlib.util
+import unicodedata
+from pathlib import Path
+from types import ModuleType
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from parsers.text import normalise_title
 from store.db import make_engine, upgrade_schema
 from store.models import Base, is_modelled
+
+VERSIONS = Path(__file__).parents[2] / "store" / "migrations" / "versions"
+PROJECT_PACKAGES = {"app", "ingest", "outbound", "parsers", "reports", "store"}
+TITLES = [
+    "Ứng dụng mã QR để tra cứu thủ tục hành chính",
+    "  ỨNG DỤNG   mã QR để tra cứu thủ tục hành chính. ",
+    "Số hoá hồ sơ một cửa xã Hoà Hội",
+    "Số hóa hồ sơ một cửa xã Hòa Hội",
+    "Nâng cao chất lượng phục vụ của Uỷ ban nhân dân",
+    "Kế hoạch khoẻ mạnh; “thủy lợi”:",
+    unicodedata.normalize("NFD", "Cải cách thủ tục hành chính tại Thanh Điền"),
+    "Hoàn thiện quy hoạch đoàn thể",
+    "Đề án 06: xây dựng chính quyền số\tnăm 2024",
+    "",
+]
+
+
+def migration(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, VERSIONS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_the_migrated_schema_matches_the_models(database_url: str) -> None:
@@ -18,3 +49,20 @@ def test_the_migrated_schema_matches_the_models(database_url: str) -> None:
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+@pytest.mark.parametrize("path", sorted(VERSIONS.glob("*.py")), ids=lambda p: p.stem)
+def test_a_migration_imports_none_of_the_project_code(path: Path) -> None:
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert imported & PROJECT_PACKAGES == set()
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_the_title_key_frozen_in_migration_0007_is_todays_normalise_title(title: str) -> None:
+    frozen = migration("0007_unit_tallies")._normalise_title
+    assert frozen(title) == normalise_title(title)

@@ -8,13 +8,13 @@ Revision ID: 0007_unit_tallies
 Revises: 0006_reports
 """
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
-
-from parsers.text import normalise_title
 
 revision: str = "0007_unit_tallies"
 down_revision: str | Sequence[str] | None = "0006_reports"
@@ -22,6 +22,27 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 ON_TIME = ("early", "on_time")
+
+# parsers.text.normalise_title as it was when this migration was written, frozen
+# here: the keys written by this migration must not change when that code does.
+_SPACE = re.compile(r"\s+")
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_OLD_STYLE = re.compile(
+    rf"([oO])([aAeE])([{_TONES}])(?![^\W\d_])|([uU])([yY])([{_TONES}])(?![^\W\d_])"
+)
+
+
+def _normalise_title(title: str) -> str:
+    """Return the comparison key of a title (NFC, tone style, case, spaces, end marks)."""
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", title))
+
+    def move(match: re.Match[str]) -> str:
+        if match.group(1):
+            return match.group(1) + match.group(3) + match.group(2)
+        return match.group(4) + match.group(6) + match.group(5)
+
+    folded = unicodedata.normalize("NFC", _OLD_STYLE.sub(move, decomposed)).casefold()
+    return _SPACE.sub(" ", folded.strip(" .;:\"'“”")).strip()
 
 
 def upgrade() -> None:
@@ -124,7 +145,7 @@ def _counted_copies(
         .select_from(messages.join(untitled, untitled.c.message_id == m.id))
         .where(counted)
     ):
-        copies.append((unit, "file:" + normalise_title(filename), received, timing))
+        copies.append((unit, "file:" + _normalise_title(filename), received, timing))
     return copies
 
 
