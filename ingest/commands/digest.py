@@ -68,7 +68,9 @@ def digest(
             click.echo(f"Báo cáo ngày {for_date:%d/%m/%Y} đã có trong hộp thư đi.", err=True)
         report = deliver(config, sessions, utc_now)
     except NotConfigured as missing:
-        raise ConfigError(config.path, str(missing), "required to send mail") from None
+        raise ConfigError(
+            config.path, str(missing), "bắt buộc để gửi thư, chưa có trong tệp"
+        ) from None
     describe_delivery(report)
 
 
@@ -98,7 +100,9 @@ def remind(context: Context, day: datetime | None, dry_run: bool) -> None:
         click.echo(f"Đã đưa {queued} thư nhắc vào hộp thư đi.")
         report = deliver(config, sessions, utc_now)
     except NotConfigured as missing:
-        raise ConfigError(config.path, str(missing), "required to send mail") from None
+        raise ConfigError(
+            config.path, str(missing), "bắt buộc để gửi thư, chưa có trong tệp"
+        ) from None
     describe_delivery(report)
 
 

@@ -67,7 +67,9 @@ def outbox_send(context: Context, dry_run: bool) -> None:
     try:
         report = deliver(config, sessions, utc_now)
     except NotConfigured as missing:
-        raise ConfigError(config.path, str(missing), "required to send mail") from None
+        raise ConfigError(
+            config.path, str(missing), "bắt buộc để gửi thư, chưa có trong tệp"
+        ) from None
     describe_delivery(report)
 
 
