@@ -8,27 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 
 from app.config import Config
 from parsers.analysis import Rules
 from parsers.roster import Roster
 from parsers.units import UnitNames
-from store.db import Engine, make_engine
+from store.db import Engine, make_engine, sqlite_file
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_engine(config: Config) -> Engine:
-    """Return the database engine, creating the SQLite file's folder if needed."""
-    prefix = "sqlite:///"
-    if config.database_url.startswith(prefix):
-        path = config.database_url[len(prefix) :]
-        if path and not path.startswith(":memory:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return make_engine(config.database_url)
+def open_engine(config: Config, *, create: bool = False) -> Engine:
+    """Return the database engine; ``create`` makes the SQLite file's folder if needed.
+
+    Only the commands that create the database (`db upgrade`) pass ``create``: any
+    other command that fails to start leaves nothing behind.
+    """
+    engine = make_engine(config.database_url)
+    path = sqlite_file(engine)
+    if create and path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return engine
 
 
 def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None = None) -> Rules:

@@ -18,7 +18,8 @@ from store.decisions import learned_addresses
 def open_services(config: Config, engine: Engine) -> Iterator[Services]:
     """Yield the shell's collaborators; the extraction worker processes stop on exit."""
     roster = load_roster(config.units_file, config.addresses_file)
-    config.storage_dir.mkdir(parents=True, exist_ok=True)
+    # The storage folder is made by the first file stored (BlobStore.put), so a
+    # command that fails before storing anything leaves no folder behind.
     sessions = make_session_factory(engine)
     with sessions() as session:
         learned = learned_addresses(session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import click
 
 from app.config import ConfigError
 from ingest.commands.check import check_config
-from ingest.commands.context import Context
+from ingest.commands.context import CONFIG_ORIGINS, Context
 from ingest.commands.database import db
 from ingest.commands.digest import digest, remind
 from ingest.commands.export import export
@@ -20,22 +21,40 @@ from ingest.commands.reports import report
 from ingest.commands.reprocess import reprocess
 from ingest.commands.review import review
 from ingest.commands.status import status
+from ingest.commands.usage import HelpContext, explain, use_vietnamese_help
 from ingest.logs import setup_logging
 from store.db import SchemaOutdated
+
+log = logging.getLogger("ingest.cli")
 
 
 class Cli(click.Group):
     """Turn expected failures into one clear line and exit code 2, never a traceback."""
 
+    context_class = HelpContext
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as error:  # the global options (--log-format …)
+            raise explain(error) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.ClickException as error:  # click's English, as one Vietnamese line
+            raise explain(error, ctx) from None
         except ConfigError as error:
             click.echo(f"Lỗi cấu hình: {error}", err=True)
             sys.exit(2)
         except SchemaOutdated as error:
-            click.echo(f"Lỗi cơ sở dữ liệu: {error}", err=True)
+            log.debug("%s", error.detail())
+            click.echo(f"Lỗi cơ sở dữ liệu: {error} (cấu hình {_config_used(ctx)})", err=True)
             sys.exit(2)
+
+
+def _config_used(ctx: click.Context) -> Path:
+    return ctx.obj.config_path.resolve() if isinstance(ctx.obj, Context) else Path("?")
 
 
 @click.group(cls=Cli)
@@ -61,12 +80,14 @@ class Cli(click.Group):
 def main(ctx: click.Context, config_path: Path, verbose: bool, log_format: str) -> None:
     """cchc-inbox: sổ theo dõi hồ sơ gửi qua thư điện tử (e-mail submission register)."""
     setup_logging(verbose=verbose, fmt=log_format)
-    ctx.obj = Context(config_path)
+    source = ctx.get_parameter_source("config_path")
+    ctx.obj = Context(config_path, config_origin=CONFIG_ORIGINS.get(source, "") if source else "")
 
 
 for command in (db, poll, serve, report, status, reprocess, review, digest, remind, outbox, export):
     main.add_command(command)
 main.add_command(check_config)
+use_vietnamese_help(main)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -44,19 +45,66 @@ def upgrade_schema(engine: Engine, revision: str = "heads") -> None:
         command.upgrade(config, revision)
 
 
+def schema_revisions(engine: Engine) -> tuple[str, ...]:
+    """Return the Alembic revision(s) the database is at (empty before the first upgrade)."""
+    with engine.connect() as connection:
+        return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+
+
 class SchemaOutdated(Exception):
-    """The database schema is missing or older than this version of the code."""
+    """The database schema is missing or older than this version of the code.
+
+    The message is the line an administrator reads (what is wrong, what to run);
+    ``current`` and ``needed`` are the Alembic revisions, for the log.
+    """
+
+    def __init__(self, message: str, current: tuple[str, ...], needed: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.current = current
+        self.needed = needed
+
+    def detail(self) -> str:
+        """Return the revisions in English, for the log at -v."""
+        return (
+            f"database schema is at {', '.join(self.current) or 'nothing'}, "
+            f"this version needs {', '.join(self.needed)}"
+        )
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """Return the file of a file-backed SQLite engine, else None."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.query.get("uri"):
+        return None
+    if url.database == ":memory:":
+        return None
+    return Path(url.database)
 
 
 def require_current_schema(engine: Engine) -> None:
-    """Raise SchemaOutdated unless the database is at the newest revision(s)."""
+    """Raise SchemaOutdated unless the database is at the newest revision(s).
+
+    A SQLite file that does not exist is not created (connecting would create it).
+    """
     config = Config()
     config.set_main_option("script_location", "store:migrations")
-    heads = set(ScriptDirectory.from_config(config).get_heads())
-    with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    if current != heads:
+    script = ScriptDirectory.from_config(config)
+    heads = tuple(sorted(script.get_heads()))
+    upgrade = "hãy chạy `cchc-inbox db upgrade`"
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        raise SchemaOutdated(f"chưa có cơ sở dữ liệu {path}: {upgrade}", (), heads)
+    current = schema_revisions(engine)
+    if current == heads:
+        return
+    if not current:
+        raise SchemaOutdated(f"cơ sở dữ liệu chưa được khởi tạo: {upgrade}", current, heads)
+    known = {revision.revision for revision in script.walk_revisions()}
+    if not set(current) <= known:
         raise SchemaOutdated(
-            f"database schema is at {', '.join(sorted(current)) or 'nothing'}, "
-            f"this version needs {', '.join(sorted(heads))}: run `cchc-inbox db upgrade`"
+            "cơ sở dữ liệu do một phiên bản cchc-inbox mới hơn tạo ra: "
+            "hãy cài lại phiên bản đó (không hạ cấp cơ sở dữ liệu)",
+            current,
+            heads,
         )
+    raise SchemaOutdated(f"cơ sở dữ liệu là của phiên bản cũ hơn: {upgrade}", current, heads)

@@ -9,7 +9,7 @@ import click
 
 from ingest.commands.context import Context, pass_context
 from store.copy import TargetNotEmpty, copy_database
-from store.db import make_engine, upgrade_schema
+from store.db import make_engine, schema_revisions, sqlite_file, upgrade_schema
 
 
 @click.group()
@@ -21,9 +21,19 @@ def db() -> None:
 @pass_context
 def db_upgrade(context: Context) -> None:
     """Create or migrate the schema to the newest version."""
-    logging.getLogger("alembic").setLevel(logging.INFO)
-    upgrade_schema(context.engine(require_schema=False))
-    click.echo("Cơ sở dữ liệu đã được cập nhật.")
+    if logging.getLogger().isEnabledFor(logging.DEBUG):  # -v: each migration Alembic runs
+        logging.getLogger("alembic").setLevel(logging.INFO)
+    engine = context.engine(require_schema=False)
+    where = sqlite_file(engine) or engine.url.render_as_string(hide_password=True)
+    before = schema_revisions(engine)
+    upgrade_schema(engine)
+    after = schema_revisions(engine)
+    if before == after:
+        click.echo(f"Cơ sở dữ liệu {where} đã ở phiên bản mới nhất ({', '.join(after)}).")
+    elif not before:
+        click.echo(f"Đã tạo cơ sở dữ liệu {where} (phiên bản {', '.join(after)}).")
+    else:
+        click.echo(f"Đã nâng cấp cơ sở dữ liệu {where}: {', '.join(before)} → {', '.join(after)}.")
 
 
 @db.command("copy")

@@ -14,7 +14,9 @@ from click._termui_impl import ProgressBar
 from app.config import Config
 from ingest.assembly import open_services
 from ingest.commands.context import Context, pass_context
+from ingest.explain import explain_mail_error
 from ingest.locks import mailbox_lock
+from ingest.logs import DropMessages
 from ingest.poll import PollSummary, Progress, poll_mailbox, resume_pending
 from outbound.notify import after_poll
 from store.db import Engine
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 def poll(context: Context, since: datetime | None) -> None:
     """Poll every mailbox once, then exit."""
     progress = BarProgress() if sys.stderr.isatty() else log_progress
+    if not log.isEnabledFor(logging.DEBUG):  # the summary says it in Vietnamese; -v shows it
+        logging.getLogger("ingest.poll").addFilter(DropMessages({"%s: poll failed: %s"}))
     try:
         summaries = run_poll(
             context.config,
@@ -95,7 +99,9 @@ def describe_poll(summary: PollSummary) -> str:
     )
     if summary.matched:
         line += f"; UIDVALIDITY đã đổi, đồng bộ lại: khớp {summary.matched} thư đã có"
-    return line + (f" — KHÔNG ĐỌC ĐƯỢC HỘP THƯ: {summary.error}" if summary.error else "")
+    if summary.error:
+        line += f" — KHÔNG ĐỌC ĐƯỢC HỘP THƯ: {explain_mail_error(summary.error)}"
+    return line
 
 
 def log_progress(mailbox: str, done: int, total: int) -> None:

@@ -27,7 +27,10 @@ def reprocess(context: Context, everything: bool, failed: bool, ids: tuple[int, 
     recorded by hand are kept: only what the analysis derives is replaced.
     """
     if sum((everything, failed, bool(ids))) != 1:
-        raise click.UsageError("give exactly one of --all, --failed or message IDs")
+        raise click.UsageError(
+            "chọn đúng một trong --all, --failed hoặc các số thư (ID), "
+            "ví dụ `cchc-inbox reprocess --failed`"
+        )
     with open_services(context.config, context.engine()) as services:
         with services.sessions() as session:
             targets = list_stored(session, ids or None, failed_only=failed)

@@ -12,6 +12,7 @@ import click
 
 from app.config import parse_duration
 from ingest.commands.context import Context, pass_context
+from ingest.explain import explain_mail_error
 from ingest.health import FolderHealth, assess_folders, default_stale_after
 from reports.render import local_text
 from store.db import make_session_factory
@@ -154,7 +155,7 @@ def _as_text(
         )
         if row.last_error:
             attempt = local_text(row.last_attempt_at, zone)
-            lines.append(f"  Lỗi lần cuối ({attempt}): {row.last_error}")
+            lines.append(f"  Lỗi lần cuối ({attempt}): {explain_mail_error(row.last_error)}")
     total = sum(queues[k] for k in ("pending", "needs_review", "accepted", "ignored"))
     summary = ", ".join(f"{queues[k]} {w}" for k, w in QUEUE_WORDS.items() if queues.get(k))
     lines.append(f"Tổng cộng {total} thư: {summary or 'chưa có thư'}.")
