@@ -14,7 +14,7 @@ from app.config import parse_duration
 from ingest.commands.context import Context, pass_context
 from ingest.explain import explain_mail_error
 from ingest.health import FolderHealth, assess_folders, default_stale_after
-from reports.render import local_text
+from reports.render import local_iso, local_text
 from store.db import make_session_factory
 from store.health import (
     DatabaseUnavailable,
@@ -78,17 +78,16 @@ def status(context: Context, fmt: str, max_age: timedelta | None) -> None:
         sys.exit(1)
     folders = assess_folders([(m.name, m.folder) for m in config.mailboxes], rows, now, age)
     healthy = all(f.healthy for f in folders)
+    zone = config.campaign.zone
     if fmt == "json":
-        data = _as_json(folders, queues, outbox, digest, now, age, healthy)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        data = _as_json(folders, queues, outbox, digest, now, zone, age, healthy)
+        click.echo(json.dumps({**data, "config": str(config.path)}, ensure_ascii=False, indent=2))
     else:
-        click.echo(_as_text(folders, queues, outbox, digest, config.campaign.zone, age, healthy))
+        origin = f" ({context.config_origin})" if context.config_origin else ""
+        click.echo(f"Cấu hình: {config.path}{origin}")
+        click.echo(_as_text(folders, queues, outbox, digest, zone, age, healthy))
     if not healthy:
         sys.exit(1)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def _as_json(
@@ -97,12 +96,18 @@ def _as_json(
     outbox: dict[str, int],
     digest: DigestRow | None,
     now: datetime,
+    zone: ZoneInfo,
     max_age: timedelta,
     healthy: bool,
 ) -> dict[str, Any]:
+    """Return the JSON health report; times are ISO 8601 with the campaign zone's offset."""
+
+    def _iso(moment: datetime | None) -> str | None:
+        return local_iso(moment, zone)
+
     return {
         "healthy": healthy,
-        "checked_at": now.isoformat(),
+        "checked_at": _iso(now),
         "max_age_seconds": int(max_age.total_seconds()),
         "mailboxes": [
             {
@@ -167,12 +172,23 @@ def _as_text(
         sent = local_text(digest.sent_at, zone)
         state = f"đã gửi lúc {sent}" if sent else OUTBOX_WORDS.get(digest.status or "", "chưa gửi")
         lines.append(f"Bản tin hằng ngày gần nhất: ngày {digest.for_date:%d/%m/%Y}, {state}.")
-    minutes = int(max_age.total_seconds() // 60)
+    span = age_text(max_age)
     if healthy:
-        lines.append(f"Tình trạng: BÌNH THƯỜNG (mọi hộp thư đã đọc được trong {minutes} phút qua).")
+        lines.append(f"Tình trạng: BÌNH THƯỜNG (mọi hộp thư đã đọc được trong {span} qua).")
     else:
         stale = ", ".join(f.mailbox for f in folders if not f.healthy)
-        lines.append(
-            f"Tình trạng: CÓ VẤN ĐỀ — không đọc được hộp thư {stale} trong {minutes} phút qua."
-        )
+        lines.append(f"Tình trạng: CÓ VẤN ĐỀ — không đọc được hộp thư {stale} trong {span} qua.")
     return "\n".join(lines)
+
+
+#: Units of `age_text`, largest first: (seconds, Vietnamese word).
+_AGE_UNITS = ((86400, "ngày"), (3600, "giờ"), (60, "phút"), (1, "giây"))
+
+
+def age_text(age: timedelta) -> str:
+    """Say ``age`` in the largest unit it is a whole number of: 1s, 90s, 30m, 2h, 1d."""
+    seconds = int(age.total_seconds())
+    for size, word in _AGE_UNITS:
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {word}"
+    return f"{seconds} giây"
