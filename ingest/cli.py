@@ -65,20 +65,32 @@ def _config_used(ctx: click.Context) -> Path:
     default="config.toml",
     show_default=True,
     envvar="CCHC_INBOX_CONFIG",
-    help="Configuration file (or $CCHC_INBOX_CONFIG).",
+    metavar="TỆP",
+    help="Tệp cấu hình (hoặc biến môi trường CCHC_INBOX_CONFIG).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log debug details.")
+@click.option("-v", "--verbose", is_flag=True, help="Ghi cả chi tiết kỹ thuật vào nhật ký.")
 @click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
     envvar="CCHC_INBOX_LOG_FORMAT",
-    help="Log lines on stderr as text or as one JSON object per line.",
+    help="Nhật ký trên stderr: dạng chữ (text) hoặc mỗi dòng một đối tượng JSON.",
 )
 @click.pass_context
 def main(ctx: click.Context, config_path: Path, verbose: bool, log_format: str) -> None:
-    """cchc-inbox: sổ theo dõi hồ sơ gửi qua thư điện tử (e-mail submission register)."""
+    """cchc-inbox: sổ theo dõi hồ sơ các đơn vị gửi qua thư điện tử.
+
+    Đọc hộp thư, lưu mọi thư, nhận ra đơn vị gửi, hồ sơ đúng hạn hay trễ, rồi lập
+    báo cáo. Cấu hình đọc từ --config, nếu không có thì từ biến CCHC_INBOX_CONFIG,
+    nếu không nữa thì từ config.toml trong thư mục hiện tại.
+
+    \b
+    Ví dụ:
+      cchc-inbox --config /etc/cchc-inbox/config.toml check-config
+      cchc-inbox --config demo/config.toml report compliance
+      cchc-inbox poll --help
+    """
     setup_logging(verbose=verbose, fmt=log_format)
     source = ctx.get_parameter_source("config_path")
     ctx.obj = Context(config_path, config_origin=CONFIG_ORIGINS.get(source, "") if source else "")

@@ -35,7 +35,14 @@ Finding = tuple[str, str]
 @click.command("check-config")
 @pass_context
 def check_config(context: Context) -> None:
-    """Validate config and roster, try the database, IMAP and SMTP; change nothing."""
+    """Kiểm tra cấu hình, đơn vị, cơ sở dữ liệu, IMAP, SMTP; không thay đổi gì.
+
+    In một dòng cho mỗi mục ([ OK ], [CẢNH BÁO], [ LỖI ]) và thoát 1 khi có lỗi.
+
+    \b
+    Ví dụ:
+      CCHC_IMAP_PASSWORD=… cchc-inbox --config /etc/cchc-inbox/config.toml check-config
+    """
     failed = False
     for mark, text in run_checks(context.config_path, context.config_origin):
         click.echo(f"{mark} {text}")

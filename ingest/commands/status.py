@@ -52,17 +52,30 @@ def _duration(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    help="Dạng kết quả: bảng chữ (table) hoặc JSON.",
+)
 @click.option(
     "--max-age",
     callback=_duration,
     default=None,
-    help="Unhealthy when a folder's last successful poll is older (30s, 5m, 1h); "
-    "default [schedule].stale_after, else 3 poll intervals (at least 15m).",
+    metavar="THỜI_GIAN",
+    help="Có vấn đề khi lần đọc được gần nhất cũ hơn khoảng này (30s, 5m, 1h); "
+    "mặc định [schedule] stale_after, nếu không thì 3 lần poll_every (ít nhất 15m).",
 )
 @pass_context
 def status(context: Context, fmt: str, max_age: timedelta | None) -> None:
-    """Last poll of each mailbox, queues, outbox, last digest; exit 1 when unhealthy."""
+    """Tình trạng hộp thư, hàng chờ, hộp thư đi, bản tin; thoát 1 khi có vấn đề.
+
+    \b
+    Ví dụ:
+      cchc-inbox status
+      cchc-inbox status --format json --max-age 30m
+    """
     config = context.config
     schedule = config.schedule
     age = max_age or schedule.stale_after or default_stale_after(schedule.poll_every)

@@ -189,3 +189,6 @@ def use_vietnamese_help(root: click.Command) -> None:
     """Give ``root`` and every command below it the Vietnamese help formatter."""
     for command in commands_under(root):
         command.context_class = HelpContext
+        command.options_metavar = "[TÙY_CHỌN]"
+        if isinstance(command, click.Group):
+            command.subcommand_metavar = "LỆNH [ĐỐI_SỐ]..."
