@@ -1,9 +1,16 @@
-"""Read and validate config.toml and the roster; every error names file and key."""
+"""Read and validate config.toml and the roster; every error names file and key.
+
+The messages are for the administrator who edits these files, so they are in
+Vietnamese; the keys they name stay as they are written in the files.
+"""
 
 from __future__ import annotations
 
+import difflib
+import errno
+import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -16,17 +23,83 @@ from parsers.campaign import Campaign
 from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.roster import Roster, Unit, UnitKind
 from parsers.text import nfc
-from parsers.units import parse_place
+from parsers.units import PLACE_LEVELS, parse_place
+
+log = logging.getLogger(__name__)
 
 SECURITY_MODES = ("ssl", "starttls", "none")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class ConfigError(Exception):
-    """A configuration or roster file is wrong; the message says where and how."""
+    """A configuration or roster file is wrong; the message says where and how.
+
+    ``path`` is shown absolute and normalised, so the administrator sees which file
+    was read (the default ``./config.toml`` depends on the current folder).
+    """
 
     def __init__(self, path: Path, key: str, problem: str) -> None:
-        super().__init__(f"{path}: {key}: {problem}" if key else f"{path}: {problem}")
+        self.path = path.resolve()
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{self.path}: {key}: {problem}" if key else f"{self.path}: {problem}")
+
+
+# The keys each table may hold. A key that is not listed is a typo (or a key of
+# another version), never silently ignored: `securty = "none"` would otherwise
+# leave TLS on and fail far from the cause.
+TOP_LEVEL_TABLES = (
+    "database",
+    "storage",
+    "units",
+    "mailboxes",
+    "campaign",
+    "schedule",
+    "smtp",
+    "digest",
+    "notifications",
+    "limits",
+)
+DATABASE_KEYS = ("url",)
+STORAGE_KEYS = ("dir",)
+UNITS_KEYS = ("file", "addresses_file")
+MAILBOX_KEYS = (
+    "name",
+    "host",
+    "port",
+    "security",
+    "allow_insecure",
+    "username",
+    "password_env",
+    "password_file",
+    "folder",
+    "trusted_authserv_id",
+    "batch_size",
+    "timeout_seconds",
+    "mark_processed",
+    "move_to",
+    "idle",
+)
+CAMPAIGN_KEYS = ("name", "opens", "closes", "timezone", "min_per_unit")
+SCHEDULE_KEYS = ("poll_every", "digest_at", "stale_after")
+SMTP_KEYS = (
+    "host",
+    "port",
+    "security",
+    "allow_insecure",
+    "username",
+    "password_env",
+    "password_file",
+    "from",
+    "timeout_seconds",
+    "max_attempts",
+    "retry_after",
+)
+DIGEST_KEYS = ("to",)
+NOTIFICATIONS_KEYS = ("receipts", "reminder_days_before")
+ROSTER_TOP_LEVEL = ("area", "unit")
+UNIT_KEYS = ("code", "name", "kind", "required", "emails")
+ADDRESS_BOOK_TOP_LEVEL = ("addresses",)
 
 
 @dataclass(frozen=True)
@@ -119,28 +192,34 @@ def load_config(path: Path) -> Config:
     data = _read_toml(path)
     base = path.resolve().parent
     reader = _Reader(path, data)
-    database = reader.table("database")
-    storage = reader.table("storage")
-    units = reader.table("units")
+    reader.only_tables(data, TOP_LEVEL_TABLES)
+    database = reader.table("database", DATABASE_KEYS)
+    storage = reader.table("storage", STORAGE_KEYS)
+    units = reader.table("units", UNITS_KEYS)
     addresses = reader.optional_text(units, "units", "addresses_file")
     mailboxes = data.get("mailboxes")
     if not isinstance(mailboxes, list) or not mailboxes:
-        raise ConfigError(path, "[[mailboxes]]", "at least one mailbox is required")
+        raise ConfigError(path, "[[mailboxes]]", "cần ít nhất một hộp thư (một bảng [[mailboxes]])")
     parsed_boxes = tuple(
         _mailbox(reader, item, f"mailboxes[{i}]", base) for i, item in enumerate(mailboxes)
     )
     names = [m.name for m in parsed_boxes]
-    if len(set(names)) != len(names):
-        raise ConfigError(path, "[[mailboxes]].name", "mailbox names must be unique")
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(
+                path,
+                "[[mailboxes]].name",
+                f"tên {name!r} dùng cho hai hộp thư: mỗi hộp thư một tên",
+            )
     return Config(
         path=path.resolve(),
         database_url=_resolve_sqlite(reader.text(database, "database", "url"), base),
-        storage_dir=base / reader.text(storage, "storage", "dir"),
-        units_file=base / reader.text(units, "units", "file"),
-        addresses_file=base / addresses if addresses else None,
+        storage_dir=_absolute(base, reader.text(storage, "storage", "dir")),
+        units_file=_absolute(base, reader.text(units, "units", "file")),
+        addresses_file=_absolute(base, addresses) if addresses else None,
         mailboxes=parsed_boxes,
-        campaign=_campaign(reader, reader.table("campaign")),
-        schedule=_schedule(reader, reader.table("schedule")),
+        campaign=_campaign(reader, reader.table("campaign", CAMPAIGN_KEYS)),
+        schedule=_schedule(reader, reader.table("schedule", SCHEDULE_KEYS)),
         smtp=_smtp(reader, data.get("smtp"), base),
         digest=_digest(reader, data.get("digest")),
         notifications=_notifications(reader, data.get("notifications")),
@@ -153,36 +232,54 @@ def load_roster(units_file: Path, addresses_file: Path | None = None) -> Roster:
     """Read the roster (and an optional address book) and check it."""
     data = _read_toml(units_file)
     reader = _Reader(units_file, data)
+    reader.only_keys(data, "", ROSTER_TOP_LEVEL)
     items = data.get("unit")
     if not isinstance(items, list) or not items:
-        raise ConfigError(units_file, "[[unit]]", "the roster lists no unit")
-    units = tuple(_unit(reader, item, f"unit[{i}]") for i, item in enumerate(items))
+        raise reader.fail("[[unit]]", "danh sách chưa có đơn vị nào (một bảng [[unit]] mỗi đơn vị)")
+    units = tuple(_unit(reader, item, i) for i, item in enumerate(items))
     codes: set[str] = set()
     for unit in units:  # a set: a roster of 1,000 units costs nothing to check
         if unit.code in codes:
-            raise ConfigError(units_file, "unit.code", f"code {unit.code!r} is used twice")
+            raise reader.fail(
+                f"{_unit_label(unit.code, None, 0)}.code", "mã này đã dùng cho một đơn vị khác"
+            )
         codes.add(unit.code)
-    addresses: dict[str, str] = {}
-    if addresses_file is not None:
-        book = _read_toml(addresses_file).get("addresses", {})
-        if not isinstance(book, dict):
-            raise ConfigError(addresses_file, "[addresses]", "must be a table")
-        for email, code in book.items():
-            if code not in codes:
-                raise ConfigError(addresses_file, f"addresses.{email!r}", f"unknown unit {code!r}")
-            addresses[email.lower()] = code
+    addresses = _address_book(addresses_file, codes) if addresses_file is not None else {}
     return Roster(units=units, addresses=addresses, area=_area(reader, data.get("area", [])))
+
+
+def _address_book(path: Path, codes: Collection[str]) -> dict[str, str]:
+    """Read ``[addresses]``: e-mail address = unit code, every code from the roster."""
+    data = _read_toml(path)
+    reader = _Reader(path, data)
+    reader.only_keys(data, "", ADDRESS_BOOK_TOP_LEVEL)
+    book = data.get("addresses", {})
+    if not isinstance(book, dict):
+        raise reader.fail("[addresses]", 'phải là một bảng: "địa chỉ" = "mã đơn vị"')
+    addresses: dict[str, str] = {}
+    for email, code in book.items():
+        where = f"[addresses] {email!r}"
+        if "@" not in email:
+            raise reader.fail(where, "không phải địa chỉ thư điện tử")
+        if not isinstance(code, str) or code not in codes:
+            raise reader.fail(where, f"đơn vị {code!r} không có trong danh sách đơn vị")
+        addresses[email.lower()] = code
+    return addresses
 
 
 def _area(reader: _Reader, value: object) -> tuple[str, ...]:
     """The places the units belong to (``area = ["huyện Châu Thành", "tỉnh Tây Ninh"]``)."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise reader.fail("area", 'must be a list of places such as "tỉnh Tây Ninh"')
+        raise reader.fail("area", 'phải là danh sách địa danh, ví dụ ["tỉnh Tây Ninh"]')
     for place in value:
         try:
             parse_place(place)
-        except ValueError as error:
-            raise reader.fail("area", str(error)) from None
+        except ValueError:
+            raise reader.fail(
+                "area",
+                f"{place!r} phải gồm một cấp ({', '.join(PLACE_LEVELS)}) và một tên, "
+                'ví dụ "huyện Châu Thành"',
+            ) from None
     return tuple(nfc(place.strip()) for place in value)
 
 
@@ -190,9 +287,14 @@ def parse_duration(text: str) -> timedelta:
     """Parse "30s", "5m", "1h" or "1d"."""
     match = re.fullmatch(r"\s*(\d+)\s*([smhd])\s*", text)
     if not match:
-        raise ValueError(f"expected a duration like 30s, 5m, 1h, got {text!r}")
+        raise ValueError(f"cần một khoảng thời gian như 30s, 5m, 1h hoặc 1d, không phải {text!r}")
     unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
     return timedelta(**{unit: int(match.group(1))})
+
+
+def _absolute(base: Path, path: str) -> Path:
+    """Resolve ``path`` against ``base`` into a normalised absolute path."""
+    return (base / path).resolve()
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -200,9 +302,24 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomli.load(handle)
     except FileNotFoundError:
-        raise ConfigError(path, "", "file not found") from None
+        raise ConfigError(path, "", "không tìm thấy tệp") from None
+    except IsADirectoryError:
+        raise ConfigError(path, "", "đây là một thư mục, không phải tệp") from None
+    except OSError as error:
+        if error.errno == errno.EACCES:
+            raise ConfigError(path, "", "người dùng này không có quyền đọc tệp") from None
+        log.debug("%s: %s", path, error)
+        raise ConfigError(path, "", f"không đọc được tệp ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, "", "tệp không phải UTF-8: hãy lưu lại với mã hóa UTF-8") from None
     except tomli.TOMLDecodeError as error:
-        raise ConfigError(path, "", f"not valid TOML: {error}") from None
+        log.debug("%s: %s", path, error)
+        raise ConfigError(
+            path,
+            "",
+            f"sai cú pháp TOML ở dòng {error.lineno}, cột {error.colno}: sửa chỗ đó "
+            "(chuỗi trong dấu ngoặc kép, ngày không có ngoặc kép, mỗi khóa một dòng)",
+        ) from None
 
 
 class _Reader:
@@ -215,16 +332,42 @@ class _Reader:
     def fail(self, key: str, problem: str) -> ConfigError:
         return ConfigError(self.path, key, problem)
 
-    def table(self, name: str) -> Mapping[str, Any]:
+    def table(self, name: str, keys: Collection[str]) -> Mapping[str, Any]:
+        """Return the required table ``[name]``, which may hold only ``keys``."""
         value = self.data.get(name)
+        if value is None:
+            raise self.fail(f"[{name}]", "bắt buộc, chưa có trong tệp")
         if not isinstance(value, dict):
-            raise self.fail(f"[{name}]", "missing table")
+            raise self.fail(f"[{name}]", "phải là một bảng")
+        self.only_keys(value, f"[{name}]", keys)
         return value
+
+    def only_tables(self, data: Mapping[str, Any], names: Collection[str]) -> None:
+        """Refuse a top-level table (or key) that is not one of ``names``."""
+        for key in data:
+            if key not in names:
+                close = difflib.get_close_matches(key, names, n=1)
+                hint = f" — có phải ý bạn là `[{close[0]}]`?" if close else ""
+                raise self.fail("", f"bảng `[{key}]` không hợp lệ{hint}")
+
+    def only_keys(self, table: Mapping[str, Any], where: str, keys: Collection[str]) -> None:
+        """Refuse a key of ``table`` that is not one of ``keys``, naming the closest."""
+        for key in table:
+            if key not in keys:
+                close = difflib.get_close_matches(key, keys, n=1)
+                hint = (
+                    f" — có phải ý bạn là `{close[0]}`?"
+                    if close
+                    else f" (các khóa hợp lệ: {', '.join(keys)})"
+                )
+                raise self.fail(where, f"khóa `{key}` không hợp lệ{hint}")
 
     def text(self, table: Mapping[str, Any], where: str, key: str) -> str:
         value = table.get(key)
+        if value is None:
+            raise self.fail(f"[{where}].{key}", "bắt buộc, chưa có (một chuỗi trong ngoặc kép)")
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(f"[{where}].{key}", "required, a non-empty string")
+            raise self.fail(f"[{where}].{key}", "phải là một chuỗi không rỗng (trong ngoặc kép)")
         return value
 
     def optional_text(self, table: Mapping[str, Any], where: str, key: str) -> str | None:
@@ -235,43 +378,51 @@ class _Reader:
     def integer(self, table: Mapping[str, Any], where: str, key: str, default: int) -> int:
         value = table.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise self.fail(f"[{where}].{key}", "must be a whole number >= 0")
+            raise self.fail(f"[{where}].{key}", "phải là một số nguyên ≥ 0")
         return value
 
     def day(self, table: Mapping[str, Any], where: str, key: str) -> date:
         value = table.get(key)
         if not isinstance(value, date) or hasattr(value, "hour"):
-            raise self.fail(f"[{where}].{key}", "required, a date like 2024-05-15 (no quotes)")
+            needed = "bắt buộc, chưa có" if value is None else "phải là"
+            raise self.fail(
+                f"[{where}].{key}", f"{needed} một ngày dạng 2024-05-15 (không có ngoặc kép)"
+            )
         return value
+
+
+_CLEAR_TEXT = (
+    "'none' gửi {what} không mã hóa: chỉ dùng được với máy chủ trên chính máy này "
+    "(127.0.0.1, localhost) hoặc khi đặt allow_insecure = true"
+)
 
 
 def _mailbox(reader: _Reader, item: Any, where: str, base: Path) -> MailboxConfig:
     if not isinstance(item, dict):
-        raise reader.fail(where, "must be a table")
+        raise reader.fail(f"[{where}]", "phải là một bảng [[mailboxes]]")
+    reader.only_keys(item, f"[{where}]", MAILBOX_KEYS)
     host = reader.text(item, where, "host")
     security = item.get("security", "ssl")
     if security not in SECURITY_MODES:
-        raise reader.fail(f"[{where}].security", f"must be one of {', '.join(SECURITY_MODES)}")
+        raise reader.fail(f"[{where}].security", f"phải là một trong: {', '.join(SECURITY_MODES)}")
     if security == "none" and host not in LOOPBACK_HOSTS and not item.get("allow_insecure"):
-        raise reader.fail(
-            f"[{where}].security",
-            "'none' sends the password in clear; allowed only on loopback "
-            "or with allow_insecure = true",
-        )
+        raise reader.fail(f"[{where}].security", _CLEAR_TEXT.format(what="mật khẩu"))
     password_env = reader.optional_text(item, where, "password_env")
     password_file = reader.optional_text(item, where, "password_file")
     if bool(password_env) == bool(password_file):
-        raise reader.fail(f"[{where}]", "give exactly one of password_env or password_file")
+        raise reader.fail(
+            f"[{where}]", "cần đúng một trong hai khóa password_env hoặc password_file"
+        )
     default_port = {"ssl": 993, "starttls": 143, "none": 143}[security]
     port = reader.integer(item, where, "port", default_port)
     if not 0 < port < 65536:
-        raise reader.fail(f"[{where}].port", "must be a TCP port (1-65535)")
+        raise reader.fail(f"[{where}].port", "phải là một cổng TCP (1–65535)")
     batch = reader.integer(item, where, "batch_size", 100)
     if batch == 0:
-        raise reader.fail(f"[{where}].batch_size", "must be at least 1")
+        raise reader.fail(f"[{where}].batch_size", "phải ít nhất là 1")
     idle = item.get("idle", False)
     if not isinstance(idle, bool):
-        raise reader.fail(f"[{where}].idle", "must be true or false")
+        raise reader.fail(f"[{where}].idle", "phải là true hoặc false")
     return MailboxConfig(
         name=reader.text(item, where, "name"),
         host=host,
@@ -279,8 +430,8 @@ def _mailbox(reader: _Reader, item: Any, where: str, base: Path) -> MailboxConfi
         security=security,
         username=reader.text(item, where, "username"),
         password_env=password_env,
-        password_file=base / password_file if password_file else None,
-        folder=item.get("folder", "INBOX") if isinstance(item.get("folder"), str) else "INBOX",
+        password_file=_absolute(base, password_file) if password_file else None,
+        folder=reader.optional_text(item, where, "folder") or "INBOX",
         trusted_authserv_id=reader.optional_text(item, where, "trusted_authserv_id"),
         batch_size=batch,
         timeout=float(reader.integer(item, where, "timeout_seconds", 60)),
@@ -297,10 +448,12 @@ def _post_processing(reader: _Reader, item: Mapping[str, Any], where: str) -> di
     if mode is None:
         return {}
     if mode not in POST_PROCESSING:
-        raise reader.fail(f"[{where}].mark_processed", "must be one of flag, move")
+        raise reader.fail(f"[{where}].mark_processed", 'phải là "flag" hoặc "move"')
     move_to = reader.optional_text(item, where, "move_to")
     if mode == "move" and move_to is None:
-        raise reader.fail(f"[{where}].move_to", "required when mark_processed = 'move'")
+        raise reader.fail(
+            f"[{where}].move_to", 'bắt buộc khi mark_processed = "move": thư mục chuyển thư đến'
+        )
     return {"mark_processed": mode, "move_to": move_to}
 
 
@@ -308,12 +461,14 @@ def _campaign(reader: _Reader, table: Mapping[str, Any]) -> Campaign:
     opens = reader.day(table, "campaign", "opens")
     closes = reader.day(table, "campaign", "closes")
     if closes < opens:
-        raise reader.fail("[campaign].closes", "is before [campaign].opens")
+        raise reader.fail("[campaign].closes", "trước ngày [campaign].opens")
     zone = reader.text(table, "campaign", "timezone")
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise reader.fail("[campaign].timezone", f"unknown time zone {zone!r}") from None
+        raise reader.fail(
+            "[campaign].timezone", f'không có múi giờ {zone!r} (ví dụ đúng: "Asia/Ho_Chi_Minh")'
+        ) from None
     minimum = reader.integer(table, "campaign", "min_per_unit", 1)
     return Campaign(
         name=reader.text(table, "campaign", "name"),
@@ -330,13 +485,13 @@ def _schedule(reader: _Reader, table: Mapping[str, Any]) -> ScheduleConfig:
     except ValueError as error:
         raise reader.fail("[schedule].poll_every", str(error)) from None
     if every < timedelta(seconds=10):
-        raise reader.fail("[schedule].poll_every", "must be at least 10s")
+        raise reader.fail("[schedule].poll_every", "phải ít nhất 10s")
     text = reader.text(table, "schedule", "digest_at")
     try:
         at = time.fromisoformat(text)
     except ValueError:
         raise reader.fail(
-            "[schedule].digest_at", f"expected a time like 07:00, got {text!r}"
+            "[schedule].digest_at", f"cần một giờ dạng 07:00, không phải {text!r}"
         ) from None
     stale_after = None
     if "stale_after" in table:
@@ -347,25 +502,43 @@ def _schedule(reader: _Reader, table: Mapping[str, Any]) -> ScheduleConfig:
     return ScheduleConfig(poll_every=every, digest_at=at, stale_after=stale_after)
 
 
-def _unit(reader: _Reader, item: Any, where: str) -> Unit:
+def _unit_label(code: object, name: object, index: int) -> str:
+    """Name a roster entry by its code, else its name, else its position (from 1)."""
+    if isinstance(code, str) and code.strip():
+        return f'[[unit]] "{code.strip()}"'
+    if isinstance(name, str) and name.strip():
+        return f'[[unit]] "{name.strip()}"'
+    return f"[[unit]] thứ {index + 1}"
+
+
+def _unit(reader: _Reader, item: Any, index: int) -> Unit:
     if not isinstance(item, dict):
-        raise reader.fail(where, "must be a table")
-    code = reader.text(item, where, "code")
+        raise reader.fail(f"[[unit]] thứ {index + 1}", "phải là một bảng [[unit]]")
+    where = _unit_label(item.get("code"), item.get("name"), index)
+    reader.only_keys(item, where, UNIT_KEYS)
+    code = item.get("code")
+    if not isinstance(code, str) or not code.strip():
+        raise reader.fail(f"{where}.code", 'bắt buộc, một mã như "xa-thai-binh"')
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", code):
-        raise reader.fail(f"{where}.code", f"{code!r}: use lower-case letters, digits and '-'")
+        raise reader.fail(
+            f"{where}.code", "chỉ dùng chữ thường không dấu, chữ số và '-', ví dụ \"xa-thai-binh\""
+        )
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise reader.fail(f"{where}.name", 'bắt buộc, tên đơn vị như "UBND xã Thái Bình"')
     kind = item.get("kind")
     if kind not in {k.value for k in UnitKind}:
         kinds = ", ".join(k.value for k in UnitKind)
-        raise reader.fail(f"{where}.kind", f"{kind!r} is not one of {kinds}")
+        raise reader.fail(f"{where}.kind", f"{kind!r} không phải một trong: {kinds}")
     required = item.get("required")
     if not isinstance(required, bool):
-        raise reader.fail(f"{where}.required", "required, true or false")
+        raise reader.fail(f"{where}.required", "bắt buộc, true hoặc false")
     emails = item.get("emails", [])
     if not isinstance(emails, list) or not all(isinstance(e, str) and "@" in e for e in emails):
-        raise reader.fail(f"{where}.emails", "must be a list of e-mail addresses")
+        raise reader.fail(f"{where}.emails", "phải là danh sách địa chỉ thư điện tử")
     return Unit(
         code=code,
-        name=reader.text(item, where, "name"),
+        name=name,
         kind=UnitKind(kind),
         required=required,
         emails=tuple(e.lower() for e in emails),
@@ -373,12 +546,12 @@ def _unit(reader: _Reader, item: Any, where: str) -> Unit:
 
 
 def _resolve_sqlite(url: str, base: Path) -> str:
-    """Resolve a relative SQLite path against the config file's folder."""
+    """Resolve a relative SQLite path against the config file's folder, normalised."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/"):
-        rest = url[len(prefix) :]
+        rest, query, options = url[len(prefix) :].partition("?")
         if rest and not rest.startswith(":memory:"):
-            return prefix + str(base / rest)
+            return prefix + str(_absolute(base, rest)) + query + options
     return url
 
 
@@ -386,45 +559,46 @@ def _smtp(reader: _Reader, table: Any, base: Path) -> SmtpConfig | None:
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise reader.fail("[smtp]", "must be a table")
+        raise reader.fail("[smtp]", "phải là một bảng")
+    reader.only_keys(table, "[smtp]", SMTP_KEYS)
     host = reader.text(table, "smtp", "host")
     security = table.get("security", "starttls")
     if security not in SECURITY_MODES:
-        raise reader.fail("[smtp].security", f"must be one of {', '.join(SECURITY_MODES)}")
+        raise reader.fail("[smtp].security", f"phải là một trong: {', '.join(SECURITY_MODES)}")
     username = reader.optional_text(table, "smtp", "username")
     if security == "none" and host not in LOOPBACK_HOSTS and not table.get("allow_insecure"):
-        raise reader.fail(
-            "[smtp].security",
-            "'none' sends mail (and any password) in clear; allowed only on loopback "
-            "or with allow_insecure = true",
-        )
+        raise reader.fail("[smtp].security", _CLEAR_TEXT.format(what="thư (và mật khẩu)"))
     password_env = reader.optional_text(table, "smtp", "password_env")
     password_file = reader.optional_text(table, "smtp", "password_file")
     if password_env and password_file:
-        raise reader.fail("[smtp]", "give at most one of password_env or password_file")
+        raise reader.fail("[smtp]", "chỉ dùng một trong hai khóa password_env hoặc password_file")
     if username and not (password_env or password_file):
-        raise reader.fail("[smtp]", "username needs password_env or password_file")
+        raise reader.fail("[smtp]", "có username thì cần password_env hoặc password_file")
     default_port = {"ssl": 465, "starttls": 587, "none": 25}[security]
     port = reader.integer(table, "smtp", "port", default_port)
     if not 0 < port < 65536:
-        raise reader.fail("[smtp].port", "must be a TCP port (1-65535)")
+        raise reader.fail("[smtp].port", "phải là một cổng TCP (1–65535)")
     sender = reader.text(table, "smtp", "from")
     if "\r" in sender or "\n" in sender or "@" not in sender:
-        raise reader.fail("[smtp].from", "must be one address, like 'Name <user@example.vn>'")
+        raise reader.fail(
+            "[smtp].from", 'phải là một địa chỉ, như "Phòng Nội vụ <phongnv-cth@tayninh.gov.vn>"'
+        )
     attempts = reader.integer(table, "smtp", "max_attempts", 5)
     if attempts == 0:
-        raise reader.fail("[smtp].max_attempts", "must be at least 1")
+        raise reader.fail("[smtp].max_attempts", "phải ít nhất là 1")
     try:
         retry_after = parse_duration(table.get("retry_after", "1m"))
     except (ValueError, TypeError):
-        raise reader.fail("[smtp].retry_after", "expected a duration like 30s, 5m, 1h") from None
+        raise reader.fail(
+            "[smtp].retry_after", "cần một khoảng thời gian như 30s, 5m, 1h"
+        ) from None
     return SmtpConfig(
         host=host,
         port=port,
         security=security,
         username=username,
         password_env=password_env,
-        password_file=base / password_file if password_file else None,
+        password_file=_absolute(base, password_file) if password_file else None,
         sender=sender,
         timeout=float(reader.integer(table, "smtp", "timeout_seconds", 60)),
         max_attempts=attempts,
@@ -436,12 +610,13 @@ def _digest(reader: _Reader, table: Any) -> DigestConfig:
     if table is None:
         return DigestConfig()
     if not isinstance(table, dict):
-        raise reader.fail("[digest]", "must be a table")
+        raise reader.fail("[digest]", "phải là một bảng")
+    reader.only_keys(table, "[digest]", DIGEST_KEYS)
     to = table.get("to", [])
     if not isinstance(to, list) or not all(
         isinstance(a, str) and "@" in a and "\n" not in a and "\r" not in a for a in to
     ):
-        raise reader.fail("[digest].to", "must be a list of e-mail addresses")
+        raise reader.fail("[digest].to", "phải là danh sách địa chỉ thư điện tử")
     return DigestConfig(to=tuple(to))
 
 
@@ -494,16 +669,17 @@ def _notifications(reader: _Reader, table: Any) -> NotificationsConfig:
     if table is None:
         return NotificationsConfig()
     if not isinstance(table, dict):
-        raise reader.fail("[notifications]", "must be a table")
+        raise reader.fail("[notifications]", "phải là một bảng")
+    reader.only_keys(table, "[notifications]", NOTIFICATIONS_KEYS)
     receipts = table.get("receipts", False)
     if not isinstance(receipts, bool):
-        raise reader.fail("[notifications].receipts", "must be true or false")
+        raise reader.fail("[notifications].receipts", "phải là true hoặc false")
     days = table.get("reminder_days_before", [])
     if not isinstance(days, list) or not all(
         isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in days
     ):
         raise reader.fail(
-            "[notifications].reminder_days_before", "must be a list of whole numbers >= 0"
+            "[notifications].reminder_days_before", "phải là danh sách số nguyên ≥ 0, ví dụ [7, 2]"
         )
     return NotificationsConfig(receipts=receipts, reminder_days_before=tuple(sorted(set(days))))
 
@@ -519,30 +695,29 @@ _LIMIT_KEYS = (
     ("ocr_max_pages", "ocr_max_pages", 1),
 )
 _OCR_MODES = {"auto": True, "off": False}
+LIMITS_KEYS = (*(key for key, _, _ in _LIMIT_KEYS), "timeout_seconds", "ocr")
 
 
 def _limits(reader: _Reader, table: Any) -> Limits:
     if table is None:
         return DEFAULT_LIMITS
     if not isinstance(table, dict):
-        raise reader.fail("[limits]", "must be a table")
+        raise reader.fail("[limits]", "phải là một bảng")
+    reader.only_keys(table, "[limits]", LIMITS_KEYS)
     values: dict[str, Any] = {}
     for key, field, scale in _LIMIT_KEYS:
         if key in table:
             number = table[key]
             if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-                raise reader.fail(f"[limits].{key}", "must be a whole number >= 1")
+                raise reader.fail(f"[limits].{key}", "phải là một số nguyên ≥ 1")
             values[field] = number * scale
     if "timeout_seconds" in table:
         seconds = table["timeout_seconds"]
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds <= 0:
-            raise reader.fail("[limits].timeout_seconds", "must be a number of seconds > 0")
+            raise reader.fail("[limits].timeout_seconds", "phải là một số giây > 0")
         values["timeout_seconds"] = float(seconds)
     if "ocr" in table:
         if not isinstance(table["ocr"], str) or table["ocr"] not in _OCR_MODES:
-            raise reader.fail("[limits].ocr", 'must be "auto" or "off"')
+            raise reader.fail("[limits].ocr", 'phải là "auto" hoặc "off"')
         values["ocr"] = _OCR_MODES[table["ocr"]]
-    unknown = sorted(set(table) - {k for k, _, _ in _LIMIT_KEYS} - {"timeout_seconds", "ocr"})
-    if unknown:
-        raise reader.fail(f"[limits].{unknown[0]}", "unknown key")
     return Limits(**values)

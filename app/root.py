@@ -9,28 +9,30 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from app.config import Config, load_roster
 from parsers.analysis import Rules
 from parsers.roster import Roster
 from parsers.units import UnitNames
 from store.blobs import BlobStore
-from store.db import Engine, SessionFactory, make_engine, make_session_factory
+from store.db import Engine, SessionFactory, make_engine, make_session_factory, sqlite_file
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_engine(config: Config) -> Engine:
-    """Return the database engine, creating the SQLite file's folder if needed."""
-    prefix = "sqlite:///"
-    if config.database_url.startswith(prefix):
-        path = config.database_url[len(prefix) :]
-        if path and not path.startswith(":memory:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return make_engine(config.database_url)
+def open_engine(config: Config, *, create: bool = False) -> Engine:
+    """Return the database engine; ``create`` makes the SQLite file's folder if needed.
+
+    Only the commands that create the database (`db upgrade`) pass ``create``: any
+    other command that fails to start leaves nothing behind.
+    """
+    engine = make_engine(config.database_url)
+    path = sqlite_file(engine.url)
+    if create and path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return engine
 
 
 def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None = None) -> Rules:

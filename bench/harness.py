@@ -60,7 +60,7 @@ def write_config(
         encoding="utf-8",
     )
     config = load_config(path)
-    upgrade_schema(open_engine(config))
+    upgrade_schema(open_engine(config, create=True))
     return config
 
 

@@ -236,7 +236,7 @@ def generated_rows(
 
 def fill(config_path: Path, messages: int, units: int, *, with_text: bool = False) -> None:
     config = load_config(config_path)
-    engine = open_engine(config)
+    engine = open_engine(config, create=True)
     upgrade_schema(engine)
     codes = [f"xa-thu-nghiem-{n:04d}" for n in range(units)]
     sessions = make_session_factory(engine)

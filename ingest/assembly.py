@@ -12,14 +12,14 @@ from ingest.poll import Services
 from store.blobs import BlobStore
 from store.db import Engine, make_session_factory
 from store.decisions import learned_addresses
-from store.files import make_private_dir
 
 
 @contextmanager
 def open_services(config: Config, engine: Engine) -> Iterator[Services]:
     """Yield the shell's collaborators; the extraction worker processes stop on exit."""
     roster = load_roster(config.units_file, config.addresses_file)
-    make_private_dir(config.storage_dir)
+    # The storage folder is made by the first file stored (BlobStore.put), so a
+    # command that fails before storing anything leaves no folder behind.
     sessions = make_session_factory(engine)
     with sessions() as session:
         learned = learned_addresses(session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import click
 
 from app.config import ConfigError
 from ingest.commands.check import check_config
-from ingest.commands.context import Context
+from ingest.commands.context import CONFIG_ORIGINS, Context
 from ingest.commands.database import db
 from ingest.commands.digest import digest, remind
 from ingest.commands.export import export
@@ -20,23 +21,41 @@ from ingest.commands.reports import report
 from ingest.commands.reprocess import reprocess
 from ingest.commands.review import review
 from ingest.commands.status import status
+from ingest.commands.usage import HelpContext, explain, use_vietnamese_help
 from ingest.commands.web import users, web
 from ingest.logs import setup_logging
 from store.db import SchemaOutdated
+
+log = logging.getLogger("ingest.cli")
 
 
 class Cli(click.Group):
     """Turn expected failures into one clear line and exit code 2, never a traceback."""
 
+    context_class = HelpContext
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as error:  # the global options (--log-format …)
+            raise explain(error) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.ClickException as error:  # click's English, as one Vietnamese line
+            raise explain(error, ctx) from None
         except ConfigError as error:
             click.echo(f"Lỗi cấu hình: {error}", err=True)
             sys.exit(2)
         except SchemaOutdated as error:
-            click.echo(f"Lỗi cơ sở dữ liệu: {error}", err=True)
+            log.debug("%s", error.detail())
+            click.echo(f"Lỗi cơ sở dữ liệu: {error} (cấu hình {_config_used(ctx)})", err=True)
             sys.exit(2)
+
+
+def _config_used(ctx: click.Context) -> Path:
+    return ctx.obj.config_path.resolve() if isinstance(ctx.obj, Context) else Path("?")
 
 
 @click.group(cls=Cli)
@@ -47,22 +66,35 @@ class Cli(click.Group):
     default="config.toml",
     show_default=True,
     envvar="CCHC_INBOX_CONFIG",
-    help="Configuration file (or $CCHC_INBOX_CONFIG).",
+    metavar="TỆP",
+    help="Tệp cấu hình (hoặc biến môi trường CCHC_INBOX_CONFIG).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log debug details.")
+@click.option("-v", "--verbose", is_flag=True, help="Ghi cả chi tiết kỹ thuật vào nhật ký.")
 @click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
     envvar="CCHC_INBOX_LOG_FORMAT",
-    help="Log lines on stderr as text or as one JSON object per line.",
+    help="Nhật ký trên stderr: dạng chữ (text) hoặc mỗi dòng một đối tượng JSON.",
 )
 @click.pass_context
 def main(ctx: click.Context, config_path: Path, verbose: bool, log_format: str) -> None:
-    """cchc-inbox: sổ theo dõi hồ sơ gửi qua thư điện tử (e-mail submission register)."""
+    """cchc-inbox: sổ theo dõi hồ sơ các đơn vị gửi qua thư điện tử.
+
+    Đọc hộp thư, lưu mọi thư, nhận ra đơn vị gửi, hồ sơ đúng hạn hay trễ, rồi lập
+    báo cáo. Cấu hình đọc từ --config, nếu không có thì từ biến CCHC_INBOX_CONFIG,
+    nếu không nữa thì từ config.toml trong thư mục hiện tại.
+
+    \b
+    Ví dụ:
+      cchc-inbox --config /etc/cchc-inbox/config.toml check-config
+      cchc-inbox --config demo/config.toml report compliance
+      cchc-inbox poll --help
+    """
     setup_logging(verbose=verbose, fmt=log_format)
-    ctx.obj = Context(config_path)
+    source = ctx.get_parameter_source("config_path")
+    ctx.obj = Context(config_path, config_origin=CONFIG_ORIGINS.get(source, "") if source else "")
 
 
 for command in (
@@ -82,6 +114,7 @@ for command in (
 ):
     main.add_command(command)
 main.add_command(check_config)
+use_vietnamese_help(main)
 
 
 if __name__ == "__main__":

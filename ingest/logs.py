@@ -32,6 +32,17 @@ class OneLineFormatter(logging.Formatter):
         return super().format(record).replace("\n", " | ")
 
 
+class DropMessages(logging.Filter):
+    """Drop the records logged with one of ``templates`` (said elsewhere already)."""
+
+    def __init__(self, templates: set[str]) -> None:
+        super().__init__()
+        self.templates = frozenset(templates)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg not in self.templates
+
+
 def setup_logging(*, verbose: bool, fmt: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else OneLineFormatter(TEXT_FORMAT))

@@ -26,6 +26,7 @@ from imapclient.exceptions import IMAPClientError
 from app.config import Config, ConfigError, MailboxConfig, load_config, load_roster
 from app.root import open_engine
 from ingest.commands.polling import describe_poll, log_progress, run_poll
+from ingest.explain import explain_mail_error
 from ingest.imap import connect, describe, read_password, wait_for_new_mail
 from ingest.worker import Change, Outage, backoff_delay, observe, permission_warnings, poll_due
 from outbound.notify import schedule_daily_mail
@@ -279,7 +280,10 @@ def check_startable(config: Config, environ: dict[str, str]) -> None:
         try:
             read_password(mailbox, environ)
         except Exception as error:
-            raise FatalConfig(str(error)) from None
+            log.debug("%s", describe(error))
+            raise FatalConfig(
+                f"hộp thư {mailbox.name}: {explain_mail_error(describe(error))}"
+            ) from None
     if config.smtp is not None:
         try:
             read_smtp_password(config.smtp, environ)

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine as Engine
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session as Session
 from sqlalchemy.orm import sessionmaker
 
@@ -37,8 +37,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def sqlite_file(url: str) -> Path | None:
-    """Return the database file of a SQLite ``url``; None for another database or memory."""
+def sqlite_file(url: str | URL) -> Path | None:
+    """Return the database file of a SQLite ``url`` (an engine's ``.url`` too); None for
+    another database or memory."""
     parsed = make_url(url)
     database = parsed.database
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
@@ -75,19 +76,64 @@ def upgrade_schema(engine: Engine, revision: str = "heads") -> None:
         command.upgrade(config, revision)
 
 
+def _scripts() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", "store:migrations")
+    return ScriptDirectory.from_config(config)
+
+
+def newest_revisions() -> tuple[str, ...]:
+    """Return the revision(s) this version of the code migrates to (Alembic's heads)."""
+    return tuple(sorted(_scripts().get_heads()))
+
+
+def schema_revisions(engine: Engine) -> tuple[str, ...]:
+    """Return the Alembic revision(s) the database is at (empty before the first upgrade)."""
+    with engine.connect() as connection:
+        return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+
+
 class SchemaOutdated(Exception):
-    """The database schema is missing or older than this version of the code."""
+    """The database schema is missing or older than this version of the code.
+
+    The message is the line an administrator reads (what is wrong, what to run);
+    ``current`` and ``needed`` are the Alembic revisions, for the log.
+    """
+
+    def __init__(self, message: str, current: tuple[str, ...], needed: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.current = current
+        self.needed = needed
+
+    def detail(self) -> str:
+        """Return the revisions in English, for the log at -v."""
+        return (
+            f"database schema is at {', '.join(self.current) or 'nothing'}, "
+            f"this version needs {', '.join(self.needed)}"
+        )
 
 
 def require_current_schema(engine: Engine) -> None:
-    """Raise SchemaOutdated unless the database is at the newest revision(s)."""
-    config = Config()
-    config.set_main_option("script_location", "store:migrations")
-    heads = set(ScriptDirectory.from_config(config).get_heads())
-    with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    if current != heads:
+    """Raise SchemaOutdated unless the database is at the newest revision(s).
+
+    A SQLite file that does not exist is not created (connecting would create it).
+    """
+    heads = newest_revisions()
+    upgrade = "hãy chạy `cchc-inbox db upgrade`"
+    path = sqlite_file(engine.url)
+    if path is not None and not path.exists():
+        raise SchemaOutdated(f"chưa có cơ sở dữ liệu {path}: {upgrade}", (), heads)
+    current = schema_revisions(engine)
+    if current == heads:
+        return
+    if not current:
+        raise SchemaOutdated(f"cơ sở dữ liệu chưa được khởi tạo: {upgrade}", current, heads)
+    known = {revision.revision for revision in _scripts().walk_revisions()}
+    if not set(current) <= known:
         raise SchemaOutdated(
-            f"database schema is at {', '.join(sorted(current)) or 'nothing'}, "
-            f"this version needs {', '.join(sorted(heads))}: run `cchc-inbox db upgrade`"
+            "cơ sở dữ liệu do một phiên bản cchc-inbox mới hơn tạo ra: "
+            "hãy cài lại phiên bản đó (không hạ cấp cơ sở dữ liệu)",
+            current,
+            heads,
         )
+    raise SchemaOutdated(f"cơ sở dữ liệu là của phiên bản cũ hơn: {upgrade}", current, heads)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import shutil
 import smtplib
@@ -15,12 +16,15 @@ from imapclient.exceptions import IMAPClientError
 
 from app.config import Config, ConfigError, MailboxConfig, SmtpConfig, load_config, load_roster
 from ingest.commands.context import Context, pass_context
+from ingest.explain import explain_mail_error
 from ingest.imap import PasswordMissing, connect, describe, read_password
 from ingest.worker import permission_warnings
 from outbound.smtp import SmtpPasswordMissing, read_smtp_password, tls_context
 from parsers.ocr import missing_tool
 from store.db import SchemaOutdated, make_engine, require_current_schema
 from store.health import DatabaseUnavailable, describe_database_error
+
+log = logging.getLogger(__name__)
 
 OK, WARN, FAIL = "[ OK ]", "[CẢNH BÁO]", "[ LỖI ]"
 
@@ -31,9 +35,16 @@ Finding = tuple[str, str]
 @click.command("check-config")
 @pass_context
 def check_config(context: Context) -> None:
-    """Validate config and roster, try the database, IMAP and SMTP; change nothing."""
+    """Kiểm tra cấu hình, đơn vị, cơ sở dữ liệu, IMAP, SMTP; không thay đổi gì.
+
+    In một dòng cho mỗi mục ([ OK ], [CẢNH BÁO], [ LỖI ]) và thoát 1 khi có lỗi.
+
+    \b
+    Ví dụ:
+      CCHC_IMAP_PASSWORD=… cchc-inbox --config /etc/cchc-inbox/config.toml check-config
+    """
     failed = False
-    for mark, text in run_checks(context.config_path):
+    for mark, text in run_checks(context.config_path, context.config_origin):
         click.echo(f"{mark} {text}")
         failed = failed or mark == FAIL
     if failed:
@@ -42,13 +53,14 @@ def check_config(context: Context) -> None:
     click.echo("Cấu hình dùng được.")
 
 
-def run_checks(config_path: Path) -> Iterator[Finding]:
+def run_checks(config_path: Path, origin: str = "") -> Iterator[Finding]:
+    chosen = f" ({origin})" if origin else ""
     try:
         config = load_config(config_path)
     except ConfigError as error:
-        yield FAIL, f"Tệp cấu hình: {error}"
+        yield FAIL, f"Tệp cấu hình{chosen}: {error}"
         return
-    yield OK, f"Tệp cấu hình {config.path} hợp lệ: {len(config.mailboxes)} hộp thư"
+    yield OK, f"Tệp cấu hình {config.path}{chosen} hợp lệ: {len(config.mailboxes)} hộp thư"
     for warning in permission_warnings(config):
         yield WARN, warning
     yield _roster(config)
@@ -67,10 +79,11 @@ def run_checks(config_path: Path) -> Iterator[Finding]:
 def _guarded(label: str, check: Callable[[], str]) -> Finding:
     try:
         return OK, f"{label}: {check()}"
-    except (PasswordMissing, SmtpPasswordMissing) as error:
+    except SmtpPasswordMissing as error:
         return FAIL, f"{label}: thiếu mật khẩu ({error})"
-    except (IMAPClientError, smtplib.SMTPException, OSError) as error:
-        return FAIL, f"{label}: {describe(error)}"
+    except (PasswordMissing, IMAPClientError, smtplib.SMTPException, OSError) as error:
+        log.debug("%s: %s", label, describe(error))
+        return FAIL, f"{label}: {explain_mail_error(describe(error))}"
 
 
 def _roster(config: Config) -> Finding:
@@ -139,7 +152,8 @@ def _database(config: Config) -> Finding:
     try:
         require_current_schema(engine)
     except SchemaOutdated as error:
-        return FAIL, f"Cơ sở dữ liệu {shown}: lược đồ chưa cập nhật ({error})"
+        log.debug("%s", error.detail())
+        return FAIL, f"Cơ sở dữ liệu {shown}: {error}"
     except DatabaseUnavailable as error:
         reason = describe_database_error(error)
         return FAIL, f"Cơ sở dữ liệu {shown}: không kết nối được ({reason})"

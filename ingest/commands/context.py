@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from app.config import Config, load_config
 from app.root import Register, open_engine, open_register
 from store.db import Engine, require_current_schema
 from store.files import write_private
+
+#: How the configuration file was chosen, as `check-config` and `status` say it.
+CONFIG_ORIGINS = {
+    ParameterSource.COMMANDLINE: "theo --config",
+    ParameterSource.ENVIRONMENT: "theo biến môi trường CCHC_INBOX_CONFIG",
+    ParameterSource.DEFAULT: "mặc định: config.toml trong thư mục hiện tại",
+}
 
 
 @dataclass
@@ -20,6 +28,8 @@ class Context:
     config_path: Path
     _config: Config | None = None
     _register: Register | None = None
+    #: How config_path was chosen (one of CONFIG_ORIGINS' values), shown with it.
+    config_origin: str = ""
 
     @property
     def config(self) -> Config:
@@ -28,7 +38,8 @@ class Context:
         return self._config
 
     def engine(self, *, require_schema: bool = True) -> Engine:
-        engine = open_engine(self.config)
+        """Return the engine; without ``require_schema`` (db upgrade) it may create the file."""
+        engine = open_engine(self.config, create=not require_schema)
         if require_schema:
             require_current_schema(engine)
         return engine

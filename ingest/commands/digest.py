@@ -30,20 +30,35 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command()
-@click.option("--date", "day", type=DAY, default=None, help="Digest date (default: today).")
-@click.option("--send", is_flag=True, help="E-mail it to [digest].to through the outbox.")
-@click.option("--dry-run", is_flag=True, help="With --send: show the mail, send nothing.")
+@click.option(
+    "--date",
+    "day",
+    type=DAY,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Ngày của bản tin (mặc định hôm nay).",
+)
+@click.option("--send", is_flag=True, help="Gửi tới [digest] to qua hộp thư đi.")
+@click.option("--dry-run", is_flag=True, help="Với --send: chỉ hiện thư, không gửi.")
 @click.option(
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Write it to FILE (.html gives the HTML version).",
+    metavar="TỆP",
+    help="Ghi vào TỆP (đuôi .html: bản HTML).",
 )
 @pass_context
 def digest(
     context: Context, day: datetime | None, send: bool, dry_run: bool, output: Path | None
 ) -> None:
-    """The daily digest: the day before DATE, in the campaign's zone."""
+    """Bản tin hằng ngày: tình hình đến hết ngày trước --date (giờ của đợt).
+
+    \b
+    Ví dụ:
+      cchc-inbox digest --date 2024-06-26
+      cchc-inbox digest --output ban-tin.html
+      cchc-inbox digest --send --dry-run
+    """
     config = context.config
     roster = load_roster(config.units_file, config.addresses_file)
     sessions = make_session_factory(context.engine())
@@ -68,16 +83,31 @@ def digest(
             click.echo(f"Báo cáo ngày {for_date:%d/%m/%Y} đã có trong hộp thư đi.", err=True)
         report = deliver(config, sessions, utc_now)
     except NotConfigured as missing:
-        raise ConfigError(config.path, str(missing), "required to send mail") from None
+        raise ConfigError(
+            config.path, str(missing), "bắt buộc để gửi thư, chưa có trong tệp"
+        ) from None
     describe_delivery(report)
 
 
 @click.command()
-@click.option("--date", "day", type=DAY, default=None, help="As of this date (default: today).")
-@click.option("--dry-run", is_flag=True, help="List the units to remind, send nothing.")
+@click.option(
+    "--date",
+    "day",
+    type=DAY,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Tính đến ngày này (mặc định hôm nay).",
+)
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê đơn vị sẽ được nhắc, không gửi.")
 @pass_context
 def remind(context: Context, day: datetime | None, dry_run: bool) -> None:
-    """Remind required units still missing, on [notifications].reminder_days_before."""
+    """Nhắc đơn vị bắt buộc chưa nộp, vào ngày [notifications] reminder_days_before.
+
+    \b
+    Ví dụ:
+      cchc-inbox remind --dry-run
+      cchc-inbox remind --date 2024-06-18
+    """
     config = context.config
     roster = load_roster(config.units_file, config.addresses_file)
     sessions = make_session_factory(context.engine())
@@ -98,7 +128,9 @@ def remind(context: Context, day: datetime | None, dry_run: bool) -> None:
         click.echo(f"Đã đưa {queued} thư nhắc vào hộp thư đi.")
         report = deliver(config, sessions, utc_now)
     except NotConfigured as missing:
-        raise ConfigError(config.path, str(missing), "required to send mail") from None
+        raise ConfigError(
+            config.path, str(missing), "bắt buộc để gửi thư, chưa có trong tệp"
+        ) from None
     describe_delivery(report)
 
 

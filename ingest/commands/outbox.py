@@ -25,14 +25,24 @@ KIND_WORDS = {"digest": "báo cáo ngày", "receipt": "xác nhận", "reminder":
 
 @click.group()
 def outbox() -> None:
-    """Outgoing mail: digests, receipts and reminders."""
+    """Thư gửi đi: bản tin, thư xác nhận và thư nhắc.
+
+    \b
+    Ví dụ:
+      cchc-inbox outbox list
+    """
 
 
 @outbox.command("list")
-@click.option("--all", "show_all", is_flag=True, help="Include mail already sent.")
+@click.option("--all", "show_all", is_flag=True, help="Hiện cả thư đã gửi.")
 @pass_context
 def outbox_list(context: Context, show_all: bool) -> None:
-    """Mail in the outbox (not yet sent, unless --all)."""
+    """Thư trong hộp thư đi (thư chưa gửi; --all: cả thư đã gửi).
+
+    \b
+    Ví dụ:
+      cchc-inbox outbox list --all
+    """
     zone = context.config.campaign.zone
     with make_session_factory(context.engine())() as session:
         rows = list_outbox(session)
@@ -50,10 +60,15 @@ def outbox_list(context: Context, show_all: bool) -> None:
 
 
 @outbox.command("send")
-@click.option("--dry-run", is_flag=True, help="Show what is due, send nothing.")
+@click.option("--dry-run", is_flag=True, help="Chỉ hiện thư đến hạn gửi, không gửi.")
 @pass_context
 def outbox_send(context: Context, dry_run: bool) -> None:
-    """Send every due mail now."""
+    """Gửi ngay mọi thư đến hạn.
+
+    \b
+    Ví dụ:
+      cchc-inbox outbox send --dry-run
+    """
     config = context.config
     sessions = make_session_factory(context.engine())
     if dry_run:
@@ -67,7 +82,9 @@ def outbox_send(context: Context, dry_run: bool) -> None:
     try:
         report = deliver(config, sessions, utc_now)
     except NotConfigured as missing:
-        raise ConfigError(config.path, str(missing), "required to send mail") from None
+        raise ConfigError(
+            config.path, str(missing), "bắt buộc để gửi thư, chưa có trong tệp"
+        ) from None
     describe_delivery(report)
 
 
@@ -75,7 +92,12 @@ def outbox_send(context: Context, dry_run: bool) -> None:
 @click.argument("mail_id", type=int)
 @pass_context
 def outbox_retry(context: Context, mail_id: int) -> None:
-    """Queue a failed or uncertain mail again (check the mail server's log first)."""
+    """Gửi lại một thư thất bại hoặc chưa rõ (xem nhật ký máy chủ thư trước).
+
+    \b
+    Ví dụ:
+      cchc-inbox outbox retry 7
+    """
     with make_session_factory(context.engine()).begin() as session:
         done = requeue(session, mail_id, utc_now())
     if not done:

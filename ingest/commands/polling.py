@@ -14,7 +14,9 @@ from click._termui_impl import ProgressBar
 from app.config import Config
 from ingest.assembly import open_services
 from ingest.commands.context import Context, pass_context
+from ingest.explain import explain_mail_error
 from ingest.locks import mailbox_lock
+from ingest.logs import DropMessages
 from ingest.poll import PollSummary, Progress, poll_mailbox, resume_pending
 from outbound.notify import after_poll
 from store.db import Engine
@@ -27,12 +29,24 @@ log = logging.getLogger(__name__)
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Fetch only mail the server received on or after DATE (YYYY-MM-DD).",
+    metavar="YYYY-MM-DD",
+    help="Chỉ lấy thư máy chủ nhận từ ngày này trở đi.",
 )
 @pass_context
 def poll(context: Context, since: datetime | None) -> None:
-    """Poll every mailbox once, then exit."""
+    """Đọc mọi hộp thư một lần rồi thoát.
+
+    In một dòng cho mỗi hộp thư (thư mới, thư trùng, thư lỗi); thoát 1 khi có hộp
+    thư không đọc được.
+
+    \b
+    Ví dụ:
+      cchc-inbox poll
+      cchc-inbox poll --since 2024-05-15
+    """
     progress = BarProgress() if sys.stderr.isatty() else log_progress
+    if not log.isEnabledFor(logging.DEBUG):  # the summary says it in Vietnamese; -v shows it
+        logging.getLogger("ingest.poll").addFilter(DropMessages({"%s: poll failed: %s"}))
     try:
         summaries = run_poll(
             context.config,
@@ -95,7 +109,9 @@ def describe_poll(summary: PollSummary) -> str:
     )
     if summary.matched:
         line += f"; UIDVALIDITY đã đổi, đồng bộ lại: khớp {summary.matched} thư đã có"
-    return line + (f" — KHÔNG ĐỌC ĐƯỢC HỘP THƯ: {summary.error}" if summary.error else "")
+    if summary.error:
+        line += f" — KHÔNG ĐỌC ĐƯỢC HỘP THƯ: {explain_mail_error(summary.error)}"
+    return line
 
 
 def log_progress(mailbox: str, done: int, total: int) -> None:
@@ -129,11 +145,15 @@ class BarProgress:
 @click.command()
 @pass_context
 def serve(context: Context) -> None:
-    """Run the worker in the foreground: poll every [schedule].poll_every, daily mail.
+    """Chạy dịch vụ: đọc hộp thư mỗi [schedule] poll_every, gửi thư hằng ngày.
 
-    Outages (IMAP, database) are retried with backoff and never end it; SIGTERM
-    or SIGINT stop it after the batch in hand (exit 0); SIGHUP reloads the
-    configuration. A configuration that cannot work exits 2.
+    Máy chủ thư hay cơ sở dữ liệu ngừng thì dịch vụ thử lại, không dừng. SIGTERM
+    hoặc Ctrl-C: dừng sau lô thư đang xử lý (thoát 0). SIGHUP: đọc lại cấu hình.
+    Cấu hình không dùng được: thoát 2.
+
+    \b
+    Ví dụ:
+      cchc-inbox --config /etc/cchc-inbox/config.toml serve
     """
     from ingest.service import FatalConfig, Worker
 

@@ -16,18 +16,27 @@ log = logging.getLogger(__name__)
 
 
 @click.command()
-@click.option("--all", "everything", is_flag=True, help="Every stored message.")
-@click.option("--failed", is_flag=True, help="Only messages whose analysis failed.")
+@click.option("--all", "everything", is_flag=True, help="Mọi thư đã lưu.")
+@click.option("--failed", is_flag=True, help="Chỉ các thư phân tích bị lỗi.")
 @click.argument("ids", nargs=-1, type=int)
 @pass_context
 def reprocess(context: Context, everything: bool, failed: bool, ids: tuple[int, ...]) -> None:
-    """Re-run parsing and classification over stored raw messages (after an upgrade).
+    """Phân tích lại thư đã lưu (sau khi nâng cấp hay sửa danh sách đơn vị).
 
-    Reads the raw copies from storage, never the mailbox. Decisions that staff
-    recorded by hand are kept: only what the analysis derives is replaced.
+    Đọc bản gốc đã lưu, không đọc hộp thư. Quyết định cán bộ đã ghi (review) được
+    giữ nguyên. Chọn đúng một: --all, --failed hoặc các số thư (cột id của
+    `report submissions`).
+
+    \b
+    Ví dụ:
+      cchc-inbox reprocess --failed
+      cchc-inbox reprocess 12 15
     """
     if sum((everything, failed, bool(ids))) != 1:
-        raise click.UsageError("give exactly one of --all, --failed or message IDs")
+        raise click.UsageError(
+            "chọn đúng một trong --all, --failed hoặc các số thư (ID), "
+            "ví dụ `cchc-inbox reprocess --failed`"
+        )
     with open_services(context.config, context.engine()) as services:
         with services.sessions() as session:
             targets = list_stored(session, ids or None, failed_only=failed)

@@ -12,8 +12,9 @@ import click
 
 from app.config import parse_duration
 from ingest.commands.context import Context, pass_context
+from ingest.explain import explain_mail_error
 from ingest.health import FolderHealth, assess_folders, default_stale_after
-from reports.render import local_text
+from reports.render import local_iso, local_text
 from store.db import make_session_factory
 from store.health import (
     DatabaseUnavailable,
@@ -51,17 +52,30 @@ def _duration(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    help="Dạng kết quả: bảng chữ (table) hoặc JSON.",
+)
 @click.option(
     "--max-age",
     callback=_duration,
     default=None,
-    help="Unhealthy when a folder's last successful poll is older (30s, 5m, 1h); "
-    "default [schedule].stale_after, else 3 poll intervals (at least 15m).",
+    metavar="THỜI_GIAN",
+    help="Có vấn đề khi lần đọc được gần nhất cũ hơn khoảng này (30s, 5m, 1h); "
+    "mặc định [schedule] stale_after, nếu không thì 3 lần poll_every (ít nhất 15m).",
 )
 @pass_context
 def status(context: Context, fmt: str, max_age: timedelta | None) -> None:
-    """Last poll of each mailbox, queues, outbox, last digest; exit 1 when unhealthy."""
+    """Tình trạng hộp thư, hàng chờ, hộp thư đi, bản tin; thoát 1 khi có vấn đề.
+
+    \b
+    Ví dụ:
+      cchc-inbox status
+      cchc-inbox status --format json --max-age 30m
+    """
     config = context.config
     schedule = config.schedule
     age = max_age or schedule.stale_after or default_stale_after(schedule.poll_every)
@@ -77,17 +91,16 @@ def status(context: Context, fmt: str, max_age: timedelta | None) -> None:
         sys.exit(1)
     folders = assess_folders([(m.name, m.folder) for m in config.mailboxes], rows, now, age)
     healthy = all(f.healthy for f in folders)
+    zone = config.campaign.zone
     if fmt == "json":
-        data = _as_json(folders, queues, outbox, digest, now, age, healthy)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        data = _as_json(folders, queues, outbox, digest, now, zone, age, healthy)
+        click.echo(json.dumps({**data, "config": str(config.path)}, ensure_ascii=False, indent=2))
     else:
-        click.echo(_as_text(folders, queues, outbox, digest, config.campaign.zone, age, healthy))
+        origin = f" ({context.config_origin})" if context.config_origin else ""
+        click.echo(f"Cấu hình: {config.path}{origin}")
+        click.echo(_as_text(folders, queues, outbox, digest, zone, age, healthy))
     if not healthy:
         sys.exit(1)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def _as_json(
@@ -96,12 +109,18 @@ def _as_json(
     outbox: dict[str, int],
     digest: DigestRow | None,
     now: datetime,
+    zone: ZoneInfo,
     max_age: timedelta,
     healthy: bool,
 ) -> dict[str, Any]:
+    """Return the JSON health report; times are ISO 8601 with the campaign zone's offset."""
+
+    def _iso(moment: datetime | None) -> str | None:
+        return local_iso(moment, zone)
+
     return {
         "healthy": healthy,
-        "checked_at": now.isoformat(),
+        "checked_at": _iso(now),
         "max_age_seconds": int(max_age.total_seconds()),
         "mailboxes": [
             {
@@ -154,7 +173,7 @@ def _as_text(
         )
         if row.last_error:
             attempt = local_text(row.last_attempt_at, zone)
-            lines.append(f"  Lỗi lần cuối ({attempt}): {row.last_error}")
+            lines.append(f"  Lỗi lần cuối ({attempt}): {explain_mail_error(row.last_error)}")
     total = sum(queues[k] for k in ("pending", "needs_review", "accepted", "ignored"))
     summary = ", ".join(f"{queues[k]} {w}" for k, w in QUEUE_WORDS.items() if queues.get(k))
     lines.append(f"Tổng cộng {total} thư: {summary or 'chưa có thư'}.")
@@ -166,12 +185,23 @@ def _as_text(
         sent = local_text(digest.sent_at, zone)
         state = f"đã gửi lúc {sent}" if sent else OUTBOX_WORDS.get(digest.status or "", "chưa gửi")
         lines.append(f"Bản tin hằng ngày gần nhất: ngày {digest.for_date:%d/%m/%Y}, {state}.")
-    minutes = int(max_age.total_seconds() // 60)
+    span = age_text(max_age)
     if healthy:
-        lines.append(f"Tình trạng: BÌNH THƯỜNG (mọi hộp thư đã đọc được trong {minutes} phút qua).")
+        lines.append(f"Tình trạng: BÌNH THƯỜNG (mọi hộp thư đã đọc được trong {span} qua).")
     else:
         stale = ", ".join(f.mailbox for f in folders if not f.healthy)
-        lines.append(
-            f"Tình trạng: CÓ VẤN ĐỀ — không đọc được hộp thư {stale} trong {minutes} phút qua."
-        )
+        lines.append(f"Tình trạng: CÓ VẤN ĐỀ — không đọc được hộp thư {stale} trong {span} qua.")
     return "\n".join(lines)
+
+
+#: Units of `age_text`, largest first: (seconds, Vietnamese word).
+_AGE_UNITS = ((86400, "ngày"), (3600, "giờ"), (60, "phút"), (1, "giây"))
+
+
+def age_text(age: timedelta) -> str:
+    """Say ``age`` in the largest unit it is a whole number of: 1s, 90s, 30m, 2h, 1d."""
+    seconds = int(age.total_seconds())
+    for size, word in _AGE_UNITS:
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {word}"
+    return f"{seconds} giây"

@@ -52,16 +52,19 @@ def test_the_shipped_roster_has_the_town_fourteen_communes_and_the_offices() -> 
 @pytest.mark.parametrize(
     ("replace", "message"),
     [
-        (("opens = 2024-05-15", 'opens = "15/5/2024"'), "[campaign].opens: required, a date"),
-        (("closes = 2024-06-25", "closes = 2024-05-01"), "[campaign].closes: is before"),
-        (('security = "ssl"', 'security = "tls"'), "[mailboxes[0]].security: must be one of"),
-        (('security = "ssl"', 'security = "none"'), "allowed only on loopback"),
+        (("opens = 2024-05-15", 'opens = "15/5/2024"'), "[campaign].opens: phải là một ngày"),
+        (("closes = 2024-06-25", "closes = 2024-05-01"), "[campaign].closes: trước ngày"),
+        (('security = "ssl"', 'security = "tls"'), "[mailboxes[0]].security: phải là một trong"),
+        (('security = "ssl"', 'security = "none"'), "chỉ dùng được với máy chủ trên chính máy này"),
         (
             ('poll_every = "5m"', 'poll_every = "often"'),
-            "[schedule].poll_every: expected a duration",
+            "[schedule].poll_every: cần một khoảng thời gian",
         ),
-        (('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Asia/Saigonn"'), "unknown time zone"),
-        (("[database]", "[databse]"), "[database]: missing table"),
+        (('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Asia/Saigonn"'), "không có múi giờ"),
+        (
+            ("[database]", "[databse]"),
+            "bảng `[databse]` không hợp lệ — có phải ý bạn là `[database]`?",
+        ),
     ],
 )
 def test_a_wrong_value_names_the_file_and_the_key(
@@ -77,16 +80,16 @@ def test_a_wrong_value_names_the_file_and_the_key(
 def test_a_roster_with_a_bad_kind_names_the_unit(tmp_path: Path) -> None:
     roster = tmp_path / "units.toml"
     roster.write_text('[[unit]]\ncode = "x"\nname = "X"\nkind = "ward"\nrequired = true\n')
-    with pytest.raises(ConfigError, match=r"unit\[0\]\.kind: 'ward' is not one of"):
+    with pytest.raises(ConfigError, match=r'\[\[unit\]\] "x"\.kind: \'ward\' không phải một trong'):
         load_roster(roster)
 
 
 @pytest.mark.parametrize(
     ("area", "message"),
     [
-        ('"huyện Châu Thành"', "area: must be a list of places"),
-        ('["Châu Thành"]', "area: expected one of tỉnh, huyện"),
-        ('["huyện"]', "area: expected one of tỉnh, huyện"),
+        ('"huyện Châu Thành"', "area: phải là danh sách địa danh"),
+        ('["Châu Thành"]', r"area: 'Châu Thành' phải gồm một cấp \(tỉnh, huyện"),
+        ('["huyện"]', r"area: 'huyện' phải gồm một cấp \(tỉnh, huyện"),
     ],
 )
 def test_a_roster_with_a_bad_area_is_refused(tmp_path: Path, area: str, message: str) -> None:
@@ -100,7 +103,7 @@ def test_a_roster_with_a_bad_area_is_refused(tmp_path: Path, area: str, message:
 def test_an_address_book_naming_an_unknown_unit_is_refused(tmp_path: Path) -> None:
     book = tmp_path / "addresses.toml"
     book.write_text('[addresses]\n"a@b.vn" = "xa-khong-co"\n')
-    with pytest.raises(ConfigError, match="unknown unit 'xa-khong-co'"):
+    with pytest.raises(ConfigError, match="đơn vị 'xa-khong-co' không có trong danh sách"):
         load_roster(ROOT / "units.toml", book)
 
 
@@ -116,7 +119,7 @@ def test_an_invalid_config_exits_2_with_one_line_and_no_traceback(tmp_path: Path
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
-        f"Lỗi cấu hình: {path}: [campaign].min_per_unit: must be a whole number >= 0"
+        f"Lỗi cấu hình: {path}: [campaign].min_per_unit: phải là một số nguyên ≥ 0"
     ]
 
 
@@ -129,7 +132,7 @@ def test_a_missing_config_file_exits_2(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert "nope.toml: file not found" in result.stderr
+    assert f"{tmp_path / 'nope.toml'}: không tìm thấy tệp" in result.stderr
 
 
 @pytest.mark.parametrize(

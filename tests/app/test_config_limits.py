@@ -42,7 +42,7 @@ def test_ocr_is_on_unless_turned_off_and_reads_at_most_ocr_max_pages(tmp_path: P
         ("[limits]\nocr_max_pages = 0\n", "[limits].ocr_max_pages"),
         ("[limits]\nmax_members = 0\n", "[limits].max_members"),
         ('[limits]\ntimeout_seconds = "1m"\n', "[limits].timeout_seconds"),
-        ("[limits]\nmax_zip = 3\n", "[limits].max_zip"),
+        ("[limits]\nmax_zip = 3\n", "[limits]: khóa `max_zip` không hợp lệ"),
     ],
 )
 def test_a_bad_limit_names_its_key(tmp_path: Path, extra: str, key: str) -> None:

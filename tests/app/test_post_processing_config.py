@@ -33,9 +33,12 @@ def test_flag_and_move_modes_are_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        ('mark_processed = "delete"', "[mailboxes[0]].mark_processed: must be one of flag, move"),
-        ('mark_processed = "move"', "[mailboxes[0]].move_to: required when"),
-        ('mark_processed = "move"\nmove_to = ""', "[mailboxes[0]].move_to: required, a non-empty"),
+        ('mark_processed = "delete"', '[mailboxes[0]].mark_processed: phải là "flag" hoặc "move"'),
+        ('mark_processed = "move"', "[mailboxes[0]].move_to: bắt buộc khi"),
+        (
+            'mark_processed = "move"\nmove_to = ""',
+            "[mailboxes[0]].move_to: phải là một chuỗi không rỗng",
+        ),
     ],
 )
 def test_a_wrong_post_processing_key_names_the_key(

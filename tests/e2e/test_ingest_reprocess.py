@@ -102,7 +102,7 @@ def test_reprocess_failed_retries_only_messages_whose_analysis_failed(
 def test_reprocess_wants_exactly_one_selection(register: Register) -> None:
     result = register.run("reprocess", "--all", "--failed", check=False)
     assert result.returncode == 2
-    assert "exactly one of --all, --failed or message IDs" in result.stderr
+    assert "chọn đúng một trong --all, --failed hoặc các số thư (ID)" in result.stderr
 
 
 def test_reprocess_keeps_a_unit_that_staff_assigned_by_hand(register: Register) -> None:

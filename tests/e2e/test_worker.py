@@ -225,9 +225,10 @@ def test_a_missing_password_is_fatal_and_exits_2(register: Register) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert f"Lỗi cấu hình: mailbox phongnv: environment variable {PASSWORD_ENV} is not set" in (
-        result.stderr
-    )
+    assert result.stderr.splitlines() == [
+        f"Lỗi cấu hình: hộp thư phongnv: chưa có mật khẩu: biến môi trường {PASSWORD_ENV} "
+        "chưa được đặt — đặt biến đó rồi chạy lại"
+    ]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
