@@ -22,6 +22,9 @@ REVIEW_HEADINGS = ("Mã thư", "Nhận lúc", "Người gửi", "Tiêu đề", "
 REASON_WORDS = {
     "unknown_unit": "chưa rõ đơn vị",
     "ambiguous_unit": "nhiều đơn vị",
+    "ambiguous_sender": "nhiều người gửi",
+    "new_sender_address": "địa chỉ mới của đơn vị",
+    "reply_to_differs": "địa chỉ trả lời khác người gửi",
     "foreign_area": "đơn vị cùng tên ở địa bàn khác",
     "no_document": "không có tệp",
     "auth_failed": "nghi giả mạo",

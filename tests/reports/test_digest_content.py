@@ -174,6 +174,7 @@ def test_the_subject_sums_up_the_day() -> None:
 
 
 def test_every_reason_a_person_may_see_has_a_vietnamese_label() -> None:
-    shown = BLOCKING | {"unreadable_attachment", "late", "early"}
+    flags = {"unreadable_attachment", "late", "early", "new_sender_address", "reply_to_differs"}
+    shown = BLOCKING | flags
     assert shown - REASON_LABELS.keys() == set()
     assert shown - REASON_WORDS.keys() == set()
