@@ -50,11 +50,14 @@ class AnalysisRecord:
     """What the register keeps of an analysis: small enough to send between processes."""
 
     date_header: datetime | None
+    # The From address; every one of them, comma-separated, when From holds several.
     from_address: str
     from_name: str
     subject: str
     classification: Classification
     attachments: tuple[AttachmentRecord, ...]
+    sender: str | None = None
+    reply_to: tuple[str, ...] = ()
 
 
 def summarise(analysis: Analysis) -> AnalysisRecord:
@@ -62,10 +65,15 @@ def summarise(analysis: Analysis) -> AnalysisRecord:
     parsed = analysis.message
     return AnalysisRecord(
         date_header=parsed.date_header,
-        from_address=parsed.from_address,
+        # A From with several addresses shows them all: staff must see who else is named.
+        from_address=(
+            ", ".join(parsed.from_addresses) if parsed.sender_ambiguous else parsed.from_address
+        ),
         from_name=parsed.from_name,
         subject=parsed.subject,
         classification=analysis.classification,
+        sender=parsed.sender_address,
+        reply_to=parsed.reply_to,
         attachments=tuple(
             AttachmentRecord(
                 filename=item.filename,
@@ -228,6 +236,8 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
         message.date_header = analysis.date_header
         message.from_address = analysis.from_address[:500] or None
         message.from_name = analysis.from_name[:500] or None
+        message.sender = (analysis.sender or "")[:500] or None
+        message.reply_to = [a[:500] for a in analysis.reply_to[:20]]
         message.subject = analysis.subject
         message.parse_status = "ok"
         message.parse_error = None

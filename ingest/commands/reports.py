@@ -22,6 +22,7 @@ from reports.render import (
     submission_cells,
     submissions_json,
 )
+from reports.senders import with_sender_keys
 from store.db import make_session_factory
 from store.read import list_submissions
 from store.tallies import compliance_tallies
@@ -79,7 +80,7 @@ def report_submissions(context: Context, fmt: str, output: Path | None) -> None:
         emit_binary(submissions_xlsx(rows, config.campaign), output)
         return
     if fmt == "json":
-        text = submissions_json(rows, config.campaign)
+        text = with_sender_keys(submissions_json(rows, config.campaign), rows)
     else:
         cells = submission_cells(rows, config.campaign)
         text = (as_csv if fmt == "csv" else as_table)(SUBMISSION_HEADINGS, cells)

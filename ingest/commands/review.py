@@ -15,8 +15,10 @@ from app.root import utc_now
 from ingest.commands.context import Context, pass_context
 from parsers.classify import Action, Decision
 from reports.render import as_table, local_iso, local_text
+from reports.senders import sender_keys
 from store.db import make_session_factory
 from store.decisions import UnknownMessage, current_verdict, list_for_review, record_decision
+from store.read import sender_headers
 
 REVIEW_HEADINGS = ("Mã thư", "Nhận lúc", "Người gửi", "Tiêu đề", "Lý do", "Đơn vị có thể là")
 REASON_WORDS = {
@@ -55,6 +57,7 @@ def review_list(context: Context, fmt: str) -> None:
     zone = context.config.campaign.zone
     with make_session_factory(context.engine())() as session:
         rows = list_for_review(session)
+        headers = sender_headers(session, [r.id for r in rows])
     if fmt == "json":
         items = [
             {
@@ -62,6 +65,7 @@ def review_list(context: Context, fmt: str) -> None:
                 "received_at": local_iso(r.received_at, zone),
                 "from": r.from_address,
                 "from_name": r.from_name,
+                **sender_keys(*headers.get(r.id, (None, ()))),
                 "subject": r.subject,
                 "unit": r.unit,
                 "timing": r.timing,

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from reports.render import submissions_json
+from reports.senders import with_sender_keys
+from tests.reports.rows import CAMPAIGN, submission
+
+
+def test_the_submissions_json_gains_sender_and_reply_to_after_from_and_keeps_every_key() -> None:
+    rows = [
+        replace(
+            submission(1, None, datetime(2024, 6, 1, tzinfo=UTC)),
+            sender="a@tayninh.gov.vn",
+            reply_to=("b@gmail.com", "c@gmail.com"),
+        ),
+        submission(2, "xa-an-co", datetime(2024, 6, 2, tzinfo=UTC)),
+    ]
+    before = json.loads(submissions_json(rows, CAMPAIGN))["submissions"]
+    after = json.loads(with_sender_keys(submissions_json(rows, CAMPAIGN), rows))["submissions"]
+    for old, new in zip(before, after, strict=True):
+        keys = list(old)
+        at = keys.index("from") + 1
+        assert list(new) == [*keys[:at], "sender", "reply_to", *keys[at:]]
+        assert {k: v for k, v in new.items() if k in old} == old
+    assert [(s["sender"], s["reply_to"]) for s in after] == [
+        ("a@tayninh.gov.vn", ["b@gmail.com", "c@gmail.com"]),
+        (None, []),
+    ]
