@@ -623,7 +623,7 @@ def unsigned_docx() -> bytes:
 UNSIGNED_DOCX = unsigned_docx()
 
 
-def spoof_mail(headers: str) -> bytes:
+def spoof_mail(headers: str, message_id: str = "<spoof@evil.example>") -> bytes:
     """Return a submission with a readable document under ``headers`` (From and others)."""
     mail = email.message.EmailMessage()
     for line in headers.split("\n"):
@@ -631,7 +631,7 @@ def spoof_mail(headers: str) -> bytes:
         mail[name] = value
     mail["To"] = "phongnv-cth@tayninh.gov.vn"
     mail["Subject"] = "Gửi sáng kiến CCHC năm 2024"
-    mail["Message-ID"] = "<spoof@evil.example>"
+    mail["Message-ID"] = message_id
     mail.set_content("Kính gửi Phòng Nội vụ,\n\nGửi kèm sáng kiến.")
     mail.add_attachment(
         UNSIGNED_DOCX,
