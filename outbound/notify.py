@@ -107,7 +107,9 @@ def enqueue_receipts(
         mails = [receipt] if receipt else []
         sent_from = (row.from_address or "").lower()
         known = tuple(
-            a for a in unit_addresses(roster, row.unit or "", learned) if a.lower() != sent_from
+            a
+            for a in _usable(unit_addresses(roster, row.unit or "", learned))
+            if a.lower() != sent_from
         )
         if NEW_ADDRESS in row.reasons and known:
             mails.append(_receipt_copy(row, unit_name, known, config, own, signature, now))
@@ -119,6 +121,21 @@ def enqueue_receipts(
 
 
 NEW_ADDRESS = "new_sender_address"
+
+
+def _usable(addresses: tuple[str, ...]) -> list[str]:
+    """Return the addresses mail can be sent to; a learned text that is none is skipped.
+
+    (`review assign --remember-address` on a From with several addresses learns them
+    as one text: one bad address must not stop every receipt.)
+    """
+    usable = []
+    for address in addresses:
+        try:
+            usable.append(parse_address(address).addr_spec)
+        except BadAddress as error:
+            log.warning("receipt copy not sent to %r: %s", address, error)
+    return usable
 
 
 def _receipt(

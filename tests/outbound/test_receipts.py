@@ -133,3 +133,23 @@ def test_a_new_address_without_a_usable_sender_still_reaches_the_unit(
     assert enqueue_receipts(sessions, CONFIG, ROSTER, NOW) == 1
     assert list(queued(sessions)) == [f"receipt-copy:{ident}"]
     assert enqueue_receipts(sessions, CONFIG, ROSTER, NOW) == 0
+
+
+def test_a_learned_address_that_is_no_single_address_is_skipped_not_a_failure(
+    sessions: SessionFactory,
+) -> None:
+    # `review assign --remember-address` on a From with two addresses learns them as one text.
+    learn(sessions, "a@gmail.com, b@gmail.com", "xa-hoa-hoi")
+    ident = store_message(
+        sessions,
+        1,
+        datetime(2024, 6, 20, 9, 0, tzinfo=ICT),
+        "xa-hoa-hoi",
+        reasons=("new_sender_address",),
+        from_address="attacker@evil.example",
+    )
+    assert enqueue_receipts(sessions, CONFIG, ROSTER, NOW) == 2
+    assert queued(sessions)[f"receipt-copy:{ident}"].recipients == (
+        "hoahoi@tayninh.gov.vn",
+        "vanthu.hoahoi@tayninh.gov.vn",
+    )
