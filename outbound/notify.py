@@ -22,10 +22,11 @@ from reports.compliance import assess_tallies
 from reports.digest import Digest, missing_units, render_html
 from reports.digest import render_text as render_digest_text
 from reports.digest_sources import gather_digest
-from reports.notices import receipt_notice, reminder_notice
+from reports.notices import Notice, receipt_notice, reminder_notice
 from store.db import Engine, SessionFactory, make_session_factory
+from store.decisions import learned_addresses
 from store.outbox import NewMail, accepted_without_receipt, enqueue, record_digest_run
-from store.read import submissions_by_id
+from store.read import SubmissionRow, submissions_by_id
 from store.tallies import compliance_tallies
 
 log = logging.getLogger(__name__)
@@ -82,11 +83,14 @@ def enqueue_digest(
 def enqueue_receipts(
     sessions: SessionFactory, config: Config, roster: Roster, now: datetime
 ) -> int:
-    """Queue one receipt per accepted message that has none; return how many were queued.
+    """Queue one receipt per accepted message that has none; return how many mails were queued.
 
     Only accepted messages qualify (never ignored mail, auto-replies or the
     mailbox's own mail); the dedupe key ``receipt:<message id>`` and the
-    query make a second receipt impossible.
+    query make a second receipt impossible. Mail taken for a unit from an
+    address it never used (``new_sender_address``) also sends a copy to the
+    unit's known addresses (``receipt-copy:<message id>``), so that the real
+    unit learns of it; the sender is not shown those addresses.
     """
     smtp = _smtp(config)
     sender = parse_address(smtp.sender)
@@ -94,41 +98,106 @@ def enqueue_receipts(
     own = config.mailboxes[0].username
     with sessions() as session:
         rows = submissions_by_id(session, accepted_without_receipt(session))
+        learned = learned_addresses(session)
     queued = 0
     for row in rows:
-        if not row.from_address:
-            continue
-        try:
-            to = parse_address(row.from_address).addr_spec
-        except BadAddress as error:
-            log.warning("no receipt for message %d: %s", row.id, error)
-            continue
         unit = roster.by_code(row.unit or "")
-        notice = receipt_notice(
-            row, unit.name if unit else (row.unit or ""), config.campaign, own, signature
+        unit_name = unit.name if unit else (row.unit or "")
+        receipt = _receipt(row, unit_name, config, own, signature, now)
+        mails = [receipt] if receipt else []
+        sent_from = (row.from_address or "").lower()
+        known = tuple(
+            a
+            for a in _usable(unit_addresses(roster, row.unit or "", learned))
+            if a.lower() != sent_from
         )
-        message_id = new_message_id(sender, "receipt")
-        outgoing = OutgoingMail(
-            sender=smtp.sender,
-            to=(to,),
-            subject=notice.subject,
-            text=notice.text,
-            in_reply_to=row.message_id,
-        )
-        mail = NewMail(
-            kind="receipt",
-            dedupe_key=f"receipt:{row.id}",
-            rfc_message_id=message_id,
-            sender=smtp.sender,
-            recipients=(to,),
-            subject=notice.subject,
-            raw=build_message(outgoing, message_id, now),
-            reply_to_message=row.id,
-        )
+        if NEW_ADDRESS in row.reasons and known:
+            mails.append(_receipt_copy(row, unit_name, known, config, own, signature, now))
+        if not mails:
+            continue
         with sessions.begin() as session:
-            if enqueue(session, mail, now) is not None:
-                queued += 1
+            queued += sum(1 for mail in mails if enqueue(session, mail, now) is not None)
     return queued
+
+
+NEW_ADDRESS = "new_sender_address"
+
+
+def _usable(addresses: tuple[str, ...]) -> list[str]:
+    """Return the addresses mail can be sent to; a learned text that is none is skipped.
+
+    (`review assign --remember-address` on a From with several addresses learns them
+    as one text: one bad address must not stop every receipt.)
+    """
+    usable = []
+    for address in addresses:
+        try:
+            usable.append(parse_address(address).addr_spec)
+        except BadAddress as error:
+            log.warning("receipt copy not sent to %r: %s", address, error)
+    return usable
+
+
+def _receipt(
+    row: SubmissionRow, unit_name: str, config: Config, own: str, signature: str, now: datetime
+) -> NewMail | None:
+    """Return the receipt to the message's sender, or None when it has no usable address."""
+    if not row.from_address:
+        return None
+    try:
+        to = parse_address(row.from_address).addr_spec
+    except BadAddress as error:
+        log.warning("no receipt for message %d: %s", row.id, error)
+        return None
+    notice = receipt_notice(row, unit_name, config.campaign, own, signature)
+    return _receipt_mail(
+        row, notice, (to,), f"receipt:{row.id}", config, now, in_reply_to=row.message_id
+    )
+
+
+def _receipt_copy(
+    row: SubmissionRow,
+    unit_name: str,
+    known: tuple[str, ...],
+    config: Config,
+    own: str,
+    signature: str,
+    now: datetime,
+) -> NewMail:
+    """Return the copy of a receipt to the unit's known addresses (not a reply: they never
+    saw the message)."""
+    notice = receipt_notice(row, unit_name, config.campaign, own, signature, copy=True)
+    return _receipt_mail(row, notice, known, f"receipt-copy:{row.id}", config, now)
+
+
+def _receipt_mail(
+    row: SubmissionRow,
+    notice: Notice,
+    to: tuple[str, ...],
+    dedupe_key: str,
+    config: Config,
+    now: datetime,
+    in_reply_to: str | None = None,
+) -> NewMail:
+    smtp = _smtp(config)
+    message_id = new_message_id(parse_address(smtp.sender), "receipt")
+    outgoing = OutgoingMail(
+        sender=smtp.sender,
+        to=to,
+        subject=notice.subject,
+        text=notice.text,
+        in_reply_to=in_reply_to,
+    )
+    return NewMail(
+        kind="receipt",
+        dedupe_key=dedupe_key,
+        rfc_message_id=message_id,
+        sender=smtp.sender,
+        recipients=to,
+        subject=notice.subject,
+        raw=build_message(outgoing, message_id, now),
+        reply_to_message=row.id,
+    )
 
 
 def enqueue_reminders(
@@ -169,10 +238,13 @@ def enqueue_reminders(
     return queued
 
 
-def unit_addresses(roster: Roster, code: str) -> tuple[str, ...]:
-    """Return a unit's known addresses: the roster's, then the address book's."""
+def unit_addresses(
+    roster: Roster, code: str, learned: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
+    """Return a unit's known addresses: the roster's, the address book's, then ``learned``."""
     found = [e for u in roster.units if u.code == code for e in u.emails]
     found += sorted(e for e, c in roster.addresses.items() if c == code)
+    found += sorted(e for e, c in (learned or {}).items() if c == code)
     return tuple(dict.fromkeys(found))
 
 

@@ -58,13 +58,17 @@ BLOCKING = frozenset(
     {
         "unknown_unit",
         "ambiguous_unit",
+        "ambiguous_sender",
         "foreign_area",
         "no_document",
         "auth_failed",
         "parse_failed",
     }
 )
-_UNIT_REASONS = frozenset({"unknown_unit", "ambiguous_unit", "foreign_area", "auth_failed"})
+# Reasons about who sent a message: a person's assignment settles them.
+_UNIT_REASONS = frozenset(
+    {"unknown_unit", "ambiguous_unit", "ambiguous_sender", "foreign_area", "auth_failed"}
+)
 
 
 def classify(
@@ -96,6 +100,10 @@ def classify(
         candidates = tuple(sorted({*candidates, *([unit] if unit else [])}))
         unit, source = None, None
         reasons.append("auth_failed")
+    if unit is not None and is_new_sender_address(message, unit, address_book):
+        reasons.append("new_sender_address")
+    if reply_to_differs(message):
+        reasons.append("reply_to_differs")
     if not documents:
         reasons.append("no_document")
     if any(d.extract_status is not ExtractStatus.OK for d in documents):
@@ -119,10 +127,11 @@ def identify(
 ) -> tuple[str | None, UnitSource | None, tuple[str, ...], str | None]:
     """Return (unit, source, candidates, problem) from the message's evidence.
 
-    Addresses come first (From, then Sender/Reply-To, then a forwarded
-    original sender); the units the message names (display name, subject,
-    signature, document issuer) confirm them or, without a known address,
-    decide alone. Any disagreement leaves the unit to a person.
+    Addresses come first (the From address, then a forwarded original
+    sender); the units the message names (display name, subject, signature,
+    document issuer) confirm them or, without a known address, decide alone.
+    Any disagreement leaves the unit to a person. Sender and Reply-To are
+    never evidence: anyone may write them, and they do not say who wrote.
     """
     texts = _naming_texts(message, documents)
     named = _named_units(texts, names)
@@ -134,9 +143,12 @@ def identify(
         found = (find_unit_by_address(a, address_book) for a in addresses if a)
         return {code for code in found if code}
 
+    if message.sender_ambiguous:
+        # Several From addresses, or a group: none of them is the sender for certain.
+        found = lookup(message.from_addresses)
+        return None, None, tuple(sorted(found | content)), "ambiguous_sender"
     tiers = (
         (UnitSource.ADDRESS, lookup([message.from_address])),
-        (UnitSource.ADDRESS, lookup([message.sender_address, *message.reply_to])),
         (UnitSource.FORWARDED, lookup(f.from_address for f in message.forwarded)),
     )
     for source, units in tiers:
@@ -159,6 +171,26 @@ def identify(
 
 
 _CARRIED = frozenset({UnitSource.DOCUMENT, UnitSource.FORWARDED})
+
+
+def is_new_sender_address(
+    message: ParsedMessage, unit: str, address_book: Mapping[str, str]
+) -> bool:
+    """Return True when ``unit`` has known addresses and the From address is none of them.
+
+    Such mail was taken for the unit by what it says (a name, a forward), which
+    anyone can write: the unit's own addresses should hear of it.
+    """
+    if find_unit_by_address(message.from_address, address_book) == unit:
+        return False
+    return unit in address_book.values()
+
+
+def reply_to_differs(message: ParsedMessage) -> bool:
+    """Return True when Sender or Reply-To holds an address that is not a From address."""
+    senders = {a.lower() for a in (*message.from_addresses, message.from_address) if a}
+    others = {a.lower() for a in (message.sender_address, *message.reply_to) if a}
+    return bool(others - senders)
 
 
 def _naming_texts(

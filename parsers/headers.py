@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
-import email.utils
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from parsers.text import squash_spaces
 
@@ -133,19 +134,167 @@ def header_text(value: object) -> str:
     return unicodedata.normalize("NFC", squash_spaces(_CONTROL.sub(" ", text)))
 
 
+@dataclass(frozen=True)
+class Mailbox:
+    """One mailbox of an address header: its display name (decoded, NFC) and address."""
+
+    name: str
+    address: str  # lower-cased; "" when the mailbox gives no address
+
+
+@dataclass(frozen=True)
+class AddressList:
+    """What an address header (From, Sender, Reply-To) holds."""
+
+    mailboxes: tuple[Mailbox, ...] = ()
+    # Group syntax was used ("undisclosed: a@x, b@y;"): nobody in particular sent it.
+    grouped: bool = False
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Return the distinct addresses, in header order."""
+        return tuple(dict.fromkeys(m.address for m in self.mailboxes if m.address))
+
+    @property
+    def ambiguous(self) -> bool:
+        """Return True when the header does not name exactly one sender address."""
+        return self.grouped or len(self.addresses) > 1
+
+
 def addresses(value: object) -> list[tuple[str, str]]:
     """Return the (display name, address) pairs of an address header, decoded."""
+    return [(m.name, m.address) for m in parse_address_list(value).mailboxes]
+
+
+def parse_address_list(value: object) -> AddressList:
+    """Return the mailboxes of an address header, read the way mail programs show them.
+
+    The address is the one in angle brackets, never text of the display name
+    (``hoahoi.cth@tayninh.gov.vn <attacker@evil.example>`` is attacker's);
+    comments are names, never addresses; every address is kept, so a second
+    one or a group cannot go unseen. Display names are decoded after the
+    structure is read, so an encoded word that holds an address stays a name.
+
+    The structure is read here because neither standard parser reads such
+    headers as mail programs show them: ``email.utils.getaddresses`` turns an
+    unquoted display name holding an address into a mailbox of its own, and
+    ``email.headerregistry`` keeps that display-name address and drops the
+    angle-bracket one (and cannot decode a letter split across encoded words).
+    """
     if value is None:
-        return []
-    raw = raw_to_text(str(value)).replace("\r", " ").replace("\n", " ")
-    try:
-        pairs = email.utils.getaddresses([raw])
-    except Exception:
-        pairs = []
-    result = []
-    for name, address in pairs:
-        address = _CONTROL.sub("", address).strip().strip("<>").lower()
-        if "@" not in address and not name:
-            continue
-        result.append((header_text(name).strip("\"' "), address))
-    return result
+        return AddressList()
+    text = raw_to_text(str(value)).replace("\r", " ").replace("\n", " ")
+    mailboxes: list[Mailbox] = []
+    grouped = False
+    element: list[tuple[str, str]] = []
+    for kind, token in _address_tokens(text):
+        if kind == ":" and not any(k == "<" for k, _ in element):
+            # "name:" opens a group; what preceded it names the group, not a sender.
+            grouped, element = True, []
+        elif kind in ",;":
+            mailboxes.extend(_mailboxes(element))
+            element = []
+        else:
+            element.append((kind, token))
+    mailboxes.extend(_mailboxes(element))
+    return AddressList(tuple(mailboxes), grouped)
+
+
+_ADDRESS_SPECIALS = frozenset('"(<,:;')
+
+
+def _address_tokens(text: str) -> Iterator[tuple[str, str]]:
+    """Yield (kind, text) tokens: "w" word, '"' quoted, "(" comment, "<" angle address,
+    or one of ",", ":", ";"."""
+    position, end = 0, len(text)
+    while position < end:
+        char = text[position]
+        if char.isspace():
+            position += 1
+        elif char == '"':
+            token, position = _delimited(text, position + 1, '"')
+            yield '"', token
+        elif char == "(":
+            token, position = _comment(text, position + 1)
+            yield "(", token
+        elif char == "<":
+            close = text.find(">", position + 1)
+            close = end if close < 0 else close
+            yield "<", text[position + 1 : close]
+            position = close + 1
+        elif char in ",:;":
+            yield char, char
+            position += 1
+        else:
+            start = position
+            while (
+                position < end
+                and text[position] not in _ADDRESS_SPECIALS
+                and not text[position].isspace()
+            ):
+                position += 1
+            yield "w", text[start:position]
+
+
+def _delimited(text: str, position: int, close: str) -> tuple[str, int]:
+    """Return a quoted string's content (backslash escapes undone) and where it ends."""
+    out: list[str] = []
+    while position < len(text) and text[position] != close:
+        if text[position] == "\\" and position + 1 < len(text):
+            position += 1
+        out.append(text[position])
+        position += 1
+    return "".join(out), position + 1
+
+
+def _comment(text: str, position: int) -> tuple[str, int]:
+    """Return a (possibly nested) comment's content and where it ends."""
+    out: list[str] = []
+    depth = 1
+    while position < len(text):
+        char = text[position]
+        if char == "\\" and position + 1 < len(text):
+            position += 1
+            char = text[position]
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return "".join(out), position + 1
+        out.append(char)
+        position += 1
+    return "".join(out), position
+
+
+def _mailboxes(element: list[tuple[str, str]]) -> list[Mailbox]:
+    """Return the mailbox of one comma-separated element, or several when it holds more."""
+    angles = [i for i, (kind, _) in enumerate(element) if kind == "<"]
+    comments = " ".join(token for kind, token in element if kind == "(")
+    if angles:
+        before = element[: angles[0]]
+        after = element[angles[0] + 1 :]
+        found = [_clean_address(element[i][1]) for i in angles]
+        # Text after the address that is itself an address ("x <a@b> c@d") is a second sender.
+        found += [_clean_address(t) for k, t in after if k == "w" and "@" in t]
+        name = _phrase(before) or comments
+    else:
+        words = [(kind, token) for kind, token in element if kind in ('"', "w")]
+        found = [_clean_address(t) for k, t in words if k == "w" and "@" in t]
+        name = _phrase([(k, t) for k, t in words if not (k == "w" and "@" in t)]) or comments
+        if not found and not name:
+            return []
+    name = header_text(name).strip("\"' ")
+    first = found[0] if found else ""
+    return [Mailbox(name, first), *(Mailbox("", address) for address in found[1:])]
+
+
+def _phrase(tokens: list[tuple[str, str]]) -> str:
+    return " ".join(token for kind, token in tokens if kind in ('"', "w"))
+
+
+def _clean_address(text: str) -> str:
+    address = _CONTROL.sub("", text).strip().strip("<>")
+    # An obsolete source route ("<@relay:user@host>") is not part of the address.
+    address = address.rsplit(":", 1)[-1] if address.startswith("@") else address
+    return "".join(address.split()).lower()

@@ -17,7 +17,15 @@ from datetime import datetime
 from typing import Any
 
 from parsers.forwarded import find_forwarded
-from parsers.headers import addresses, decode_bytes, decode_words, header_text, raw_to_text
+from parsers.headers import (
+    AddressList,
+    addresses,
+    decode_bytes,
+    decode_words,
+    header_text,
+    parse_address_list,
+    raw_to_text,
+)
 from parsers.html import html_to_text
 from parsers.text import nfc
 
@@ -56,6 +64,9 @@ class ParsedMessage:
     attachments: tuple[MailAttachment, ...]
     sender_address: str | None = None
     reply_to: tuple[str, ...] = ()
+    # Every distinct From address; more than one, or a group, leaves the sender to a person.
+    from_addresses: tuple[str, ...] = ()
+    from_grouped: bool = False
     # Headers that mark automatic or bulk mail, lower-cased names, values as sent.
     list_headers: tuple[tuple[str, str], ...] = ()
     precedence: str | None = None
@@ -65,6 +76,11 @@ class ParsedMessage:
     forwarded: tuple[ForwardedOrigin, ...] = ()
     # Received headers, newest (the receiving server's) first, unfolded.
     received: tuple[str, ...] = ()
+
+    @property
+    def sender_ambiguous(self) -> bool:
+        """Return True when From does not name exactly one sender (several, or a group)."""
+        return self.from_grouped or len(self.from_addresses) > 1
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
@@ -104,8 +120,7 @@ def _message_from_bytes(raw: bytes) -> email.message.Message:
 def _parse(raw: bytes, depth: int) -> ParsedMessage:
     message = _message_from_bytes(raw)
     headers = _Headers(message)
-    from_pairs = addresses(headers.first("from"))
-    from_name, from_address = from_pairs[0] if from_pairs else ("", "")
+    sender_field = parse_address_list(headers.first("from"))
     sender = addresses(headers.first("sender"))
     walk = _Walk(depth)
     walk.visit(message, nesting=0)
@@ -117,14 +132,16 @@ def _parse(raw: bytes, depth: int) -> ParsedMessage:
     return ParsedMessage(
         message_id=_message_id(headers.first("message-id")),
         subject=header_text(headers.first("subject")),
-        from_address=from_address,
-        from_name=from_name,
+        from_address=_first_address(sender_field),
+        from_name=_names(sender_field),
         date_header=_date(headers.first("date")),
         body_text=body.replace("\x00", ""),
         auto_submitted=headers.text("auto-submitted"),
         attachments=tuple(walk.attachments),
         sender_address=sender[0][1] if sender else None,
-        reply_to=tuple(a for _, a in addresses(headers.first("reply-to")) if a),
+        reply_to=parse_address_list(headers.first("reply-to")).addresses,
+        from_addresses=sender_field.addresses,
+        from_grouped=sender_field.grouped,
         list_headers=tuple(
             (name, header_text(value)) for name, value in headers.items if name.startswith("list-")
         ),
@@ -345,12 +362,13 @@ def _fallback(raw: bytes) -> ParsedMessage:
     try:
         message = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
         headers = _Headers(message)
-        pairs = addresses(headers.first("from"))
-        name, address = pairs[0] if pairs else ("", "")
+        sender_field = parse_address_list(headers.first("from"))
+        name, address = _names(sender_field), _first_address(sender_field)
         subject = header_text(headers.first("subject"))
         message_id = _message_id(headers.first("message-id"))
         date = _date(headers.first("date"))
     except Exception:
+        sender_field = AddressList()
         name, address, subject, message_id, date = "", "", "", None, None
     body = nfc(decode_bytes(raw[:1_000_000])).replace("\x00", "")
     return ParsedMessage(
@@ -362,7 +380,19 @@ def _fallback(raw: bytes) -> ParsedMessage:
         body_text=body,
         auto_submitted=None,
         attachments=(),
+        from_addresses=sender_field.addresses,
+        from_grouped=sender_field.grouped,
     )
+
+
+def _first_address(field: AddressList) -> str:
+    """Return the first address of a From field ("" when it has none)."""
+    return field.addresses[0] if field.addresses else ""
+
+
+def _names(field: AddressList) -> str:
+    """Return the display names of a From field: one, or all of them when it holds several."""
+    return ", ".join(dict.fromkeys(m.name for m in field.mailboxes if m.name))
 
 
 def _message_id(value: Any) -> str | None:

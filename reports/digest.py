@@ -46,6 +46,8 @@ class NewItem:
     status: str
     files: tuple[str, ...]
     titles: tuple[str, ...]
+    # Sender/Reply-To addresses that are not the sender's (where replies would go).
+    replies_to: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ class Digest:
     review: tuple[ReviewItem, ...]
     health: tuple[HealthLine, ...]
     failed_messages: int
+    # The window's mail taken for a unit from an address it never used (new_sender_address).
+    new_addresses: tuple[NewItem, ...] = ()
 
     @property
     def subject(self) -> str:
@@ -136,6 +140,12 @@ class Mail(Protocol):
     def documents(self) -> tuple[str, ...]: ...
     @property
     def titles(self) -> tuple[str, ...]: ...
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
+    @property
+    def sender(self) -> str | None: ...
+    @property
+    def reply_to(self) -> tuple[str, ...]: ...
 
 
 class Reviewable(Protocol):
@@ -198,20 +208,12 @@ def compose_digest(
     lines = tuple(_unit_line(c) for c in standing if c.unit.required or c.initiatives)
     required = [c for c in standing if c.unit.required]
     counts = {s.value: sum(1 for c in required if c.status is s) for s in UnitStatus}
-    new = tuple(
-        NewItem(
-            received=local_text(r.received_at, zone),
-            sender=sender_text(r),
-            subject=r.subject or "",
-            unit=names.get(r.unit or "", r.unit or "Chưa rõ đơn vị"),
-            timing=TIMING_LABELS.get(r.timing or "", ""),
-            status=REVIEW_LABELS.get(r.status or "", "Lỗi phân tích"),
-            files=r.documents,
-            titles=r.titles,
-        )
+    day = [
+        r
         for r in sources.new
         if window.since <= r.received_at < window.until and r.status != "ignored"
-    )
+    ]
+    new = tuple(_new_item(r, names, campaign) for r in day)
     waiting = [r for r in sources.review if r.received_at < window.until and _needs_a_person(r)]
     review = tuple(
         ReviewItem(
@@ -248,7 +250,34 @@ def compose_digest(
         health=health,
         # A failed analysis always needs a person, so every one is in the review list.
         failed_messages=sum(1 for r in waiting if r.parse_status == "failed"),
+        new_addresses=tuple(
+            item for r, item in zip(day, new, strict=True) if NEW_ADDRESS in r.reasons
+        ),
     )
+
+
+NEW_ADDRESS = "new_sender_address"
+
+
+def _new_item(row: Mail, names: dict[str, str], campaign: Campaign) -> NewItem:
+    return NewItem(
+        received=local_text(row.received_at, campaign.zone),
+        sender=sender_text(row),
+        subject=row.subject or "",
+        unit=names.get(row.unit or "", row.unit or "Chưa rõ đơn vị"),
+        timing=TIMING_LABELS.get(row.timing or "", ""),
+        status=REVIEW_LABELS.get(row.status or "", "Lỗi phân tích"),
+        files=row.documents,
+        titles=row.titles,
+        replies_to=", ".join(_other_addresses(row)),
+    )
+
+
+def _other_addresses(row: Mail) -> list[str]:
+    """Return the Sender and Reply-To addresses that are none of the From addresses."""
+    senders = {a.strip().lower() for a in (row.from_address or "").split(",")}
+    others = (a for a in (row.sender, *row.reply_to) if a)
+    return list(dict.fromkeys(a for a in others if a.lower() not in senders))
 
 
 def render_text(digest: Digest) -> str:

@@ -27,11 +27,26 @@ class Notice:
 
 
 def receipt_notice(
-    row: SubmissionRow, unit_name: str, campaign: Campaign, mailbox_address: str, signature: str
+    row: SubmissionRow,
+    unit_name: str,
+    campaign: Campaign,
+    mailbox_address: str,
+    signature: str,
+    *,
+    copy: bool = False,
 ) -> Notice:
-    """Return the acknowledgment of an accepted submission, as a reply to it."""
+    """Return the acknowledgment of an accepted submission, as a reply to it.
+
+    Mail taken for the unit from an address it never used says so; ``copy``
+    gives the copy sent to the unit's known addresses instead.
+    """
+    new_address = None
+    if "new_sender_address" in row.reasons:
+        new_address = row.from_address or "(không rõ địa chỉ)"
     text = _render(
         "receipt.txt.j2",
+        copy=copy,
+        new_address=new_address,
         unit=unit_name,
         mailbox_address=mailbox_address,
         received=local_text(row.received_at, campaign.zone),
@@ -42,7 +57,9 @@ def receipt_notice(
         signature=signature,
     )
     original = (row.subject or "").strip()
-    if not original:
+    if copy:
+        subject = f"Bản sao xác nhận: thư nhân danh {unit_name} từ địa chỉ mới {new_address}"
+    elif not original:
         subject = "Xác nhận đã nhận hồ sơ sáng kiến"
     elif original.lower().startswith("re:"):
         subject = original

@@ -26,6 +26,9 @@ PARSE_LABELS = {"pending": "Chưa phân tích", "failed": "Không phân tích đ
 REASON_LABELS = {
     "unknown_unit": "Không rõ đơn vị gửi (địa chỉ lạ)",
     "ambiguous_unit": "Thư chỉ ra nhiều đơn vị khác nhau",
+    "ambiguous_sender": "Thư ghi nhiều người gửi (nhiều địa chỉ ở ô From)",
+    "new_sender_address": "Gửi từ địa chỉ mới, chưa có trong các địa chỉ đã biết của đơn vị",
+    "reply_to_differs": "Địa chỉ trả lời (Reply-To, Sender) khác địa chỉ người gửi",
     "foreign_area": "Đơn vị cùng tên ở huyện, tỉnh khác",
     "no_document": "Không có tệp văn bản đính kèm",
     "unreadable_attachment": "Có tệp không đọc được",
@@ -224,6 +227,9 @@ def _submission_dict(row: SubmissionRow, zone: ZoneInfo) -> dict[str, Any]:
         "message_id": row.message_id,
         "received_at": local_iso(row.received_at, zone),
         "from": row.from_address,
+        # Never evidence of the unit: shown so replies that go elsewhere are noticed.
+        "sender": row.sender,
+        "reply_to": list(row.reply_to),
         "subject": row.subject,
         "unit": row.unit,
         "unit_source": row.unit_source,

@@ -65,6 +65,8 @@ class ReviewRow:
     reasons: tuple[str, ...]
     candidates: tuple[str, ...]
     documents: int
+    sender: str | None = None
+    reply_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def list_for_review(
             reasons=tuple(m.reasons or ()),
             candidates=tuple(m.candidates or ()),
             documents=sum(1 for a in m.attachments if a.is_document),
+            sender=m.sender,
+            reply_to=tuple(m.reply_to or ()),
         )
         for m in session.scalars(query)
     ]

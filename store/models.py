@@ -126,6 +126,10 @@ class Message(Base):
     date_header: Mapped[datetime | None] = mapped_column(UTCDateTime)
     from_address: Mapped[str | None] = mapped_column(String(500))
     from_name: Mapped[str | None] = mapped_column(String(500))
+    # The Sender address and the Reply-To addresses, as the message gave them (never
+    # evidence of the unit: shown to staff beside From).
+    sender: Mapped[str | None] = mapped_column(String(500))
+    reply_to: Mapped[list[str] | None] = mapped_column(JSON)
     subject: Mapped[str | None] = mapped_column(Text)
     # pending: raw stored, not parsed yet; ok: parsed and classified; failed: see parse_error.
     parse_status: Mapped[str] = mapped_column(String(20), default="pending")

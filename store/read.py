@@ -64,6 +64,9 @@ class SubmissionRow:
     reasons: tuple[str, ...]
     attachments: tuple[AttachmentRow, ...]
     initiatives: tuple[InitiativeRow, ...]
+    # The Sender address and the Reply-To addresses (never evidence of the unit).
+    sender: str | None = None
+    reply_to: tuple[str, ...] = ()
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -90,6 +93,9 @@ class MailRow:
     status: str | None
     documents: tuple[str, ...]
     titles: tuple[str, ...]
+    reasons: tuple[str, ...] = ()
+    sender: str | None = None
+    reply_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,12 +149,22 @@ def mail_received(session: Session, since: datetime, until: datetime) -> list[Ma
             Message.unit_code,
             Message.timing,
             Message.status,
+            Message.reasons,
+            Message.sender,
+            Message.reply_to,
         )
         .where(window)
         .order_by(Message.received_at, Message.id)
     )
     return [
-        MailRow(*row, tuple(documents.get(row[0], ())), tuple(titles.get(row[0], ())))
+        MailRow(
+            *row[:8],
+            documents=tuple(documents.get(row[0], ())),
+            titles=tuple(titles.get(row[0], ())),
+            reasons=tuple(row[8] or ()),
+            sender=row[9],
+            reply_to=tuple(row[10] or ()),
+        )
         for row in rows
     ]
 
@@ -277,6 +293,8 @@ _MESSAGE_COLUMNS = (
     Message.status,
     Message.parse_status,
     Message.reasons,
+    Message.sender,
+    Message.reply_to,
 )
 _ATTACHMENT_COLUMNS = (
     Attachment.message_id,
@@ -308,7 +326,7 @@ def _submission(
 ) -> SubmissionRow:
     names = {a[1]: a[2] for a in attachments}
     ident, mailbox, uid, message_id, received_at, address, name, subject = message[:8]
-    unit, unit_source, timing, status, parse_status, reasons = message[8:]
+    unit, unit_source, timing, status, parse_status, reasons, sender, reply_to = message[8:]
     return SubmissionRow(
         ident,
         mailbox,
@@ -331,6 +349,8 @@ def _submission(
             )
             for _, file, title, key, field, authors in initiatives
         ),
+        sender=sender,
+        reply_to=tuple(reply_to or ()),
     )
 
 

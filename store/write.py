@@ -51,6 +51,7 @@ class AnalysisRecord:
     """What the register keeps of an analysis: small enough to send between processes."""
 
     date_header: datetime | None
+    # The From address; every one of them, comma-separated, when From holds several.
     from_address: str
     from_name: str
     subject: str
@@ -58,6 +59,8 @@ class AnalysisRecord:
     attachments: tuple[AttachmentRecord, ...]
     # What the web's search looks in (``searchable``); made where the analysis is.
     search_text: str = ""
+    sender: str | None = None
+    reply_to: tuple[str, ...] = ()
 
 
 def summarise(analysis: Analysis) -> AnalysisRecord:
@@ -78,12 +81,17 @@ def summarise(analysis: Analysis) -> AnalysisRecord:
     )
     return AnalysisRecord(
         date_header=parsed.date_header,
-        from_address=parsed.from_address,
+        # A From with several addresses shows them all: staff must see who else is named.
+        from_address=(
+            ", ".join(parsed.from_addresses) if parsed.sender_ambiguous else parsed.from_address
+        ),
         from_name=parsed.from_name,
         subject=parsed.subject,
         classification=analysis.classification,
         attachments=attachments,
         search_text=searchable(parsed.subject, parsed.from_address, parsed.from_name, attachments),
+        sender=parsed.sender_address,
+        reply_to=parsed.reply_to,
     )
 
 
@@ -253,6 +261,8 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
         message.date_header = analysis.date_header
         message.from_address = analysis.from_address[:500] or None
         message.from_name = analysis.from_name[:500] or None
+        message.sender = (analysis.sender or "")[:500] or None
+        message.reply_to = [a[:500] for a in analysis.reply_to[:20]]
         message.subject = analysis.subject
         message.search_text = analysis.search_text or None
         message.parse_status = "ok"

@@ -29,6 +29,8 @@ REVIEW_HEADINGS = (
     "Đơn vị đã biết",
     "Đơn vị có thể là",
 )
+#: Each column's width in the table; the reasons are read whole, so theirs is widest.
+REVIEW_WIDTHS = (7, 16, 36, 36, 120, 20, 40)
 #: Exit code when someone else decided on the message in the meantime.
 CONFLICT_EXIT = 3
 BY = click.option(
@@ -77,6 +79,8 @@ def review_list(context: Context, fmt: str) -> None:
                 "received_at": local_iso(r.received_at, zone),
                 "from": r.from_address,
                 "from_name": r.from_name,
+                "sender": r.sender,
+                "reply_to": list(r.reply_to),
                 "subject": r.subject,
                 "unit": r.unit,
                 "timing": r.timing,
@@ -104,7 +108,7 @@ def review_list(context: Context, fmt: str) -> None:
         for r in rows
     ]
     click.echo(f"{len(rows)} thư cần xem xét:\n", nl=False)
-    click.echo(as_table(REVIEW_HEADINGS, cells, width=48), nl=False)
+    click.echo(as_table(REVIEW_HEADINGS, cells, widths=REVIEW_WIDTHS), nl=False)
 
 
 @review.command("assign")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import email
 import email.message
 import email.policy
+import io
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 from app.config import load_roster
@@ -191,24 +193,93 @@ TRAPS = [
         sender="VanThu.ThaiBinh@TayNinh.gov.vn",
     ),
     Case(
-        "unknown From, known Reply-To",
-        "phong-tu-phap",
-        ACC,
-        UnitSource.ADDRESS,
+        "unknown From, known Reply-To: Reply-To is no evidence",
+        None,
+        REV,
+        None,
+        ("unknown_unit", "reply_to_differs"),
         extra={"reply_to": ("ptp.chauthanh@tayninh.gov.vn",)},
     ),
     Case(
-        "unknown From, known Sender",
+        "unknown From, known Sender: Sender is no evidence",
+        None,
+        REV,
+        None,
+        ("unknown_unit", "reply_to_differs"),
+        extra={"sender_address": "vanthu.thaibinh@tayninh.gov.vn"},
+    ),
+    Case(
+        "known From, another Reply-To: accepted, the difference shown",
         "xa-thai-binh",
         ACC,
         UnitSource.ADDRESS,
-        extra={"sender_address": "vanthu.thaibinh@tayninh.gov.vn"},
+        ("reply_to_differs",),
+        sender="vanthu.thaibinh@tayninh.gov.vn",
+        extra={"reply_to": ("canbo.vanphong@gmail.com",), "sender_address": None},
+    ),
+    Case(
+        "Reply-To and Sender equal to From are no flag",
+        "xa-thai-binh",
+        ACC,
+        UnitSource.ADDRESS,
+        sender="vanthu.thaibinh@tayninh.gov.vn",
+        extra={
+            "reply_to": ("VanThu.ThaiBinh@tayninh.gov.vn",),
+            "sender_address": "vanthu.thaibinh@tayninh.gov.vn",
+        },
+    ),
+    Case(
+        "two From addresses, the first a unit's",
+        None,
+        REV,
+        None,
+        ("ambiguous_sender",),
+        ("xa-thai-binh",),
+        sender="vanthu.thaibinh@tayninh.gov.vn",
+        extra={"from_addresses": ("vanthu.thaibinh@tayninh.gov.vn", "canbo.vanphong@gmail.com")},
+    ),
+    Case(
+        "two From addresses, the second a unit's, the name another unit's",
+        None,
+        REV,
+        None,
+        ("ambiguous_sender",),
+        ("phong-tu-phap", "xa-thai-binh"),
+        from_name="Phòng Tư pháp",
+        extra={"from_addresses": ("canbo.vanphong@gmail.com", "vanthu.thaibinh@tayninh.gov.vn")},
+    ),
+    Case(
+        "group syntax in From, even with one address",
+        None,
+        REV,
+        None,
+        ("ambiguous_sender",),
+        ("xa-thai-binh",),
+        sender="vanthu.thaibinh@tayninh.gov.vn",
+        extra={"from_addresses": ("vanthu.thaibinh@tayninh.gov.vn",), "from_grouped": True},
+    ),
+    Case(
+        "a unit's name on an unknown address, the unit has known addresses",
+        "xa-thai-binh",
+        ACC,
+        UnitSource.DISPLAY_NAME,
+        ("new_sender_address",),
+        from_name="UBND xã Thái Bình",
+    ),
+    Case(
+        "a unit's name on an unknown address, the unit has no known address",
+        "xa-tri-binh",
+        ACC,
+        UnitSource.DISPLAY_NAME,
+        from_name="UBND xã Trí Bình",
     ),
     Case(
         "forwarded by a colleague from an official address",
         "xa-hoa-thanh",
         ACC,
         UnitSource.FORWARDED,
+        # The original sender is only text the forwarder sent: the unit hears of it.
+        ("new_sender_address",),
         from_name="Chuyên viên Phòng Nội vụ",
         subject="Fwd: Sáng kiến CCHC 2024",
         body="Chuyển tiếp.\n--\nNguyễn Thị B\nChuyên viên Phòng Nội vụ",
@@ -254,6 +325,7 @@ TRAPS = [
         "xa-hoa-thanh",
         ACC,
         UnitSource.SUBJECT,
+        ("new_sender_address",),
         subject=nfd("Uỷ ban nhân dân xã Hoà Thạnh gửi sáng kiến CCHC năm 2024"),
     ),
     Case(
@@ -530,6 +602,137 @@ def test_the_trap_corpus_assigns_no_wrong_unit() -> None:
         if unit is not None and unit != next(c.unit for c in TRAPS if c.name == name)
     ]
     assert wrong == []
+
+
+# --- someone else making a unit look compliant, from raw headers ---------------------
+
+UNIT_ADDRESS = "hoahoi.cth@tayninh.gov.vn"
+SPOOF_BOOK = {UNIT_ADDRESS: "xa-hoa-hoi"}
+
+
+def unsigned_docx() -> bytes:
+    """Return a readable initiative that names no issuing body."""
+    document = docx.Document()
+    document.add_paragraph("BÁO CÁO MÔ TẢ SÁNG KIẾN")
+    document.add_paragraph("1. Tên sáng kiến: Số hóa hồ sơ một cửa")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+UNSIGNED_DOCX = unsigned_docx()
+
+
+def spoof_mail(headers: str, message_id: str = "<spoof@evil.example>") -> bytes:
+    """Return a submission with a readable document under ``headers`` (From and others)."""
+    mail = email.message.EmailMessage()
+    for line in headers.split("\n"):
+        name, _, value = line.partition(": ")
+        mail[name] = value
+    mail["To"] = "phongnv-cth@tayninh.gov.vn"
+    mail["Subject"] = "Gửi sáng kiến CCHC năm 2024"
+    mail["Message-ID"] = message_id
+    mail.set_content("Kính gửi Phòng Nội vụ,\n\nGửi kèm sáng kiến.")
+    mail.add_attachment(
+        UNSIGNED_DOCX,
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="sang-kien.docx",
+    )
+    raw = mail.as_bytes(policy=email.policy.compat32)
+    # Write the From line exactly as the attacker did (EmailMessage would quote it).
+    first = headers.split("\n", 1)[0].encode()
+    start = raw.index(b"From: ")
+    return raw[:start] + first + raw[raw.index(b"\n", start) :]
+
+
+SPOOFS = [
+    # (case, headers, unit, status, reasons beyond those of the document)
+    (
+        "quoted address as display name",
+        f'From: "{UNIT_ADDRESS}" <attacker@evil.example>',
+        None,
+        "needs_review",
+        ("unknown_unit",),
+    ),
+    (
+        "unquoted address as display name",
+        f"From: {UNIT_ADDRESS} <attacker@evil.example>",
+        None,
+        "needs_review",
+        ("unknown_unit",),
+    ),
+    (
+        "encoded address as display name",
+        "From: =?utf-8?q?hoahoi=2Ecth=40tayninh=2Egov=2Evn?= <attacker@evil.example>",
+        None,
+        "needs_review",
+        ("unknown_unit",),
+    ),
+    (
+        "address in a comment",
+        f"From: attacker@evil.example ({UNIT_ADDRESS})",
+        None,
+        "needs_review",
+        ("unknown_unit",),
+    ),
+    ("empty angle address", f"From: {UNIT_ADDRESS} <>", None, "needs_review", ("unknown_unit",)),
+    (
+        "two From addresses",
+        f"From: {UNIT_ADDRESS}, attacker@evil.example",
+        None,
+        "needs_review",
+        ("ambiguous_sender",),
+    ),
+    (
+        "group syntax",
+        f"From: undisclosed: {UNIT_ADDRESS}, attacker@evil.example;",
+        None,
+        "needs_review",
+        ("ambiguous_sender",),
+    ),
+    (
+        "unit address in Reply-To",
+        f"From: attacker@evil.example\nReply-To: {UNIT_ADDRESS}",
+        None,
+        "needs_review",
+        ("unknown_unit", "reply_to_differs"),
+    ),
+    (
+        "unit address in Sender",
+        f"From: attacker@evil.example\nSender: {UNIT_ADDRESS}",
+        None,
+        "needs_review",
+        ("unknown_unit", "reply_to_differs"),
+    ),
+    (
+        "unit name on an unknown address",
+        "From: =?utf-8?b?VUJORCB4w6MgSMOyYSBI4buZaQ==?= <attacker@evil.example>",
+        "xa-hoa-hoi",
+        "accepted",
+        ("new_sender_address",),
+    ),
+    (
+        "the unit itself",
+        f"From: =?utf-8?b?VUJORCB4w6MgSMOyYSBI4buZaQ==?= <{UNIT_ADDRESS}>",
+        "xa-hoa-hoi",
+        "accepted",
+        (),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("headers", "unit", "status", "reasons"),
+    [case[1:] for case in SPOOFS],
+    ids=[case[0] for case in SPOOFS],
+)
+def test_no_one_else_is_accepted_as_a_unit_by_its_address(
+    headers: str, unit: str | None, status: str, reasons: tuple[str, ...]
+) -> None:
+    rules = Rules(CAMPAIGN, SPOOF_BOOK, OWN, NAMES, TRUSTED)
+    verdict = analyse(spoof_mail(headers), ON_TIME, rules).classification
+    assert (verdict.unit, verdict.status.value, verdict.reasons) == (unit, status, reasons)
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,88 @@ def test_display_names_in_encoded_words_and_with_commas_are_kept_whole() -> None
     assert message.sender_address == "vanthu@tayninh.gov.vn"
 
 
+SPOOF = "hoahoi.cth@tayninh.gov.vn"
+ATTACKER = "attacker@evil.example"
+SPOOF_Q = "=?utf-8?q?hoahoi=2Ecth=40tayninh=2Egov=2Evn?="
+SPOOF_B = "=?utf-8?b?aG9haG9pLmN0aEB0YXluaW5oLmdvdi52bg==?="
+
+
+@pytest.mark.parametrize(
+    ("header", "address", "name"),
+    [
+        (f'"{SPOOF}" <{ATTACKER}>', ATTACKER, SPOOF),
+        # Unquoted (invalid, but mail programs show it as a name): still the angle address.
+        (f"{SPOOF} <{ATTACKER}>", ATTACKER, SPOOF),
+        (f"{SPOOF}<{ATTACKER}>", ATTACKER, SPOOF),
+        (f"{SPOOF} (UBND xã Hòa Hội) <{ATTACKER}>", ATTACKER, SPOOF),
+        # An encoded word that decodes to an address is a name, in Q or B, quoted or not.
+        (f"{SPOOF_Q} <{ATTACKER}>", ATTACKER, SPOOF),
+        (f'"{SPOOF_B}" <{ATTACKER}>', ATTACKER, SPOOF),
+        (
+            "=?utf-8?q?UBND_=3Choahoi.cth=40tayninh.gov.vn=3E?= <attacker@evil.example>",
+            ATTACKER,
+            f"UBND <{SPOOF}>",
+        ),
+        # A comment is a name too, before or after the address.
+        (f"{ATTACKER} ({SPOOF})", ATTACKER, SPOOF),
+        (f"({SPOOF}) {ATTACKER}", ATTACKER, SPOOF),
+        (f"{ATTACKER} (UBND (xã) Hòa Hội)", ATTACKER, "UBND (xã) Hòa Hội"),
+        (f'"Văn thư \\"{SPOOF}\\"" <{ATTACKER}>', ATTACKER, f'Văn thư "{SPOOF}'),
+        (f"<@relay.example:{ATTACKER}>", ATTACKER, ""),
+        (
+            "Văn thư xã Hòa Hội <VanThu.HoaHoi@TayNinh.gov.vn>",
+            "vanthu.hoahoi@tayninh.gov.vn",
+            "Văn thư xã Hòa Hội",
+        ),
+        # Stray separators after one address are no second sender.
+        (f"{ATTACKER};", ATTACKER, ""),
+        (f"<{ATTACKER}>, ", ATTACKER, ""),
+        (f"{ATTACKER}, {ATTACKER.upper()}", ATTACKER, ""),
+        (f"{SPOOF} <>", "", SPOOF),
+    ],
+)
+def test_the_from_address_is_the_angle_bracket_one_never_the_display_name(
+    header: str, address: str, name: str
+) -> None:
+    message = parse_message(raw(f"From: {header}\nSubject: x"))
+    assert (message.from_address, message.from_name) == (address, name)
+    assert not message.sender_ambiguous
+
+
+@pytest.mark.parametrize(
+    ("header", "addresses", "grouped"),
+    [
+        (f"{SPOOF}, {ATTACKER}", (SPOOF, ATTACKER), False),
+        (f"{ATTACKER}, UBND xã Hòa Hội <{SPOOF}>", (ATTACKER, SPOOF), False),
+        (f'"UBND" <{SPOOF}>; {ATTACKER}', (SPOOF, ATTACKER), False),
+        (f"undisclosed: {SPOOF}, {ATTACKER};", (SPOOF, ATTACKER), True),
+        (f"UBND xã Hòa Hội: {SPOOF};", (SPOOF,), True),
+        ("undisclosed-recipients:;", (), True),
+        # A second angle address, or an address after it, is a second sender.
+        (f"x <{ATTACKER}> <{SPOOF}>", (ATTACKER, SPOOF), False),
+        (f'"x" <{ATTACKER}> {SPOOF}', (ATTACKER, SPOOF), False),
+        (f"{ATTACKER} {SPOOF}", (ATTACKER, SPOOF), False),
+    ],
+)
+def test_a_from_with_several_addresses_or_a_group_keeps_every_address(
+    header: str, addresses: tuple[str, ...], grouped: bool
+) -> None:
+    message = parse_message(raw(f"From: {header}\nSubject: x"))
+    assert message.sender_ambiguous
+    assert (message.from_addresses, message.from_grouped) == (addresses, grouped)
+    assert message.from_address == (addresses[0] if addresses else "")
+
+
+def test_the_sender_and_reply_to_addresses_are_read_the_same_way() -> None:
+    headers = (
+        f"From: {ATTACKER}\nSender: {SPOOF} <{ATTACKER}>\n"
+        f"Reply-To: {SPOOF_Q} <{ATTACKER}>, ({SPOOF}) b@tayninh.gov.vn"
+    )
+    message = parse_message(raw(headers))
+    assert message.sender_address == ATTACKER
+    assert message.reply_to == (ATTACKER, "b@tayninh.gov.vn")
+
+
 def test_automatic_mail_headers_are_recorded() -> None:
     headers = (
         "From: list@example.org\n"

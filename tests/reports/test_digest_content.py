@@ -173,7 +173,50 @@ def test_the_subject_sums_up_the_day() -> None:
     assert digest_of(rows).subject == "[CCHC] Báo cáo ngày 20/06/2024: 1/3 đơn vị đã nộp, 1 thư mới"
 
 
+def test_mail_taken_for_a_unit_from_a_new_address_has_its_own_section() -> None:
+    when = datetime(2024, 6, 20, 9, 30, tzinfo=ICT)
+    rows = [
+        submission(1, "xa-thai-binh", datetime(2024, 6, 20, 9, 15, tzinfo=ICT)),
+        replace(
+            submission(2, "xa-an-co", when, sender="canbo.anco@gmail.com"),
+            reasons=("new_sender_address", "reply_to_differs"),
+            reply_to=("khac@gmail.com",),
+        ),
+        replace(
+            submission(3, "xa-an-co", datetime(2024, 6, 19, 9, 0, tzinfo=ICT)),
+            reasons=("new_sender_address",),
+        ),
+    ]
+    digest = digest_of(rows)
+    assert [(n.unit, n.sender, n.replies_to) for n in digest.new_addresses] == [
+        ("UBND xã An Cơ", "Văn thư <canbo.anco@gmail.com>", "khac@gmail.com")
+    ]
+    text = render_text(digest)
+    assert (
+        "THƯ TỪ ĐỊA CHỈ MỚI (1)\n"
+        "Nhận theo tên đơn vị, nhưng từ địa chỉ chưa có trong các địa chỉ\n"
+        "đã biết của đơn vị: nên hỏi lại đơn vị.\n"
+        "* 20/06/2024 09:30 — UBND xã An Cơ\n"
+        "  Người gửi: Văn thư <canbo.anco@gmail.com>\n"
+        "  Trả lời về: khac@gmail.com\n"
+        "  Tiêu đề: Gửi sáng kiến\n"
+        "  Đã nhận, đúng hạn\n"
+    ) in text
+    assert text.index("THƯ TỪ ĐỊA CHỈ MỚI") < text.index("1. THƯ MỚI (2)")
+    assert max(len(line) for line in text.splitlines()) <= 80
+    html = render_html(digest)
+    assert 'id="new-addresses"' in html and "Thư từ địa chỉ mới (1)" in html
+    assert "Trả lời về: khac@gmail.com" in html
+
+
+def test_without_mail_from_a_new_address_the_digest_has_no_such_section() -> None:
+    rows = [submission(1, "xa-thai-binh", datetime(2024, 6, 20, 9, 15, tzinfo=ICT))]
+    assert "ĐỊA CHỈ MỚI" not in render_text(digest_of(rows))
+    assert "new-addresses" not in render_html(digest_of(rows))
+
+
 def test_every_reason_a_person_may_see_has_a_vietnamese_label() -> None:
-    shown = BLOCKING | {"unreadable_attachment", "late", "early"}
+    flags = {"unreadable_attachment", "late", "early", "new_sender_address", "reply_to_differs"}
+    shown = BLOCKING | flags
     assert shown - REASON_LABELS.keys() == set()
     assert shown - REASON_WORDS.keys() == set()

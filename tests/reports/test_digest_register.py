@@ -94,3 +94,27 @@ def test_after_missed_digests_the_register_gives_the_mail_since_the_last_one_sen
     digest = gather_digest(sessions, ROSTER, CAMPAIGN, date(2024, 6, 21))
     assert digest == digest_of_every_row(sessions, date(2024, 6, 21))
     assert digest.new[0].received == "19/06/2024 23:59"
+
+
+def test_mail_from_a_new_address_read_from_the_register_is_listed_as_from_every_row(
+    sessions: SessionFactory,
+) -> None:
+    fill(sessions)
+    store_message(
+        sessions,
+        12,
+        at(20, 14),
+        "xa-an-co",
+        reasons=("new_sender_address", "reply_to_differs"),
+        from_address="canbo.anco@gmail.com",
+        reply_to=("canbo.anco@gmail.com", "khac@gmail.com"),
+        sender="tro.ly@gmail.com",
+    )
+    digest = gather_digest(sessions, ROSTER, CAMPAIGN, date(2024, 6, 21))
+    assert digest == digest_of_every_row(sessions, date(2024, 6, 21))
+    [item] = digest.new_addresses
+    assert (item.unit, item.sender, item.replies_to) == (
+        "UBND xã An Cơ",
+        "Văn thư <canbo.anco@gmail.com>",
+        "tro.ly@gmail.com, khac@gmail.com",
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 from reports.notices import receipt_notice, reminder_notice
@@ -43,3 +44,35 @@ def test_a_reminder_gives_the_deadline_and_the_days_left() -> None:
     assert "Kính gửi Phòng Tư pháp," in notice.text
     assert "Còn 2 ngày đến hạn chót." in notice.text
     assert "đến hết ngày 25/06/2024" in notice.text
+
+
+def new_address_row():  # type: ignore[no-untyped-def]
+    row = submission(1, "xa-thai-binh", datetime(2024, 6, 20, 9, 0, tzinfo=ICT))
+    return replace(row, from_address="canbo.tb@gmail.com", reasons=("new_sender_address",))
+
+
+def test_a_receipt_for_mail_from_a_new_address_says_so_and_that_the_unit_gets_a_copy() -> None:
+    notice = receipt_notice(new_address_row(), "UBND xã Thái Bình", CAMPAIGN, "p@b.vn", SIGNATURE)
+    assert notice.subject == "Re: Gửi sáng kiến"
+    assert "Phòng Nội vụ đã nhận thư của quý đơn vị" in notice.text
+    assert "Thư được gửi từ địa chỉ mới canbo.tb@gmail.com" in notice.text
+    assert "gửi bản sao thư xác nhận này đến các\nđịa chỉ đã biết của đơn vị" in notice.text
+
+
+def test_the_copy_to_the_units_known_addresses_names_the_new_address_and_asks_to_report() -> None:
+    notice = receipt_notice(
+        new_address_row(), "UBND xã Thái Bình", CAMPAIGN, "p@b.vn", SIGNATURE, copy=True
+    )
+    assert notice.subject == (
+        "Bản sao xác nhận: thư nhân danh UBND xã Thái Bình từ địa chỉ mới canbo.tb@gmail.com"
+    )
+    assert "gửi nhân danh quý đơn vị" in notice.text
+    assert "từ địa chỉ canbo.tb@gmail.com." in notice.text
+    assert "Nếu quý đơn vị không gửi thư này, xin báo ngay cho Phòng Nội vụ." in notice.text
+    assert "- sang-kien.docx" in notice.text
+
+
+def test_a_receipt_for_mail_from_a_known_address_says_nothing_of_addresses() -> None:
+    row = submission(1, "xa-thai-binh", datetime(2024, 6, 20, 9, 0, tzinfo=ICT))
+    notice = receipt_notice(row, "UBND xã Thái Bình", CAMPAIGN, "p@b.vn", SIGNATURE)
+    assert "địa chỉ mới" not in notice.text and "bản sao" not in notice.text

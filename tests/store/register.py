@@ -45,6 +45,8 @@ def add_message_rows(
     from_address: str = "tb@tayninh.gov.vn",
     from_name: str = "Văn thư",
     authors: tuple[str, ...] = ("Nguyễn Văn A",),
+    sender: str | None = None,
+    reply_to: tuple[str, ...] = (),
 ) -> int:
     """Add a message's rows in the caller's transaction; ``tally=False`` leaves the tallies.
 
@@ -74,6 +76,7 @@ def add_message_rows(
         "reasons": list(reasons),
         "candidates": [],
     }
+    values |= {"sender": sender, "reply_to": list(reply_to)}
     # Only the columns the database has: a test may fill a register migrated to an
     # older revision (and see it upgraded).
     present = {c["name"] for c in inspect(session.connection()).get_columns("messages")}
