@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,20 @@ from ingest.commands.reports import report
 from ingest.commands.reprocess import reprocess
 from ingest.commands.review import review
 from ingest.commands.status import status
+from ingest.faults import environment_fault
 from ingest.logs import setup_logging
 from store.db import SchemaOutdated
 
+log = logging.getLogger("ingest.cli")
+
 
 class Cli(click.Group):
-    """Turn expected failures into one clear line and exit code 2, never a traceback."""
+    """Turn expected failures into one clear line, never a traceback.
+
+    A configuration that cannot work exits 2 (running again changes nothing); a
+    fault of the machine (a full disk, a locked or unreachable database) exits 1
+    (run the command again once it is fixed). The technical detail is logged at -v.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -36,6 +45,15 @@ class Cli(click.Group):
         except SchemaOutdated as error:
             click.echo(f"Lỗi cơ sở dữ liệu: {error}", err=True)
             sys.exit(2)
+        except Exception as error:
+            fault = environment_fault(error)
+            if fault is None:
+                raise
+            log.debug("%s: %s", fault.kind, fault.detail)
+            where = "Lỗi cơ sở dữ liệu" if fault.in_database else "Lỗi ổ đĩa"
+            advice = "hãy chạy lại lệnh sau khi khắc phục"
+            click.echo(f"{where}: {fault.describe()}; {advice}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=Cli)

@@ -19,6 +19,7 @@ from imapclient.exceptions import IMAPClientError
 
 from app.config import MailboxConfig
 from ingest.extraction import TimedExtractor, WorkerAnalysis
+from ingest.faults import EnvironmentFailure, Fault, environment_fault
 from ingest.imap import (
     PasswordMissing,
     PostProcessingUnsupported,
@@ -104,10 +105,17 @@ def poll_mailbox(
 
     The caller holds the mailbox's lock. Progress is only what is committed, so a
     dropped connection is retried from there, and an interrupted poll is resumed
-    by the next one.
+    by the next one. A full disk or a locked or unreachable database stops the
+    poll with one line and blames no message: the next poll does what is left.
     """
-    with services.sessions.begin() as session:
-        state_id = load_mailbox_state(session, mailbox.name, mailbox.folder).id
+    try:
+        with services.sessions.begin() as session:
+            state_id = load_mailbox_state(session, mailbox.name, mailbox.folder).id
+    except Exception as failure:
+        fault = environment_fault(failure)
+        if fault is None:
+            raise
+        return PollSummary(mailbox.name, 0, 0, 0, error=report_fault(mailbox.name, fault))
     counts: Counter[str] = Counter()
     error: str | None = None
     timings = StageTimes()
@@ -115,19 +123,36 @@ def poll_mailbox(
     with AnalysisPipeline(services, timings) as pipeline:
         for attempt in range(RECONNECTS + 1):
             try:
-                _poll_once(mailbox, services, environ, state_id, counts, since, progress, pipeline)
+                _poll_once(
+                    mailbox,
+                    services,
+                    environ,
+                    state_id,
+                    counts,
+                    since,
+                    progress,
+                    pipeline,
+                )
                 error = None
                 break
             except (PasswordMissing, PostProcessingUnsupported) as failure:
                 error = describe(failure)
                 break
-            except _NETWORK_ERRORS as failure:
+            except Exception as failure:
+                fault = environment_fault(failure)
+                if fault is not None:
+                    error = report_fault(mailbox.name, fault)
+                    break
+                if not isinstance(failure, _NETWORK_ERRORS):
+                    raise
                 error = describe(failure)
                 if attempt < RECONNECTS and _is_dropped(failure):
                     log.warning("%s: connection lost (%s), reconnecting", mailbox.name, error)
                     continue
                 break
         counts.update(pipeline.drain())
+        if error is None and pipeline.fault is not None:
+            error = report_fault(mailbox.name, pipeline.fault)
     if timings_log.isEnabledFor(logging.DEBUG):
         timings.add("total", time.perf_counter() - started)
         timings_log.debug(
@@ -135,8 +160,7 @@ def poll_mailbox(
         )
     if error is not None:
         log.error("%s: poll failed: %s", mailbox.name, error)
-    with services.sessions.begin() as session:
-        record_poll_result(session, state_id, services.clock(), error)
+    _record_result(services, state_id, error)
     return PollSummary(
         mailbox.name,
         new=counts["new"],
@@ -145,6 +169,24 @@ def poll_mailbox(
         matched=counts["matched"],
         error=error,
     )
+
+
+def report_fault(mailbox: str, fault: Fault) -> str:
+    """Log the technical detail of an environment fault; return the line for the summary."""
+    log.debug("%s: %s (%s)", mailbox, fault.kind, fault.detail)
+    return f"{fault.describe()}; lần đọc sau sẽ tự làm tiếp"
+
+
+def _record_result(services: Services, state_id: int, error: str | None) -> None:
+    """Record the poll's outcome, unless the database itself is what failed."""
+    try:
+        with services.sessions.begin() as session:
+            record_poll_result(session, state_id, services.clock(), error)
+    except Exception as failure:
+        fault = environment_fault(failure)
+        if fault is None:
+            raise
+        log.debug("the poll's outcome could not be recorded: %s", fault.detail)
 
 
 def _poll_once(
@@ -201,6 +243,9 @@ def _poll_once(
             counts.update(duplicates)
             for stored_id, digest, received_at in stored:
                 counts.update(pipeline.submit(stored_id, digest, received_at))
+            if pipeline.fault is not None:
+                # What is stored but not analysed stays pending for the next poll.
+                raise EnvironmentFailure(pipeline.fault)
             # Every message of the batch is committed: only now may the server know.
             post_process(client, mailbox, fetched_uids)
             done += asked
@@ -324,7 +369,10 @@ class AnalysisPipeline:
     child of its own. Results are saved in submission order by the caller's
     thread: the database is only touched there. At most a few messages per
     worker are in flight, so memory does not grow with the mailbox. A message
-    whose analysis fails is marked failed; the others go on.
+    whose analysis fails is marked failed; the others go on. A failure of the
+    machine (a full disk, a locked or unreachable database) is no message's
+    fault: it is kept in ``fault``, the message stays pending, and the caller
+    stops and leaves it to the next run.
     """
 
     def __init__(self, services: Services, timings: StageTimes | None = None) -> None:
@@ -336,6 +384,8 @@ class AnalysisPipeline:
         #: Threads for file writes (fsync waits), apart from the analyses.
         self.io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="store")
         self._pending: deque[_InFlight] = deque()
+        #: The first failure of the machine met; nothing is marked failed after it.
+        self.fault: Fault | None = None
 
     def submit(self, message_id: int, digest: str, received_at: datetime) -> Counter[str]:
         """Queue one stored message; return the outcomes of those saved meanwhile."""
@@ -422,7 +472,7 @@ class AnalysisPipeline:
         error = entry.future.exception()
         if error is None:
             result = entry.future.result()
-        elif entry.digest is None:
+        elif entry.digest is None or environment_fault(error) is not None:
             raise error
         else:
             log.warning(
@@ -443,37 +493,64 @@ class AnalysisPipeline:
             try:
                 analysed.append((entry.message_id, self._result(entry)))
             except Exception as error:
-                failed.append((entry.message_id, error))
+                if not self._is_fault(error):  # else it stays pending
+                    failed.append((entry.message_id, error))
         outcomes: Counter[str] = Counter()
         try:
             with self._timings.stage("commit"), self._services.sessions.begin() as session:
                 save_analyses(session, [(i, result.record) for i, result in analysed])
             outcomes["new"] += len(analysed)
-        except Exception:
-            log.debug("saving %d analyses together failed, saving one by one", len(analysed))
+        except Exception as error:
+            if self._is_fault(error):
+                analysed = []  # they stay pending
+            else:
+                log.debug("saving %d analyses together failed, saving one by one", len(analysed))
             for message_id, result in analysed:
                 try:
                     with self._timings.stage("commit"), self._services.sessions.begin() as session:
                         save_analysis(session, message_id, result.record)
                     outcomes["new"] += 1
                 except Exception as problem:
-                    failed.append((message_id, problem))
+                    if not self._is_fault(problem):
+                        failed.append((message_id, problem))
         for message_id, reason in failed:
-            self._mark_failed(message_id, reason)
-            outcomes["failed"] += 1
+            if self._mark_failed(message_id, reason):
+                outcomes["failed"] += 1
         return outcomes
 
-    def _mark_failed(self, message_id: int, error: Exception) -> None:
+    def _is_fault(self, error: BaseException) -> bool:
+        """Whether the machine, not the message, failed; remember the first such fault."""
+        fault = environment_fault(error)
+        if fault is None:
+            return False
+        if self.fault is None:
+            log.debug("analysis stopped: %s (%s)", fault.kind, fault.detail)
+            self.fault = fault
+        return True
+
+    def _mark_failed(self, message_id: int, error: Exception) -> bool:
+        """Mark a message whose analysis failed; False when the database would not have it."""
         log.error("message %s could not be analysed: %s", message_id, error)
         log.debug("%s", "".join(traceback.format_exception(error)))
-        with self._services.sessions.begin() as session:
-            mark_failed(session, message_id, f"{type(error).__name__}: {error}")
+        try:
+            with self._services.sessions.begin() as session:
+                mark_failed(session, message_id, f"{type(error).__name__}: {error}")
+        except Exception as problem:
+            if not self._is_fault(problem):
+                raise
+            return False
+        return True
 
 
 def analyse_stored(message_id: int, raw: bytes, received_at: datetime, services: Services) -> bool:
-    """Analyse a stored message and save the result; on any failure mark it failed."""
+    """Analyse a stored message and save the result; on any failure mark it failed.
+
+    A failure of the machine marks nothing: it raises EnvironmentFailure.
+    """
     with AnalysisPipeline(services) as pipeline:
         outcomes = pipeline.submit_raw(message_id, raw, received_at) + pipeline.drain()
+    if pipeline.fault is not None:
+        raise EnvironmentFailure(pipeline.fault)
     return outcomes["new"] == 1
 
 
@@ -488,11 +565,18 @@ def _close(client: IMAPClient) -> None:
 
 
 def resume_pending(services: Services, mailbox: str | None = None) -> int:
-    """Analyse messages stored raw by an earlier run that stopped before analysing them."""
+    """Analyse messages stored raw by an earlier run that stopped before analysing them.
+
+    A failure of the machine stops it with EnvironmentFailure; what is left stays pending.
+    """
     with services.sessions() as session:
         pending = list_pending(session, mailbox)
     with AnalysisPipeline(services) as pipeline:
         for message_id, digest, received_at in pending:
             pipeline.submit(message_id, digest, received_at)
+            if pipeline.fault is not None:
+                break
         pipeline.drain()
+    if pipeline.fault is not None:
+        raise EnvironmentFailure(pipeline.fault)
     return len(pending)

@@ -14,8 +14,9 @@ from click._termui_impl import ProgressBar
 from app.config import Config
 from ingest.assembly import open_services
 from ingest.commands.context import Context, pass_context
+from ingest.faults import environment_fault
 from ingest.locks import mailbox_lock
-from ingest.poll import PollSummary, Progress, poll_mailbox, resume_pending
+from ingest.poll import PollSummary, Progress, poll_mailbox, report_fault, resume_pending
 from outbound.notify import after_poll
 from store.db import Engine
 
@@ -69,16 +70,30 @@ def run_poll(
                 break
             with mailbox_lock(
                 config.database_url, services.sessions, mailbox.name, mailbox.folder
-            ) as held:
-                if not held:
+            ) as lock:
+                if not lock:
                     log.warning("%s: another poller holds the lock, skipping", mailbox.name)
                     summaries.append(PollSummary(mailbox.name, 0, 0, 0, skipped=True))
                     continue
-                resumed = resume_pending(services, mailbox.name)
+                try:
+                    resumed = resume_pending(services, mailbox.name)
+                except Exception as failure:
+                    fault = environment_fault(failure)
+                    if fault is None:
+                        raise
+                    error = report_fault(mailbox.name, fault)
+                    summaries.append(PollSummary(mailbox.name, 0, 0, 0, error=error))
+                    continue
                 if resumed:
                     log.info("analysed %d message(s) left pending by an earlier run", resumed)
                 summaries.append(
-                    poll_mailbox(mailbox, services, os.environ, since=since, progress=progress)
+                    poll_mailbox(
+                        mailbox,
+                        services,
+                        os.environ,
+                        since=since,
+                        progress=progress,
+                    )
                 )
     after_poll(config, engine)  # receipts for newly accepted mail (issue 6)
     return summaries
