@@ -21,10 +21,13 @@ from app.config import MailboxConfig
 from ingest.extraction import TimedExtractor, WorkerAnalysis
 from ingest.faults import EnvironmentFailure, Fault, environment_fault
 from ingest.imap import (
+    Interrupt,
     PasswordMissing,
     PostProcessingUnsupported,
+    ResponseTimedOut,
     connect,
     describe,
+    disconnect,
     fetch_batches,
     folder_status,
     post_process,
@@ -100,13 +103,15 @@ def poll_mailbox(
     *,
     since: date | None = None,
     progress: Progress | None = None,
+    interrupt: Interrupt | None = None,
 ) -> PollSummary:
     """Fetch and register every message that is new in ``mailbox``'s folder.
 
     The caller holds the mailbox's lock. Progress is only what is committed, so a
-    dropped connection is retried from there, and an interrupted poll is resumed
-    by the next one. A full disk or a locked or unreachable database stops the
-    poll with one line and blames no message: the next poll does what is left.
+    dropped connection is retried from there, and an interrupted poll
+    (``interrupt``: Interrupted propagates) is resumed by the next one. A full disk
+    or a locked or unreachable database stops the poll with one line and blames no
+    message: the next poll does what is left.
     """
     try:
         with services.sessions.begin() as session:
@@ -132,11 +137,15 @@ def poll_mailbox(
                     since,
                     progress,
                     pipeline,
+                    interrupt,
                 )
                 error = None
                 break
             except (PasswordMissing, PostProcessingUnsupported) as failure:
                 error = describe(failure)
+                break
+            except ResponseTimedOut as slow:
+                error = str(slow)
                 break
             except Exception as failure:
                 fault = environment_fault(failure)
@@ -146,7 +155,8 @@ def poll_mailbox(
                 if not isinstance(failure, _NETWORK_ERRORS):
                     raise
                 error = describe(failure)
-                if attempt < RECONNECTS and _is_dropped(failure):
+                stopping = interrupt is not None and interrupt.is_set()
+                if attempt < RECONNECTS and _is_dropped(failure) and not stopping:
                     log.warning("%s: connection lost (%s), reconnecting", mailbox.name, error)
                     continue
                 break
@@ -198,10 +208,11 @@ def _poll_once(
     since: date | None,
     progress: Progress | None,
     pipeline: AnalysisPipeline,
+    interrupt: Interrupt | None,
 ) -> None:
     timings = pipeline.timings
     with timings.stage("fetch"):
-        client = connect(mailbox, read_password(mailbox, environ))
+        client = connect(mailbox, read_password(mailbox, environ), interrupt)
     try:
         # One STATUS round trip decides whether there is anything to do.
         status = folder_status(client, mailbox.folder)
@@ -256,7 +267,7 @@ def _poll_once(
         with services.sessions.begin() as session:
             advance_last_uid(session, state_id, status.uidvalidity, status.uidnext - 1)
     finally:
-        _close(client)
+        disconnect(client)
 
 
 def _progress_for(
@@ -557,11 +568,6 @@ def analyse_stored(message_id: int, raw: bytes, received_at: datetime, services:
 def _is_dropped(error: BaseException) -> bool:
     """Whether the connection broke (worth reconnecting), not a refusal by the server."""
     return isinstance(error, IMAPClient.AbortError | OSError)
-
-
-def _close(client: IMAPClient) -> None:
-    with contextlib.suppress(IMAPClientError, OSError):
-        client.logout()
 
 
 def resume_pending(services: Services, mailbox: str | None = None) -> int:

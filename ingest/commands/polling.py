@@ -15,6 +15,7 @@ from app.config import Config
 from ingest.assembly import open_services
 from ingest.commands.context import Context, pass_context
 from ingest.faults import environment_fault
+from ingest.imap import Interrupt
 from ingest.locks import mailbox_lock
 from ingest.poll import PollSummary, Progress, poll_mailbox, report_fault, resume_pending
 from outbound.notify import after_poll
@@ -57,11 +58,13 @@ def run_poll(
     since: date | None = None,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    interrupt: Interrupt | None = None,
 ) -> list[PollSummary]:
     """Poll each mailbox under its lock; one failing mailbox does not stop the others.
 
     ``should_stop`` is asked before each mailbox; when it says so the remaining
-    mailboxes wait for the next run (the worker's stop request).
+    mailboxes wait for the next run (the worker's stop request). ``interrupt``
+    also cuts the IMAP command in flight (Interrupted propagates).
     """
     with open_services(config, engine) as services:
         summaries = []
@@ -93,6 +96,7 @@ def run_poll(
                         os.environ,
                         since=since,
                         progress=progress,
+                        interrupt=interrupt,
                     )
                 )
     after_poll(config, engine)  # receipts for newly accepted mail (issue 6)
