@@ -34,6 +34,7 @@ from ingest.imap import (
     read_password,
     uids_after,
 )
+from ingest.locks import LockLost, MailboxLock
 from parsers.analysis import Extractor, Rules, analyse
 from parsers.documents import Extraction, extract_text
 from parsers.limits import Limits
@@ -64,6 +65,11 @@ Clock = Callable[[], datetime]
 #: Called after each batch with (mailbox name, messages done, messages to do).
 Progress = Callable[[str, int, int], None]
 
+#: The summary's error when the mailbox's lock was lost mid-poll.
+LOCK_LOST = (
+    "MẤT KHÓA HỘP THƯ: kết nối giữ khóa tới cơ sở dữ liệu đã bị ngắt, "
+    "dừng đọc hộp thư này để không đọc trùng; lần đọc sau sẽ tự làm tiếp"
+)
 #: A dropped connection is retried this many times within one poll.
 RECONNECTS = 1
 _NETWORK_ERRORS = (TimeoutError, IMAPClientError, OSError)
@@ -80,6 +86,8 @@ class PollSummary:
     matched: int = 0
     #: Another poller held the mailbox's lock; nothing was done.
     skipped: bool = False
+    #: The lock was lost during the poll (its connection ended): this poller stopped.
+    lock_lost: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,15 +111,17 @@ def poll_mailbox(
     *,
     since: date | None = None,
     progress: Progress | None = None,
+    lock: MailboxLock | None = None,
     interrupt: Interrupt | None = None,
 ) -> PollSummary:
     """Fetch and register every message that is new in ``mailbox``'s folder.
 
-    The caller holds the mailbox's lock. Progress is only what is committed, so a
-    dropped connection is retried from there, and an interrupted poll
-    (``interrupt``: Interrupted propagates) is resumed by the next one. A full disk
-    or a locked or unreachable database stops the poll with one line and blames no
-    message: the next poll does what is left.
+    The caller holds the mailbox's ``lock``; it is checked again before each batch
+    is committed, and a poll that lost it stops. Progress is only what is
+    committed, so a dropped connection is retried from there, and an interrupted
+    poll (``interrupt``: Interrupted propagates) is resumed by the next one. A full
+    disk or a locked or unreachable database stops the poll with one line and
+    blames no message: the next poll does what is left.
     """
     try:
         with services.sessions.begin() as session:
@@ -123,6 +133,7 @@ def poll_mailbox(
         return PollSummary(mailbox.name, 0, 0, 0, error=report_fault(mailbox.name, fault))
     counts: Counter[str] = Counter()
     error: str | None = None
+    lost = False
     timings = StageTimes()
     started = time.perf_counter()
     with AnalysisPipeline(services, timings) as pipeline:
@@ -137,12 +148,21 @@ def poll_mailbox(
                     since,
                     progress,
                     pipeline,
+                    lock,
                     interrupt,
                 )
                 error = None
                 break
             except (PasswordMissing, PostProcessingUnsupported) as failure:
                 error = describe(failure)
+                break
+            except LockLost:
+                log.error(
+                    "%s: the poller lost its lock (its database connection ended); "
+                    "stopping this mailbox, the next poll goes on",
+                    mailbox.name,
+                )
+                error, lost = LOCK_LOST, True
                 break
             except ResponseTimedOut as slow:
                 error = str(slow)
@@ -168,9 +188,10 @@ def poll_mailbox(
         timings_log.debug(
             "%s", json.dumps({"mailbox": mailbox.name, **counts, "seconds": timings.as_dict()})
         )
-    if error is not None:
+    if error is not None and not lost:
         log.error("%s: poll failed: %s", mailbox.name, error)
-    _record_result(services, state_id, error)
+    if not lost:  # the folder's state belongs to whoever holds the lock now
+        _record_result(services, state_id, error)
     return PollSummary(
         mailbox.name,
         new=counts["new"],
@@ -178,6 +199,7 @@ def poll_mailbox(
         failed=counts["failed"],
         matched=counts["matched"],
         error=error,
+        lock_lost=lost,
     )
 
 
@@ -208,6 +230,7 @@ def _poll_once(
     since: date | None,
     progress: Progress | None,
     pipeline: AnalysisPipeline,
+    lock: MailboxLock | None,
     interrupt: Interrupt | None,
 ) -> None:
     timings = pipeline.timings
@@ -230,6 +253,7 @@ def _poll_once(
             services.workers.start()
         done = 0
         batches = iter(fetch_batches(client, uids, mailbox.batch_size))
+        held = lock.still_held if lock is not None else None
         while True:
             with timings.stage("fetch"):
                 asked, batch = next(batches, (0, []))
@@ -249,7 +273,9 @@ def _poll_once(
             fetched_uids = [item.uid for item in batch]
             # The raw bytes are on disk once stored: let them go before the next fetch.
             del batch
-            duplicates, stored = store_batch(fetched, state_id, services, timings, pipeline.io)
+            duplicates, stored = store_batch(
+                fetched, state_id, services, timings, pipeline.io, still_held=held
+            )
             del fetched
             counts.update(duplicates)
             for stored_id, digest, received_at in stored:
@@ -296,11 +322,16 @@ def store_batch(
     services: Services,
     timings: StageTimes | None = None,
     io: ThreadPoolExecutor | None = None,
+    *,
+    still_held: Callable[[], bool] | None = None,
 ) -> tuple[Counter[str], list[tuple[int, str, datetime]]]:
     """Store a batch raw and advance progress in one commit; nothing is parsed yet.
 
     Returns the outcomes of duplicates ("duplicates", of which "matched": moved by
     a UIDVALIDITY change) and the (row id, digest, receive time) of the new messages.
+    ``still_held`` is asked just before the commit: when the mailbox's lock is gone,
+    another poller may be storing the same messages, so nothing is committed and
+    LockLost is raised.
     """
     clock = timings.stage("store") if timings else contextlib.nullcontext()
     outcomes: Counter[str] = Counter()
@@ -334,6 +365,8 @@ def store_batch(
             if batch:
                 state = session.get_one(MailboxState, state_id)
                 state.last_uid = max(state.last_uid, *(f.uid for f in batch))
+            if still_held is not None and not still_held():
+                raise LockLost
     return outcomes, stored
 
 

@@ -96,6 +96,7 @@ def run_poll(
                         os.environ,
                         since=since,
                         progress=progress,
+                        lock=lock,
                         interrupt=interrupt,
                     )
                 )
@@ -114,6 +115,8 @@ def describe_poll(summary: PollSummary) -> str:
     )
     if summary.matched:
         line += f"; UIDVALIDITY đã đổi, đồng bộ lại: khớp {summary.matched} thư đã có"
+    if summary.lock_lost:
+        return f"{line} — {summary.error}"
     return line + (f" — KHÔNG ĐỌC ĐƯỢC HỘP THƯ: {summary.error}" if summary.error else "")
 
 
