@@ -68,6 +68,11 @@ class Cli(click.Group):
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log debug details.")
 @click.option(
+    "--trace-imap",
+    is_flag=True,
+    help="Log every IMAP command and answer, message bodies included (passwords are hidden).",
+)
+@click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
@@ -76,9 +81,11 @@ class Cli(click.Group):
     help="Log lines on stderr as text or as one JSON object per line.",
 )
 @click.pass_context
-def main(ctx: click.Context, config_path: Path, verbose: bool, log_format: str) -> None:
+def main(
+    ctx: click.Context, config_path: Path, verbose: bool, trace_imap: bool, log_format: str
+) -> None:
     """cchc-inbox: sổ theo dõi hồ sơ gửi qua thư điện tử (e-mail submission register)."""
-    setup_logging(verbose=verbose, fmt=log_format)
+    setup_logging(verbose=verbose, fmt=log_format, trace_imap=trace_imap)
     ctx.obj = Context(config_path)
 
 
