@@ -23,6 +23,7 @@ from ingest.commands.review import review
 from ingest.commands.status import status
 from ingest.commands.usage import HelpContext, explain, use_vietnamese_help
 from ingest.commands.web import users, web
+from ingest.faults import environment_fault
 from ingest.logs import setup_logging
 from store.db import SchemaOutdated
 
@@ -30,7 +31,12 @@ log = logging.getLogger("ingest.cli")
 
 
 class Cli(click.Group):
-    """Turn expected failures into one clear line and exit code 2, never a traceback."""
+    """Turn expected failures into one clear line, never a traceback.
+
+    A configuration that cannot work exits 2 (running again changes nothing); a
+    fault of the machine (a full disk, a locked or unreachable database) exits 1
+    (run the command again once it is fixed). The technical detail is logged at -v.
+    """
 
     context_class = HelpContext
 
@@ -52,6 +58,15 @@ class Cli(click.Group):
             log.debug("%s", error.detail())
             click.echo(f"Lỗi cơ sở dữ liệu: {error} (cấu hình {_config_used(ctx)})", err=True)
             sys.exit(2)
+        except Exception as error:
+            fault = environment_fault(error)
+            if fault is None:
+                raise
+            log.debug("%s: %s", fault.kind, fault.detail)
+            where = "Lỗi cơ sở dữ liệu" if fault.in_database else "Lỗi ổ đĩa"
+            advice = "hãy chạy lại lệnh sau khi khắc phục"
+            click.echo(f"{where}: {fault.describe()}; {advice}", err=True)
+            sys.exit(1)
 
 
 def _config_used(ctx: click.Context) -> Path:
@@ -71,6 +86,11 @@ def _config_used(ctx: click.Context) -> Path:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Ghi cả chi tiết kỹ thuật vào nhật ký.")
 @click.option(
+    "--trace-imap",
+    is_flag=True,
+    help="Ghi mọi lệnh IMAP và câu trả lời vào nhật ký, kể cả nội dung thư (mật khẩu được che); chỉ để dò lỗi máy chủ thư.",
+)
+@click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
     default="text",
@@ -79,7 +99,9 @@ def _config_used(ctx: click.Context) -> Path:
     help="Nhật ký trên stderr: dạng chữ (text) hoặc mỗi dòng một đối tượng JSON.",
 )
 @click.pass_context
-def main(ctx: click.Context, config_path: Path, verbose: bool, log_format: str) -> None:
+def main(
+    ctx: click.Context, config_path: Path, verbose: bool, trace_imap: bool, log_format: str
+) -> None:
     """cchc-inbox: sổ theo dõi hồ sơ các đơn vị gửi qua thư điện tử.
 
     Đọc hộp thư, lưu mọi thư, nhận ra đơn vị gửi, hồ sơ đúng hạn hay trễ, rồi lập
@@ -92,7 +114,7 @@ def main(ctx: click.Context, config_path: Path, verbose: bool, log_format: str) 
       cchc-inbox --config demo/config.toml report compliance
       cchc-inbox poll --help
     """
-    setup_logging(verbose=verbose, fmt=log_format)
+    setup_logging(verbose=verbose, fmt=log_format, trace_imap=trace_imap)
     source = ctx.get_parameter_source("config_path")
     ctx.obj = Context(config_path, config_origin=CONFIG_ORIGINS.get(source, "") if source else "")
 

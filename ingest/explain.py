@@ -66,6 +66,8 @@ def explain_mail_error(described: str) -> str:
         return _BY_TYPE[kind]
     if kind == "OSError" and any(code in text for code in _NETWORK_ERRNOS):
         return _NETWORK_DOWN
+    if not kind.isidentifier() and _is_vietnamese(described):
+        return described  # ours whole ("ổ đĩa đầy …"): no exception type in front
     if _is_vietnamese(text):  # our own checks already say it in Vietnamese
         return text
     return (

@@ -1,4 +1,5 @@
-"""Decide whether the worker is healthy: every configured folder polled recently."""
+"""Decide whether the worker is healthy: every configured folder polled recently, and
+no message left failed without a person's decision."""
 
 from __future__ import annotations
 
@@ -47,3 +48,12 @@ def assess_folders(
             problem = None
         result.append(FolderHealth(mailbox, folder, row, problem is None, problem))
     return result
+
+
+def register_problems(undecided_failures: int) -> list[str]:
+    """Return the register's problems: "analysis_failed" while a failed message waits.
+
+    A message whose analysis failed is not counted for its unit until someone
+    analyses it again (`reprocess --failed`) or decides on it (`review`).
+    """
+    return ["analysis_failed"] if undecided_failures else []

@@ -1,24 +1,60 @@
-"""IMAP adapter: connect, look at a folder cheaply, fetch new messages in batches."""
+"""IMAP adapter: connect, look at a folder cheaply, fetch new messages in batches.
+
+Every command has a total deadline, not only the socket timeout between two
+bytes (a server that drips one byte a second never trips that one): the time
+spent waiting for one command's answer may be ``DEADLINE_FACTOR`` ×
+``timeout_seconds``, plus ``timeout_seconds`` per MB of message data the answer
+brings, so a slow but working link is never cut. Past it a watchdog thread
+shuts the connection and the command raises ``ResponseTimedOut``. A stop
+request (``Interrupt.set``, the worker's SIGTERM) shuts every connection
+registered with it at once, and their commands raise ``Interrupted``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import imaplib
 import logging
 import os
+import socket
 import ssl
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
 from imapclient.util import to_unicode
 
 from app.config import MailboxConfig
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 FETCH_ITEMS = [b"BODY.PEEK[]", b"INTERNALDATE"]
 #: Bytes of mail fetched at once (by RFC822.SIZE); a larger message is fetched alone.
 BATCH_BYTES = 16 * 1024 * 1024
 INGESTED_FLAG = b"$CchcIngested"
+#: The answer to one command may take this many times the mailbox's timeout_seconds…
+DEADLINE_FACTOR = 4
+#: …plus timeout_seconds for each of these many bytes of message data it brings.
+DEADLINE_BYTES = 1024 * 1024
+#: How often the watchdog looks at the connections waiting for an answer.
+WATCH_EVERY = 0.2
+
+T = TypeVar("T")
+
+
+class ResponseTimedOut(Exception):
+    """The server did not finish answering a command within its deadline."""
+
+
+class Interrupted(Exception):
+    """A stop request shut the connection while it was in use."""
 
 
 class PasswordMissing(Exception):
@@ -59,14 +95,220 @@ def read_password(mailbox: MailboxConfig, environ: Mapping[str, str]) -> str:
         raise PasswordMissing(f"mailbox {mailbox.name}: {error}") from None
 
 
-def connect(mailbox: MailboxConfig, password: str) -> IMAPClient:
-    """Open a logged-in connection; TLS is verified unless security is 'none'."""
+class Interrupt:
+    """A stop request that also shuts every connection opened with it.
+
+    It can stand in for a ``threading.Event`` (``set``, ``is_set``, ``wait``).
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._guards: weakref.WeakSet[_Guard] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def set(self) -> None:
+        self._event.set()
+        with self._lock:
+            guards = list(self._guards)
+        for guard in guards:
+            guard.cut(interrupted=True)
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._event.wait(timeout)
+
+    def attach(self, guard: _Guard) -> None:
+        with self._lock:
+            self._guards.add(guard)
+        if self.is_set():  # the request came first: the connection must not be used
+            guard.cut(interrupted=True)
+
+
+class _Guard:
+    """One connection's deadline: the time spent waiting for the current answer, and its cut."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.sock: socket.socket | None = None
+        self.spent = 0.0  # waiting for the current command's answer, before this read
+        self.received = 0  # bytes of that answer so far (announced literals included)
+        self.reading_since: float | None = None
+        self.expired = False
+        self.interrupted = False
+
+    @property
+    def allowance(self) -> float:
+        return self.timeout * (DEADLINE_FACTOR + self.received / DEADLINE_BYTES)
+
+    def overdue(self, now: float) -> bool:
+        since = self.reading_since
+        return since is not None and self.spent + (now - since) > self.allowance
+
+    def new_command(self) -> None:
+        self.spent, self.received = 0.0, 0
+
+    def cut(self, *, interrupted: bool = False) -> None:
+        """Shut the socket: a read blocked on it returns at once."""
+        if interrupted:
+            self.interrupted = True
+        else:
+            self.expired = True
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                # The plain socket's shutdown: an SSL socket's own would drop its
+                # state under the thread that is reading.
+                socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
+
+    def wait_for(self, read: Callable[[], T], size: Callable[[T], int]) -> T:
+        """Run one read from the server under the deadline; count its bytes."""
+        self._raise_if_cut(None)
+        start = time.monotonic()
+        self.reading_since = start
+        _WATCHDOG.watch(self)
+        try:
+            result = read()
+        except BaseException as error:
+            self._settle(start)
+            self._raise_if_cut(error)
+            raise
+        self._settle(start)
+        self._raise_if_cut(None)
+        self.received += size(result)
+        return result
+
+    def _settle(self, start: float) -> None:
+        self.reading_since = None
+        self.spent += time.monotonic() - start
+
+    def _raise_if_cut(self, error: BaseException | None) -> None:
+        if self.interrupted:
+            raise Interrupted("đã dừng theo yêu cầu") from error
+        if self.expired:
+            raise ResponseTimedOut(
+                f"máy chủ IMAP trả lời quá chậm: một lệnh chưa xong sau {self.allowance:g} giây "
+                f"chờ (giới hạn theo timeout_seconds = {self.timeout:g}), đã ngắt kết nối"
+            ) from error
+
+
+class _Watchdog:
+    """One daemon thread that cuts the connections whose answer is past its deadline."""
+
+    def __init__(self) -> None:
+        self._guards: weakref.WeakSet[_Guard] = weakref.WeakSet()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, guard: _Guard) -> None:
+        with self._lock:
+            self._guards.add(guard)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="imap-deadline", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(WATCH_EVERY)
+            with self._lock:
+                guards = list(self._guards)
+                if not guards:
+                    self._thread = None
+                    return
+            now = time.monotonic()
+            for guard in guards:
+                if not guard.expired and guard.overdue(now):
+                    guard.cut()
+
+
+_WATCHDOG = _Watchdog()
+
+
+class _GuardedIMAP4(imaplib.IMAP4):
+    """imaplib's connection with every read under the guard (read, readline, send are
+    imaplib's documented override points)."""
+
+    def __init__(self, guard: _Guard, host: str, port: int, timeout: float | None) -> None:
+        self._guard = guard
+        super().__init__(host, port, timeout)
+
+    # STARTTLS replaces the socket: the guard must always cut the current one.
+    @property
+    def sock(self) -> socket.socket:
+        return self._guarded_sock
+
+    @sock.setter
+    def sock(self, value: socket.socket) -> None:
+        self._guarded_sock = value
+        self._guard.sock = value
+
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        return self._guard.wait_for(lambda: self._connect_to(timeout), lambda _: 0)
+
+    def _connect_to(self, timeout: float | None) -> socket.socket:
+        sock = socket.create_connection((self.host or None, self.port), timeout)
+        self._guard.sock = sock  # the TLS handshake can be cut too
+        return sock
+
+    def readline(self) -> bytes:
+        return self._guard.wait_for(super().readline, len)
+
+    def read(self, size: int) -> bytes:
+        # A literal announces its size: the deadline grows with it before it comes.
+        self._guard.received += size
+        return self._guard.wait_for(lambda: imaplib.IMAP4.read(self, size), lambda _: 0)
+
+    def send(self, data: Buffer) -> None:
+        self._guard.new_command()
+        self._guard.wait_for(lambda: imaplib.IMAP4.send(self, data), lambda _: 0)
+
+
+class _GuardedTLS(_GuardedIMAP4):
+    """TLS from the start, the handshake under the guard too."""
+
+    def __init__(
+        self, guard: _Guard, host: str, port: int, context: ssl.SSLContext, timeout: float | None
+    ) -> None:
+        self.ssl_context = context
+        super().__init__(guard, host, port, timeout)
+
+    def _connect_to(self, timeout: float | None) -> socket.socket:
+        sock = super()._connect_to(timeout)
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _Client(IMAPClient):  # type: ignore[misc]  # imapclient has no type hints
+    """IMAPClient over a guarded connection (its documented constructor, our transport)."""
+
+    def __init__(self, guard: _Guard, **options: Any) -> None:
+        self._guard = guard
+        super().__init__(**options)
+
+    def _create_IMAP4(self) -> imaplib.IMAP4:
+        connect_timeout = getattr(self._timeout, "connect", None)
+        if self.ssl:
+            return _GuardedTLS(self._guard, self.host, self.port, self.ssl_context, connect_timeout)
+        return _GuardedIMAP4(self._guard, self.host, self.port, connect_timeout)
+
+
+def connect(
+    mailbox: MailboxConfig, password: str, interrupt: Interrupt | None = None
+) -> IMAPClient:
+    """Open a logged-in connection; TLS is verified unless security is 'none'.
+
+    Every command on it has its deadline (see the module's docstring); ``interrupt``
+    shuts it when a stop is requested.
+    """
     context = ssl.create_default_context()
     cafile = os.environ.get("CCHC_IMAP_CAFILE")
     if cafile:
         context.load_verify_locations(cafile)
-    client = IMAPClient(
-        mailbox.host,
+    guard = _Guard(mailbox.timeout)
+    if interrupt is not None:
+        interrupt.attach(guard)
+    client = _Client(
+        guard,
+        host=mailbox.host,
         port=mailbox.port,
         ssl=mailbox.security == "ssl",
         ssl_context=context if mailbox.security == "ssl" else None,
@@ -208,6 +450,20 @@ def wait_for_new_mail(
         return False
     finally:
         client.idle_done()
+
+
+def disconnect(client: IMAPClient) -> None:
+    """Log out politely, or just close a connection that was cut or is broken."""
+    guard = getattr(client, "_guard", None)
+    if isinstance(guard, _Guard) and (guard.expired or guard.interrupted):
+        with contextlib.suppress(OSError):
+            client.shutdown()
+        return
+    try:
+        client.logout()
+    except (IMAPClientError, OSError, ResponseTimedOut, Interrupted):
+        with contextlib.suppress(OSError):
+            client.shutdown()
 
 
 def describe(error: BaseException) -> str:

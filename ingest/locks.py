@@ -7,11 +7,11 @@ import fcntl
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from store.db import SessionFactory
-from store.write import try_advisory_lock
+from store.write import holds_advisory_lock, try_advisory_lock
 
 SQLITE_PREFIX = "sqlite:///"
 
@@ -22,19 +22,50 @@ def lock_key(mailbox: str, folder: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+class LockLost(Exception):
+    """The mailbox's lock is gone (its database connection ended): stop polling it."""
+
+
+class MailboxLock:
+    """A mailbox's lock, taken or refused (it is true when taken).
+
+    ``still_held()`` asks again: a PostgreSQL lock is lost with the connection
+    that holds it (a terminated backend, a restarted server), and then another
+    poller may take it.
+    """
+
+    def __init__(self, held: bool, check: Callable[[], bool] | None = None) -> None:
+        self.held = held
+        self._check = check
+        self.lost = False
+
+    def __bool__(self) -> bool:
+        return self.held
+
+    def still_held(self) -> bool:
+        if self.held and not self.lost and self._check is not None and not self._check():
+            self.lost = True
+        return self.held and not self.lost
+
+
 @contextlib.contextmanager
 def mailbox_lock(
     database_url: str, sessions: SessionFactory, mailbox: str, folder: str
-) -> Iterator[bool]:
-    """Hold the folder's lock for the block; yield False (at once) if another holds it."""
+) -> Iterator[MailboxLock]:
+    """Hold the folder's lock for the block; yield a false lock (at once) if another holds it."""
     if database_url.startswith("sqlite"):
+        # flock is held by this process until it lets go: it cannot be lost.
         with _file_lock(_lock_path(database_url, mailbox, folder)) as held:
-            yield held
+            yield MailboxLock(held)
         return
     # A session of its own whose transaction stays open for the whole poll: the
     # lock lives exactly as long as that transaction (closing the session ends it).
+    key = lock_key(mailbox, folder)
     with sessions() as session:
-        yield try_advisory_lock(session, lock_key(mailbox, folder))
+        lock = MailboxLock(
+            try_advisory_lock(session, key), lambda: holds_advisory_lock(session, key)
+        )
+        yield lock
 
 
 def _lock_path(database_url: str, mailbox: str, folder: str) -> Path:

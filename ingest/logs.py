@@ -43,7 +43,12 @@ class DropMessages(logging.Filter):
         return record.msg not in self.templates
 
 
-def setup_logging(*, verbose: bool, fmt: str) -> None:
+def setup_logging(*, verbose: bool, fmt: str, trace_imap: bool = False) -> None:
+    """Log to stderr; ``verbose`` adds debug details, ``trace_imap`` the IMAP protocol.
+
+    The protocol trace holds whole messages (every FETCH answer), so plain -v
+    never shows it: only an explicit --trace-imap does.
+    """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else OneLineFormatter(TEXT_FORMAT))
     root = logging.getLogger()
@@ -51,6 +56,8 @@ def setup_logging(*, verbose: bool, fmt: str) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    imap = logging.getLogger("imapclient")
+    imap.setLevel(logging.DEBUG if trace_imap else logging.INFO)
     if not verbose:
         # Alembic reports every migration context at INFO; only `db upgrade` wants that.
         logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -19,17 +19,22 @@ from imapclient.exceptions import IMAPClientError
 
 from app.config import MailboxConfig
 from ingest.extraction import TimedExtractor, WorkerAnalysis
+from ingest.faults import EnvironmentFailure, Fault, environment_fault
 from ingest.imap import (
+    Interrupt,
     PasswordMissing,
     PostProcessingUnsupported,
+    ResponseTimedOut,
     connect,
     describe,
+    disconnect,
     fetch_batches,
     folder_status,
     post_process,
     read_password,
     uids_after,
 )
+from ingest.locks import LockLost, MailboxLock
 from parsers.analysis import Extractor, Rules, analyse
 from parsers.documents import Extraction, extract_text
 from parsers.limits import Limits
@@ -60,6 +65,11 @@ Clock = Callable[[], datetime]
 #: Called after each batch with (mailbox name, messages done, messages to do).
 Progress = Callable[[str, int, int], None]
 
+#: The summary's error when the mailbox's lock was lost mid-poll.
+LOCK_LOST = (
+    "MẤT KHÓA HỘP THƯ: kết nối giữ khóa tới cơ sở dữ liệu đã bị ngắt, "
+    "dừng đọc hộp thư này để không đọc trùng; lần đọc sau sẽ tự làm tiếp"
+)
 #: A dropped connection is retried this many times within one poll.
 RECONNECTS = 1
 _NETWORK_ERRORS = (TimeoutError, IMAPClientError, OSError)
@@ -76,6 +86,8 @@ class PollSummary:
     matched: int = 0
     #: Another poller held the mailbox's lock; nothing was done.
     skipped: bool = False
+    #: The lock was lost during the poll (its connection ended): this poller stopped.
+    lock_lost: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,44 +111,87 @@ def poll_mailbox(
     *,
     since: date | None = None,
     progress: Progress | None = None,
+    lock: MailboxLock | None = None,
+    interrupt: Interrupt | None = None,
 ) -> PollSummary:
     """Fetch and register every message that is new in ``mailbox``'s folder.
 
-    The caller holds the mailbox's lock. Progress is only what is committed, so a
-    dropped connection is retried from there, and an interrupted poll is resumed
-    by the next one.
+    The caller holds the mailbox's ``lock``; it is checked again before each batch
+    is committed, and a poll that lost it stops. Progress is only what is
+    committed, so a dropped connection is retried from there, and an interrupted
+    poll (``interrupt``: Interrupted propagates) is resumed by the next one. A full
+    disk or a locked or unreachable database stops the poll with one line and
+    blames no message: the next poll does what is left.
     """
-    with services.sessions.begin() as session:
-        state_id = load_mailbox_state(session, mailbox.name, mailbox.folder).id
+    try:
+        with services.sessions.begin() as session:
+            state_id = load_mailbox_state(session, mailbox.name, mailbox.folder).id
+    except Exception as failure:
+        fault = environment_fault(failure)
+        if fault is None:
+            raise
+        return PollSummary(mailbox.name, 0, 0, 0, error=report_fault(mailbox.name, fault))
     counts: Counter[str] = Counter()
     error: str | None = None
+    lost = False
     timings = StageTimes()
     started = time.perf_counter()
     with AnalysisPipeline(services, timings) as pipeline:
         for attempt in range(RECONNECTS + 1):
             try:
-                _poll_once(mailbox, services, environ, state_id, counts, since, progress, pipeline)
+                _poll_once(
+                    mailbox,
+                    services,
+                    environ,
+                    state_id,
+                    counts,
+                    since,
+                    progress,
+                    pipeline,
+                    lock,
+                    interrupt,
+                )
                 error = None
                 break
             except (PasswordMissing, PostProcessingUnsupported) as failure:
                 error = describe(failure)
                 break
-            except _NETWORK_ERRORS as failure:
+            except LockLost:
+                log.error(
+                    "%s: the poller lost its lock (its database connection ended); "
+                    "stopping this mailbox, the next poll goes on",
+                    mailbox.name,
+                )
+                error, lost = LOCK_LOST, True
+                break
+            except ResponseTimedOut as slow:
+                error = str(slow)
+                break
+            except Exception as failure:
+                fault = environment_fault(failure)
+                if fault is not None:
+                    error = report_fault(mailbox.name, fault)
+                    break
+                if not isinstance(failure, _NETWORK_ERRORS):
+                    raise
                 error = describe(failure)
-                if attempt < RECONNECTS and _is_dropped(failure):
+                stopping = interrupt is not None and interrupt.is_set()
+                if attempt < RECONNECTS and _is_dropped(failure) and not stopping:
                     log.warning("%s: connection lost (%s), reconnecting", mailbox.name, error)
                     continue
                 break
         counts.update(pipeline.drain())
+        if error is None and pipeline.fault is not None:
+            error = report_fault(mailbox.name, pipeline.fault)
     if timings_log.isEnabledFor(logging.DEBUG):
         timings.add("total", time.perf_counter() - started)
         timings_log.debug(
             "%s", json.dumps({"mailbox": mailbox.name, **counts, "seconds": timings.as_dict()})
         )
-    if error is not None:
+    if error is not None and not lost:
         log.error("%s: poll failed: %s", mailbox.name, error)
-    with services.sessions.begin() as session:
-        record_poll_result(session, state_id, services.clock(), error)
+    if not lost:  # the folder's state belongs to whoever holds the lock now
+        _record_result(services, state_id, error)
     return PollSummary(
         mailbox.name,
         new=counts["new"],
@@ -144,7 +199,26 @@ def poll_mailbox(
         failed=counts["failed"],
         matched=counts["matched"],
         error=error,
+        lock_lost=lost,
     )
+
+
+def report_fault(mailbox: str, fault: Fault) -> str:
+    """Log the technical detail of an environment fault; return the line for the summary."""
+    log.debug("%s: %s (%s)", mailbox, fault.kind, fault.detail)
+    return f"{fault.describe()}; lần đọc sau sẽ tự làm tiếp"
+
+
+def _record_result(services: Services, state_id: int, error: str | None) -> None:
+    """Record the poll's outcome, unless the database itself is what failed."""
+    try:
+        with services.sessions.begin() as session:
+            record_poll_result(session, state_id, services.clock(), error)
+    except Exception as failure:
+        fault = environment_fault(failure)
+        if fault is None:
+            raise
+        log.debug("the poll's outcome could not be recorded: %s", fault.detail)
 
 
 def _poll_once(
@@ -156,10 +230,12 @@ def _poll_once(
     since: date | None,
     progress: Progress | None,
     pipeline: AnalysisPipeline,
+    lock: MailboxLock | None,
+    interrupt: Interrupt | None,
 ) -> None:
     timings = pipeline.timings
     with timings.stage("fetch"):
-        client = connect(mailbox, read_password(mailbox, environ))
+        client = connect(mailbox, read_password(mailbox, environ), interrupt)
     try:
         # One STATUS round trip decides whether there is anything to do.
         status = folder_status(client, mailbox.folder)
@@ -177,6 +253,7 @@ def _poll_once(
             services.workers.start()
         done = 0
         batches = iter(fetch_batches(client, uids, mailbox.batch_size))
+        held = lock.still_held if lock is not None else None
         while True:
             with timings.stage("fetch"):
                 asked, batch = next(batches, (0, []))
@@ -196,11 +273,16 @@ def _poll_once(
             fetched_uids = [item.uid for item in batch]
             # The raw bytes are on disk once stored: let them go before the next fetch.
             del batch
-            duplicates, stored = store_batch(fetched, state_id, services, timings, pipeline.io)
+            duplicates, stored = store_batch(
+                fetched, state_id, services, timings, pipeline.io, still_held=held
+            )
             del fetched
             counts.update(duplicates)
             for stored_id, digest, received_at in stored:
                 counts.update(pipeline.submit(stored_id, digest, received_at))
+            if pipeline.fault is not None:
+                # What is stored but not analysed stays pending for the next poll.
+                raise EnvironmentFailure(pipeline.fault)
             # Every message of the batch is committed: only now may the server know.
             post_process(client, mailbox, fetched_uids)
             done += asked
@@ -211,7 +293,7 @@ def _poll_once(
         with services.sessions.begin() as session:
             advance_last_uid(session, state_id, status.uidvalidity, status.uidnext - 1)
     finally:
-        _close(client)
+        disconnect(client)
 
 
 def _progress_for(
@@ -240,11 +322,16 @@ def store_batch(
     services: Services,
     timings: StageTimes | None = None,
     io: ThreadPoolExecutor | None = None,
+    *,
+    still_held: Callable[[], bool] | None = None,
 ) -> tuple[Counter[str], list[tuple[int, str, datetime]]]:
     """Store a batch raw and advance progress in one commit; nothing is parsed yet.
 
     Returns the outcomes of duplicates ("duplicates", of which "matched": moved by
     a UIDVALIDITY change) and the (row id, digest, receive time) of the new messages.
+    ``still_held`` is asked just before the commit: when the mailbox's lock is gone,
+    another poller may be storing the same messages, so nothing is committed and
+    LockLost is raised.
     """
     clock = timings.stage("store") if timings else contextlib.nullcontext()
     outcomes: Counter[str] = Counter()
@@ -278,6 +365,8 @@ def store_batch(
             if batch:
                 state = session.get_one(MailboxState, state_id)
                 state.last_uid = max(state.last_uid, *(f.uid for f in batch))
+            if still_held is not None and not still_held():
+                raise LockLost
     return outcomes, stored
 
 
@@ -324,7 +413,10 @@ class AnalysisPipeline:
     child of its own. Results are saved in submission order by the caller's
     thread: the database is only touched there. At most a few messages per
     worker are in flight, so memory does not grow with the mailbox. A message
-    whose analysis fails is marked failed; the others go on.
+    whose analysis fails is marked failed; the others go on. A failure of the
+    machine (a full disk, a locked or unreachable database) is no message's
+    fault: it is kept in ``fault``, the message stays pending, and the caller
+    stops and leaves it to the next run.
     """
 
     def __init__(self, services: Services, timings: StageTimes | None = None) -> None:
@@ -336,6 +428,8 @@ class AnalysisPipeline:
         #: Threads for file writes (fsync waits), apart from the analyses.
         self.io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="store")
         self._pending: deque[_InFlight] = deque()
+        #: The first failure of the machine met; nothing is marked failed after it.
+        self.fault: Fault | None = None
 
     def submit(self, message_id: int, digest: str, received_at: datetime) -> Counter[str]:
         """Queue one stored message; return the outcomes of those saved meanwhile."""
@@ -422,7 +516,7 @@ class AnalysisPipeline:
         error = entry.future.exception()
         if error is None:
             result = entry.future.result()
-        elif entry.digest is None:
+        elif entry.digest is None or environment_fault(error) is not None:
             raise error
         else:
             log.warning(
@@ -443,37 +537,64 @@ class AnalysisPipeline:
             try:
                 analysed.append((entry.message_id, self._result(entry)))
             except Exception as error:
-                failed.append((entry.message_id, error))
+                if not self._is_fault(error):  # else it stays pending
+                    failed.append((entry.message_id, error))
         outcomes: Counter[str] = Counter()
         try:
             with self._timings.stage("commit"), self._services.sessions.begin() as session:
                 save_analyses(session, [(i, result.record) for i, result in analysed])
             outcomes["new"] += len(analysed)
-        except Exception:
-            log.debug("saving %d analyses together failed, saving one by one", len(analysed))
+        except Exception as error:
+            if self._is_fault(error):
+                analysed = []  # they stay pending
+            else:
+                log.debug("saving %d analyses together failed, saving one by one", len(analysed))
             for message_id, result in analysed:
                 try:
                     with self._timings.stage("commit"), self._services.sessions.begin() as session:
                         save_analysis(session, message_id, result.record)
                     outcomes["new"] += 1
                 except Exception as problem:
-                    failed.append((message_id, problem))
+                    if not self._is_fault(problem):
+                        failed.append((message_id, problem))
         for message_id, reason in failed:
-            self._mark_failed(message_id, reason)
-            outcomes["failed"] += 1
+            if self._mark_failed(message_id, reason):
+                outcomes["failed"] += 1
         return outcomes
 
-    def _mark_failed(self, message_id: int, error: Exception) -> None:
+    def _is_fault(self, error: BaseException) -> bool:
+        """Whether the machine, not the message, failed; remember the first such fault."""
+        fault = environment_fault(error)
+        if fault is None:
+            return False
+        if self.fault is None:
+            log.debug("analysis stopped: %s (%s)", fault.kind, fault.detail)
+            self.fault = fault
+        return True
+
+    def _mark_failed(self, message_id: int, error: Exception) -> bool:
+        """Mark a message whose analysis failed; False when the database would not have it."""
         log.error("message %s could not be analysed: %s", message_id, error)
         log.debug("%s", "".join(traceback.format_exception(error)))
-        with self._services.sessions.begin() as session:
-            mark_failed(session, message_id, f"{type(error).__name__}: {error}")
+        try:
+            with self._services.sessions.begin() as session:
+                mark_failed(session, message_id, f"{type(error).__name__}: {error}")
+        except Exception as problem:
+            if not self._is_fault(problem):
+                raise
+            return False
+        return True
 
 
 def analyse_stored(message_id: int, raw: bytes, received_at: datetime, services: Services) -> bool:
-    """Analyse a stored message and save the result; on any failure mark it failed."""
+    """Analyse a stored message and save the result; on any failure mark it failed.
+
+    A failure of the machine marks nothing: it raises EnvironmentFailure.
+    """
     with AnalysisPipeline(services) as pipeline:
         outcomes = pipeline.submit_raw(message_id, raw, received_at) + pipeline.drain()
+    if pipeline.fault is not None:
+        raise EnvironmentFailure(pipeline.fault)
     return outcomes["new"] == 1
 
 
@@ -482,17 +603,19 @@ def _is_dropped(error: BaseException) -> bool:
     return isinstance(error, IMAPClient.AbortError | OSError)
 
 
-def _close(client: IMAPClient) -> None:
-    with contextlib.suppress(IMAPClientError, OSError):
-        client.logout()
-
-
 def resume_pending(services: Services, mailbox: str | None = None) -> int:
-    """Analyse messages stored raw by an earlier run that stopped before analysing them."""
+    """Analyse messages stored raw by an earlier run that stopped before analysing them.
+
+    A failure of the machine stops it with EnvironmentFailure; what is left stays pending.
+    """
     with services.sessions() as session:
         pending = list_pending(session, mailbox)
     with AnalysisPipeline(services) as pipeline:
         for message_id, digest, received_at in pending:
             pipeline.submit(message_id, digest, received_at)
+            if pipeline.fault is not None:
+                break
         pipeline.drain()
+    if pipeline.fault is not None:
+        raise EnvironmentFailure(pipeline.fault)
     return len(pending)

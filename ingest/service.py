@@ -5,7 +5,9 @@ the tick decides whether a poll is due (ingest.worker.poll_due), so a failing
 mailbox or database is retried with backoff and a healthy one every
 ``poll_every``. Outages are logged when they start and when they end, never
 once per try. SIGTERM/SIGINT ask the running poll to stop after the batch in
-hand (committed); SIGHUP reloads the configuration before the next poll.
+hand (committed), and cut the IMAP command in flight at once (a slow or
+hostile server cannot hold the stop up); SIGHUP reloads the configuration
+before the next poll.
 """
 
 from __future__ import annotations
@@ -27,7 +29,16 @@ from app.config import Config, ConfigError, MailboxConfig, load_config, load_ros
 from app.root import open_engine
 from ingest.commands.polling import describe_poll, log_progress, run_poll
 from ingest.explain import explain_mail_error
-from ingest.imap import connect, describe, read_password, wait_for_new_mail
+from ingest.imap import (
+    Interrupt,
+    Interrupted,
+    ResponseTimedOut,
+    connect,
+    describe,
+    disconnect,
+    read_password,
+    wait_for_new_mail,
+)
 from ingest.worker import Change, Outage, backoff_delay, observe, permission_warnings, poll_due
 from outbound.notify import schedule_daily_mail
 from outbound.smtp import read_smtp_password
@@ -41,7 +52,7 @@ TICK = timedelta(seconds=2)
 #: IDLE is ended and re-issued this often (RFC 2177: before 29 minutes).
 IDLE_RENEW = timedelta(minutes=25)
 DATABASE = "database"
-_NETWORK_ERRORS = (TimeoutError, IMAPClientError, OSError)
+_NETWORK_ERRORS = (TimeoutError, IMAPClientError, OSError, ResponseTimedOut)
 
 
 class StopRequested(Exception):
@@ -68,7 +79,8 @@ class Worker:
         self.config = load_config(config_path)
         check_startable(self.config, self.environ)
         self.engine = open_engine(self.config)
-        self.stopping = threading.Event()
+        #: The stop request; setting it also cuts every IMAP connection in use.
+        self.stopping = Interrupt()
         self.reload_requested = threading.Event()
         self.poll_requested = threading.Event()
         self.watchers: list[IdleWatcher] = []
@@ -197,9 +209,13 @@ class Worker:
     def _poll(self) -> None:
         try:
             summaries = run_poll(
-                self.config, self.engine, progress=self._progress, should_stop=self._should_stop
+                self.config,
+                self.engine,
+                progress=self._progress,
+                should_stop=self._should_stop,
+                interrupt=self.stopping,
             )
-        except StopRequested:
+        except (StopRequested, Interrupted):
             log.info("poll interrupted by the stop request; the next run continues from here")
             return
         except DatabaseUnavailable as error:
@@ -303,7 +319,7 @@ class IdleWatcher(threading.Thread):
         self,
         mailbox: MailboxConfig,
         environ: dict[str, str],
-        stopping: threading.Event,
+        stopping: Interrupt,
         wake: Callable[[], None],
         poll_every: timedelta,
     ) -> None:
@@ -324,7 +340,11 @@ class IdleWatcher(threading.Thread):
         name = self.mailbox.name
         while not self.stopped():
             try:
-                client = connect(self.mailbox, read_password(self.mailbox, self.environ))
+                client = connect(
+                    self.mailbox, read_password(self.mailbox, self.environ), self.stopping
+                )
+            except Interrupted:
+                return
             except Exception as error:  # refused, unreachable, no password: retry later
                 failures += 1
                 log.debug("%s: IDLE connection failed: %s", name, describe(error))
@@ -347,12 +367,11 @@ class IdleWatcher(threading.Thread):
                     if wait_for_new_mail(client, IDLE_RENEW.total_seconds(), self.stopped):
                         log.debug("%s: the server announced new mail", name)
                         self.wake()
+            except Interrupted:
+                return
             except _NETWORK_ERRORS as error:
                 failures += 1
                 log.debug("%s: IDLE connection lost: %s", name, describe(error))
                 self.halt.wait(backoff_delay(failures, self.poll_every).total_seconds())
             finally:
-                try:
-                    client.logout()
-                except _NETWORK_ERRORS:
-                    client.shutdown()
+                disconnect(client)

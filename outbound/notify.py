@@ -71,12 +71,17 @@ def digest_mail(config: Config, digest: Digest, now: datetime) -> NewMail:
 def enqueue_digest(
     sessions: SessionFactory, config: Config, digest: Digest, now: datetime
 ) -> int | None:
-    """Queue the digest once per date and remember its window; return the outbox id."""
+    """Queue the digest once per date and remember its window; return the outbox id.
+
+    None when the digest of that date is already queued: then whoever queued it
+    (perhaps a `digest --send` running at the same moment) also recorded its window.
+    """
     mail = digest_mail(config, digest, now)
     window = digest.window
     with sessions.begin() as session:
         outbox_id = enqueue(session, mail, now)
-        record_digest_run(session, digest.for_date, window.since, window.until, now, outbox_id)
+        if outbox_id is not None:
+            record_digest_run(session, digest.for_date, window.since, window.until, now, outbox_id)
     return outbox_id
 
 

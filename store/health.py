@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from store.models import DigestRun, Message, OutboxMail
+from store.models import DigestRun, Message, OutboxMail, ReviewDecision
 
 #: What the database driver raises when the server is down, unreachable or refuses us.
 DatabaseUnavailable = DBAPIError
@@ -20,6 +20,49 @@ def describe_database_error(error: BaseException) -> str:
     cause = error.orig if isinstance(error, DBAPIError) else error
     lines = str(cause).strip().splitlines()
     return f"{type(cause).__name__}: {lines[0] if lines else ''}".strip()
+
+
+#: SQLite's primary result codes that the machine causes, not the data.
+_SQLITE_CODES = {
+    5: "database_locked",  # SQLITE_BUSY
+    6: "database_locked",  # SQLITE_LOCKED
+    13: "database_full",  # SQLITE_FULL
+    8: "database_unavailable",  # SQLITE_READONLY (a read-only file or file system)
+    10: "database_unavailable",  # SQLITE_IOERR
+    14: "database_unavailable",  # SQLITE_CANTOPEN
+}
+#: PostgreSQL SQLSTATEs (or their classes) that the machine causes, not the data.
+_POSTGRES_STATES = {
+    "53100": "database_full",  # disk_full
+    "55P03": "database_locked",  # lock_not_available
+    "40P01": "database_locked",  # deadlock_detected: the next try goes through
+    "08": "database_unavailable",  # connection exceptions
+    "57P": "database_unavailable",  # the server shut down or restarted
+    "53": "database_unavailable",  # out of memory, too many connections
+}
+
+
+def database_fault(error: BaseException) -> str | None:
+    """Name what the machine did wrong, or None when the error is the data's or a bug's.
+
+    "database_locked" (another writer held it past the busy timeout),
+    "database_full" (no room left for the database), or "database_unavailable"
+    (down, unreachable, the connection cut).
+    """
+    if not isinstance(error, DBAPIError):
+        return None
+    cause = error.orig
+    code = getattr(cause, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _SQLITE_CODES.get(code & 0xFF)
+    state = getattr(cause, "sqlstate", None)
+    if isinstance(state, str):
+        for prefix in sorted(_POSTGRES_STATES, key=len, reverse=True):
+            if state.startswith(prefix):
+                return _POSTGRES_STATES[prefix]
+    if error.connection_invalidated or isinstance(error, OperationalError | InterfaceError):
+        return "database_unavailable"
+    return None
 
 
 @dataclass(frozen=True)
@@ -42,6 +85,13 @@ def message_counts(session: Session) -> dict[str, int]:
         if verdict is not None:
             counts[str(verdict)] = int(count)
     return counts
+
+
+def undecided_failures(session: Session) -> int:
+    """Count messages whose analysis failed and on which no person has decided yet."""
+    decided = exists().where(ReviewDecision.message_id == Message.id)
+    query = select(func.count()).where(Message.parse_status == "failed", ~decided)
+    return int(session.scalar(query) or 0)
 
 
 def outbox_counts(session: Session) -> dict[str, int]:

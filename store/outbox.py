@@ -236,10 +236,19 @@ def record_digest_run(
     now: datetime,
     outbox_id: int | None,
 ) -> None:
-    """Remember that the digest of ``for_date`` went out (once per date)."""
+    """Remember that the digest of ``for_date`` went out (once per date).
+
+    A concurrent writer that recorded the same date first wins on the unique
+    constraint inside a savepoint, so the caller's transaction goes on.
+    """
     if session.scalar(select(DigestRun.id).where(DigestRun.for_date == for_date)):
         return
-    session.add(
-        DigestRun(for_date=for_date, since=since, until=until, created_at=now, outbox_id=outbox_id)
-    )
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(
+                DigestRun(
+                    for_date=for_date, since=since, until=until, created_at=now, outbox_id=outbox_id
+                )
+            )
+    except IntegrityError:
+        return

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from parsers.analysis import Analysis
@@ -373,3 +374,22 @@ def try_advisory_lock(session: Session, key: int) -> bool:
     or the connection dying with a killed worker), so it can never leak.
     """
     return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}))
+
+
+def holds_advisory_lock(session: Session, key: int) -> bool:
+    """Whether the session's connection still holds the advisory lock ``key``.
+
+    False too when that connection is gone (a terminated backend, a restarted
+    server): the lock went with it. The session is then of no further use.
+    """
+    unsigned = key & 0xFFFF_FFFF_FFFF_FFFF
+    # pg_locks shows a bigint key as two oids: its high and its low 32 bits.
+    query = text(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+        " AND pid = pg_backend_pid() AND granted AND objsubid = 1"
+        " AND classid::bigint = :high AND objid::bigint = :low)"
+    )
+    try:
+        return bool(session.scalar(query, {"high": unsigned >> 32, "low": unsigned & 0xFFFF_FFFF}))
+    except DBAPIError:
+        return False

@@ -17,7 +17,14 @@ from imapclient.exceptions import IMAPClientError
 from app.config import Config, ConfigError, MailboxConfig, SmtpConfig, load_config, load_roster
 from ingest.commands.context import Context, pass_context
 from ingest.explain import explain_mail_error
-from ingest.imap import PasswordMissing, connect, describe, read_password
+from ingest.imap import (
+    PasswordMissing,
+    ResponseTimedOut,
+    connect,
+    describe,
+    disconnect,
+    read_password,
+)
 from ingest.worker import permission_warnings
 from outbound.smtp import SmtpPasswordMissing, read_smtp_password, tls_context
 from parsers.ocr import missing_tool
@@ -81,7 +88,13 @@ def _guarded(label: str, check: Callable[[], str]) -> Finding:
         return OK, f"{label}: {check()}"
     except SmtpPasswordMissing as error:
         return FAIL, f"{label}: thiếu mật khẩu ({error})"
-    except (PasswordMissing, IMAPClientError, smtplib.SMTPException, OSError) as error:
+    except (
+        PasswordMissing,
+        IMAPClientError,
+        smtplib.SMTPException,
+        OSError,
+        ResponseTimedOut,
+    ) as error:
         log.debug("%s: %s", label, describe(error))
         return FAIL, f"{label}: {explain_mail_error(describe(error))}"
 
@@ -181,10 +194,7 @@ def _imap(mailbox: MailboxConfig) -> str:
         status = client.folder_status(mailbox.folder, [b"MESSAGES"])
         idle = "có" if client.has_capability("IDLE") else "không có"
     finally:
-        try:
-            client.logout()
-        except (IMAPClientError, OSError):
-            client.shutdown()
+        disconnect(client)
     return (
         f"đăng nhập {mailbox.username} tại {mailbox.host}:{mailbox.port} được, "
         f"thư mục {mailbox.folder} có {int(status[b'MESSAGES'])} thư (máy chủ {idle} IDLE)"

@@ -15,9 +15,11 @@ from app.config import Config
 from ingest.assembly import open_services
 from ingest.commands.context import Context, pass_context
 from ingest.explain import explain_mail_error
+from ingest.faults import environment_fault
+from ingest.imap import Interrupt
 from ingest.locks import mailbox_lock
 from ingest.logs import DropMessages
-from ingest.poll import PollSummary, Progress, poll_mailbox, resume_pending
+from ingest.poll import PollSummary, Progress, poll_mailbox, report_fault, resume_pending
 from outbound.notify import after_poll
 from store.db import Engine
 
@@ -70,11 +72,13 @@ def run_poll(
     since: date | None = None,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    interrupt: Interrupt | None = None,
 ) -> list[PollSummary]:
     """Poll each mailbox under its lock; one failing mailbox does not stop the others.
 
     ``should_stop`` is asked before each mailbox; when it says so the remaining
-    mailboxes wait for the next run (the worker's stop request).
+    mailboxes wait for the next run (the worker's stop request). ``interrupt``
+    also cuts the IMAP command in flight (Interrupted propagates).
     """
     with open_services(config, engine) as services:
         summaries = []
@@ -83,16 +87,32 @@ def run_poll(
                 break
             with mailbox_lock(
                 config.database_url, services.sessions, mailbox.name, mailbox.folder
-            ) as held:
-                if not held:
+            ) as lock:
+                if not lock:
                     log.warning("%s: another poller holds the lock, skipping", mailbox.name)
                     summaries.append(PollSummary(mailbox.name, 0, 0, 0, skipped=True))
                     continue
-                resumed = resume_pending(services, mailbox.name)
+                try:
+                    resumed = resume_pending(services, mailbox.name)
+                except Exception as failure:
+                    fault = environment_fault(failure)
+                    if fault is None:
+                        raise
+                    error = report_fault(mailbox.name, fault)
+                    summaries.append(PollSummary(mailbox.name, 0, 0, 0, error=error))
+                    continue
                 if resumed:
                     log.info("analysed %d message(s) left pending by an earlier run", resumed)
                 summaries.append(
-                    poll_mailbox(mailbox, services, os.environ, since=since, progress=progress)
+                    poll_mailbox(
+                        mailbox,
+                        services,
+                        os.environ,
+                        since=since,
+                        progress=progress,
+                        lock=lock,
+                        interrupt=interrupt,
+                    )
                 )
     after_poll(config, engine)  # receipts for newly accepted mail (issue 6)
     return summaries
@@ -109,6 +129,8 @@ def describe_poll(summary: PollSummary) -> str:
     )
     if summary.matched:
         line += f"; UIDVALIDITY đã đổi, đồng bộ lại: khớp {summary.matched} thư đã có"
+    if summary.lock_lost:
+        return f"{line} — {summary.error}"
     if summary.error:
         line += f" — KHÔNG ĐỌC ĐƯỢC HỘP THƯ: {explain_mail_error(summary.error)}"
     return line

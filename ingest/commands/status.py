@@ -13,7 +13,7 @@ import click
 from app.config import parse_duration
 from ingest.commands.context import Context, pass_context
 from ingest.explain import explain_mail_error
-from ingest.health import FolderHealth, assess_folders, default_stale_after
+from ingest.health import FolderHealth, assess_folders, default_stale_after, register_problems
 from reports.render import local_iso, local_text
 from store.db import make_session_factory
 from store.health import (
@@ -23,6 +23,7 @@ from store.health import (
     last_digest,
     message_counts,
     outbox_counts,
+    undecided_failures,
 )
 from store.read import list_mailboxes
 
@@ -86,19 +87,22 @@ def status(context: Context, fmt: str, max_age: timedelta | None) -> None:
             queues = message_counts(session)
             outbox = outbox_counts(session)
             digest = last_digest(session)
+            undecided = undecided_failures(session)
     except DatabaseUnavailable as error:  # a health check must say so, not print a traceback
         click.echo(f"Không kết nối được cơ sở dữ liệu: {describe_database_error(error)}", err=True)
         sys.exit(1)
     folders = assess_folders([(m.name, m.folder) for m in config.mailboxes], rows, now, age)
-    healthy = all(f.healthy for f in folders)
+    problems = register_problems(undecided)
+    healthy = all(f.healthy for f in folders) and not problems
     zone = config.campaign.zone
     if fmt == "json":
         data = _as_json(folders, queues, outbox, digest, now, zone, age, healthy)
+        data["problems"] = problems
         click.echo(json.dumps({**data, "config": str(config.path)}, ensure_ascii=False, indent=2))
     else:
         origin = f" ({context.config_origin})" if context.config_origin else ""
         click.echo(f"Cấu hình: {config.path}{origin}")
-        click.echo(_as_text(folders, queues, outbox, digest, zone, age, healthy))
+        click.echo(_as_text(folders, queues, outbox, digest, zone, age, undecided))
     if not healthy:
         sys.exit(1)
 
@@ -157,7 +161,7 @@ def _as_text(
     digest: DigestRow | None,
     zone: ZoneInfo,
     max_age: timedelta,
-    healthy: bool,
+    undecided: int,
 ) -> str:
     lines = []
     for f in folders:
@@ -186,11 +190,16 @@ def _as_text(
         state = f"đã gửi lúc {sent}" if sent else OUTBOX_WORDS.get(digest.status or "", "chưa gửi")
         lines.append(f"Bản tin hằng ngày gần nhất: ngày {digest.for_date:%d/%m/%Y}, {state}.")
     span = age_text(max_age)
-    if healthy:
-        lines.append(f"Tình trạng: BÌNH THƯỜNG (mọi hộp thư đã đọc được trong {span} qua).")
-    else:
-        stale = ", ".join(f.mailbox for f in folders if not f.healthy)
+    stale = ", ".join(f.mailbox for f in folders if not f.healthy)
+    if stale:
         lines.append(f"Tình trạng: CÓ VẤN ĐỀ — không đọc được hộp thư {stale} trong {span} qua.")
+    if undecided:
+        lines.append(
+            f"Tình trạng: CÓ VẤN ĐỀ — {undecided} thư phân tích lỗi chưa ai xử lý: chạy "
+            "`cchc-inbox reprocess --failed`, hoặc xem `cchc-inbox review list`."
+        )
+    if not stale and not undecided:
+        lines.append(f"Tình trạng: BÌNH THƯỜNG (mọi hộp thư đã đọc được trong {span} qua).")
     return "\n".join(lines)
 
 

@@ -80,6 +80,17 @@ class Register:
             text=True,
         )
 
+    def spawn_piped(self, *args: str) -> subprocess.Popen[str]:
+        """Start ``cchc-inbox ARGS`` in the background, stdout and stderr kept apart."""
+        return subprocess.Popen(
+            [sys.executable, "-m", "ingest.cli", "--config", str(self.config), *args],
+            cwd=ROOT,
+            env={**os.environ, PASSWORD_ENV: self.dovecot.password},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
     def json(self, *args: str) -> dict[str, object]:
         data = json.loads(self.run(*args, "--format", "json").stdout)
         assert isinstance(data, dict)

@@ -3,6 +3,10 @@
 Stopped, it closes its listening socket and every relayed connection, so a
 client sees exactly what it sees when the server is down: connection refused.
 Started again, it listens on the same port.
+
+With ``drip_seconds`` set it misbehaves as a hostile or broken server does: it
+passes the server's answers on one byte at a time, that many seconds apart, so
+the client never waits long for a byte but never gets a whole answer either.
 """
 
 from __future__ import annotations
@@ -10,11 +14,17 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
+from collections.abc import Callable
 
 
 class TcpRelay:
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, *, drip_seconds: float | None = None) -> None:
         self.target = (host, port)
+        #: Seconds between the bytes passed from the server (None: at full speed).
+        self.drip_seconds = drip_seconds
+        #: Bytes passed on from the server to clients so far.
+        self.delivered = 0
         self.port = 0
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
@@ -57,17 +67,43 @@ class TcpRelay:
                 continue
             with self._lock:
                 self._sockets += [client, server]
-            for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=_pipe, args=(source, sink), daemon=True).start()
+            threading.Thread(target=_pipe, args=(client, server), daemon=True).start()
+            threading.Thread(
+                target=self._answers, args=(server, client, self.drip_seconds), daemon=True
+            ).start()
+
+    def _answers(self, server: socket.socket, client: socket.socket, drip: float | None) -> None:
+        """Pass the server's answers on, at full speed or a byte at a time."""
+
+        def count(size: int) -> None:
+            with self._lock:
+                self.delivered += size
+
+        _pipe(server, client, drip, count)
 
 
-def _pipe(source: socket.socket, sink: socket.socket) -> None:
+def _pipe(
+    source: socket.socket,
+    sink: socket.socket,
+    drip: float | None = None,
+    count: Callable[[int], None] | None = None,
+) -> None:
     while True:
         try:
             data = source.recv(65536)
             if not data:
                 break
-            sink.sendall(data)
+            if drip is None:
+                sink.sendall(data)
+            else:
+                for byte in data:
+                    time.sleep(drip)
+                    sink.sendall(bytes([byte]))
+                    if count is not None:
+                        count(1)
+                continue
+            if count is not None:
+                count(len(data))
         except OSError:
             break
     _close(source)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from store.db import make_engine, make_session_factory
+from store.write import mark_failed
 from tests.e2e.conftest import ROOT, Register
 from tests.e2e.test_digest import configure_mail
 from tests.smtp_sandbox import SmtpSandbox, free_port, smtp_server
@@ -87,6 +89,29 @@ def test_status_follows_stale_after_from_the_config(register: Register) -> None:
         text.replace('poll_every = "5m"\n', 'poll_every = "5m"\nstale_after = "1s"\n')
     )
     assert register.run("status", check=False).returncode == 1
+
+
+def test_status_is_unhealthy_while_a_failed_message_waits_for_a_person_and_says_so(
+    register: Register, database_url: str
+) -> None:
+    register.dovecot.seed(SAMPLES, folder=register.folder)
+    register.run("poll")
+    assert register.run("status").returncode == 0
+    with make_session_factory(make_engine(database_url)).begin() as session:
+        mark_failed(session, 1, "ValueError: unreadable")  # as a poison message leaves it
+
+    code, data = status_json(register)
+    assert code == 1
+    assert data["healthy"] is False
+    assert data["problems"] == ["analysis_failed"]
+    assert all(box["healthy"] for box in data["mailboxes"])  # type: ignore[union-attr]
+    text = register.run("status", check=False).stdout
+    assert "Tình trạng: CÓ VẤN ĐỀ — 1 thư phân tích lỗi chưa ai xử lý" in text
+    assert "BÌNH THƯỜNG" not in text
+
+    register.run("review", "ignore", "1", "--reason", "thư hỏng")  # a person decided
+    code, data = status_json(register)
+    assert (code, data["problems"]) == (0, [])
 
 
 # ---------------------------------------------------------------- check-config

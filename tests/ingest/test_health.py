@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ingest.health import assess_folders, default_stale_after
+from ingest.health import assess_folders, default_stale_after, register_problems
 from store.read import MailboxRow
 
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
@@ -43,3 +43,8 @@ def test_folders_no_longer_configured_do_not_count() -> None:
 def test_the_default_threshold_is_three_intervals_but_at_least_fifteen_minutes() -> None:
     assert default_stale_after(timedelta(minutes=30)) == timedelta(minutes=90)
     assert default_stale_after(timedelta(seconds=30)) == timedelta(minutes=15)
+
+
+def test_a_failed_message_no_person_decided_on_is_a_problem_of_the_register() -> None:
+    assert register_problems(1) == ["analysis_failed"]
+    assert register_problems(0) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from ingest.locks import lock_key, mailbox_lock
 from store.db import make_engine, make_session_factory, upgrade_schema
@@ -55,3 +56,26 @@ def test_the_sqlite_lock_file_sits_beside_the_database(tmp_path: Path, folder: s
         assert held
         locks = list(tmp_path.glob("register.db.phongnv.*.lock"))
     assert len(locks) == 1
+
+
+def test_a_lock_whose_database_connection_is_terminated_is_no_longer_held(
+    database_url: str,
+) -> None:
+    sessions = make_session_factory(make_engine(database_url))
+    other = make_session_factory(make_engine(database_url))
+    with mailbox_lock(database_url, sessions, "phongnv", "INBOX") as lock:
+        assert lock.still_held()
+        if database_url.startswith("sqlite"):
+            return  # a file lock is this process's until it lets go: nothing can end it
+        with other() as session:
+            session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND database = ("
+                    "  SELECT oid FROM pg_database WHERE datname = current_database())"
+                )
+            )
+        assert not lock.still_held()
+        with mailbox_lock(database_url, other, "phongnv", "INBOX") as second:
+            assert second  # another poller can take it now: the first must stop
+    # Leaving the block on the dead connection raised nothing.
