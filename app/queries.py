@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from app.root import Register
-from ingest.health import FolderHealth, assess_folders, default_stale_after
 from parsers.roster import Unit
 from reports.compliance import UnitCompliance, UnitStatus, assess_tallies
 from reports.digest import deadline_phrase
+from reports.health import FolderHealth, assess_folders, default_stale_after
 from store.browse import (
     LearnedRow,
     MessageDetail,

@@ -88,7 +88,10 @@ def _config_used(ctx: click.Context) -> Path:
 @click.option(
     "--trace-imap",
     is_flag=True,
-    help="Ghi mọi lệnh IMAP và câu trả lời vào nhật ký, kể cả nội dung thư (mật khẩu được che); chỉ để dò lỗi máy chủ thư.",
+    help=(
+        "Ghi mọi lệnh IMAP và câu trả lời vào nhật ký, kể cả nội dung thư "
+        "(mật khẩu được che); chỉ để dò lỗi máy chủ thư."
+    ),
 )
 @click.option(
     "--log-format",

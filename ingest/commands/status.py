@@ -13,7 +13,7 @@ import click
 from app.config import parse_duration
 from ingest.commands.context import Context, pass_context
 from ingest.explain import explain_mail_error
-from ingest.health import FolderHealth, assess_folders, default_stale_after, register_problems
+from reports.health import FolderHealth, assess_folders, default_stale_after, register_problems
 from reports.render import local_iso, local_text
 from store.db import make_session_factory
 from store.health import (

@@ -7,7 +7,7 @@ PostgreSQL with a trigram index (pg_trgm), when the extension can be created.
 Self-contained, as migrations are: the fold below is frozen here.
 
 Revision ID: 0009_web_accounts
-Revises: 0007_unit_tallies
+Revises: 0008_sender_headers
 """
 
 import re
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_web_accounts"
-down_revision: str | Sequence[str] | None = "0007_unit_tallies"
+down_revision: str | Sequence[str] | None = "0008_sender_headers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

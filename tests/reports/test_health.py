@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ingest.health import assess_folders, default_stale_after, register_problems
+from reports.health import assess_folders, default_stale_after, register_problems
 from store.read import MailboxRow
 
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
