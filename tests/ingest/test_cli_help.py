@@ -12,7 +12,7 @@ from tests.cli import run_cli
 
 #: The commands whose help this module checks, with their options (names are an interface).
 COMMANDS: dict[tuple[str, ...], set[str]] = {
-    (): {"--config", "-v", "--verbose", "--log-format"},
+    (): {"--config", "-v", "--verbose", "--trace-imap", "--log-format"},
     ("db",): set(),
     ("db", "upgrade"): set(),
     ("db", "copy"): {"--to"},
