@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomli
 
-from parsers.campaign import Campaign
+from parsers.campaign import FORMS, SOFT_FILE, Campaign
 from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.roster import Roster, Unit, UnitKind
 from parsers.text import nfc
@@ -80,7 +80,7 @@ MAILBOX_KEYS = (
     "move_to",
     "idle",
 )
-CAMPAIGN_KEYS = ("name", "opens", "closes", "timezone", "min_per_unit")
+CAMPAIGN_KEYS = ("code", "name", "opens", "closes", "timezone", "min_per_unit", "requires")
 SCHEDULE_KEYS = ("poll_every", "digest_at", "stale_after")
 SMTP_KEYS = (
     "host",
@@ -185,6 +185,15 @@ class Config:
     notifications: NotificationsConfig = NotificationsConfig()
     limits: Limits = DEFAULT_LIMITS
     web: WebConfig = WebConfig()
+
+    @property
+    def campaigns(self) -> tuple[Campaign, ...]:
+        """Return every campaign the register keeps, in the order configured."""
+        return (self.campaign,)
+
+    def find_campaign(self, code: str) -> Campaign | None:
+        """Return the campaign whose code is ``code``, if one is configured."""
+        return next((c for c in self.campaigns if c.code == code), None)
 
 
 def load_config(path: Path) -> Config:
@@ -470,13 +479,40 @@ def _campaign(reader: _Reader, table: Mapping[str, Any]) -> Campaign:
             "[campaign].timezone", f'không có múi giờ {zone!r} (ví dụ đúng: "Asia/Ho_Chi_Minh")'
         ) from None
     minimum = reader.integer(table, "campaign", "min_per_unit", 1)
+    code = reader.optional_text(table, "campaign", "code") or str(opens.year)
+    if not CAMPAIGN_CODE.fullmatch(code):
+        raise reader.fail(
+            "[campaign].code",
+            f"mã {code!r} không hợp lệ: chỉ chữ không dấu, số, '-', '_' và '.' (ví dụ \"2025\")",
+        )
     return Campaign(
         name=reader.text(table, "campaign", "name"),
         opens=opens,
         closes=closes,
         timezone=zone,
         min_per_unit=minimum,
+        code=code,
+        requires=_forms(reader, table.get("requires", [SOFT_FILE]), "[campaign].requires"),
     )
+
+
+#: A campaign's code: what commands and records name it by ("2024", "cchc-q1-2025").
+CAMPAIGN_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+
+
+def _forms(reader: _Reader, value: object, key: str) -> tuple[str, ...]:
+    """Return the forms a campaign requires: a non-empty list of ``FORMS`` without repeats."""
+    allowed = ", ".join(f'"{f}"' for f in FORMS)
+    if not isinstance(value, list) or not value:
+        raise reader.fail(key, f"cần một danh sách không rỗng, gồm {allowed}")
+    forms: list[str] = []
+    for item in value:
+        if item not in FORMS:
+            raise reader.fail(key, f"{item!r} không phải là một hình thức nộp ({allowed})")
+        if item in forms:
+            raise reader.fail(key, f"{item!r} ghi hai lần")
+        forms.append(item)
+    return tuple(forms)
 
 
 def _schedule(reader: _Reader, table: Mapping[str, Any]) -> ScheduleConfig:

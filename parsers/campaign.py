@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,13 @@ class Timing(enum.StrEnum):
     LATE = "late"
 
 
+#: The forms of a submission a campaign may require: the soft file by e-mail, and
+#: the bound paper copy handed in at the office.
+SOFT_FILE = "soft_file"
+PAPER_COPY = "paper_copy"
+FORMS = (SOFT_FILE, PAPER_COPY)
+
+
 @dataclass(frozen=True)
 class Campaign:
     name: str
@@ -21,6 +28,15 @@ class Campaign:
     closes: date  # inclusive: the whole day counts, in ``timezone``
     timezone: str
     min_per_unit: int = 1
+    # The campaign's short code ("2024"): what commands and records name it by.
+    # Empty means the year it opens, which is what a register kept before codes
+    # existed calls its one campaign.
+    code: str = ""
+    requires: tuple[str, ...] = field(default=(SOFT_FILE,))
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            object.__setattr__(self, "code", str(self.opens.year))
 
     @property
     def zone(self) -> ZoneInfo:

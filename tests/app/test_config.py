@@ -27,6 +27,11 @@ def test_the_shipped_configuration_is_the_2024_campaign() -> None:
     config = load_config(ROOT / "config.toml")
     assert (config.campaign.opens, config.campaign.closes) == (date(2024, 5, 15), date(2024, 6, 25))
     assert config.campaign.timezone == "Asia/Ho_Chi_Minh"
+    assert config.campaign.code == "2024"
+    assert config.campaign.requires == ("soft_file",)
+    assert config.campaigns == (config.campaign,)
+    assert config.find_campaign("2024") is config.campaign
+    assert config.find_campaign("2025") is None
     assert config.schedule.poll_every == timedelta(minutes=5)
     assert config.mailboxes[0].security == "ssl"
 
@@ -62,6 +67,18 @@ def test_the_shipped_roster_has_the_town_fourteen_communes_and_the_offices() -> 
         ),
         (('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Asia/Saigonn"'), "không có múi giờ"),
         (
+            ("min_per_unit = 1 ", 'min_per_unit = 1\ncode = "năm 2024" '),
+            "[campaign].code: mã 'năm 2024' không hợp lệ",
+        ),
+        (
+            ("min_per_unit = 1 ", 'min_per_unit = 1\nrequires = ["soft_file", "paper"] '),
+            "[campaign].requires: 'paper' không phải là một hình thức nộp",
+        ),
+        (
+            ("min_per_unit = 1 ", "min_per_unit = 1\nrequires = [] "),
+            "[campaign].requires: cần một danh sách không rỗng",
+        ),
+        (
             ("[database]", "[databse]"),
             "bảng `[databse]` không hợp lệ — có phải ý bạn là `[database]`?",
         ),
@@ -75,6 +92,13 @@ def test_a_wrong_value_names_the_file_and_the_key(
         load_config(path)
     assert str(raised.value).startswith(str(path))
     assert message in str(raised.value)
+
+
+def test_a_campaign_names_its_code_and_the_forms_it_requires(tmp_path: Path) -> None:
+    extra = 'min_per_unit = 1\ncode = "cchc-2024"\nrequires = ["soft_file", "paper_copy"] '
+    config = load_config(write_config(tmp_path, ("min_per_unit = 1 ", extra)))
+    assert config.campaign.code == "cchc-2024"
+    assert config.campaign.requires == ("soft_file", "paper_copy")
 
 
 def test_a_roster_with_a_bad_kind_names_the_unit(tmp_path: Path) -> None:
