@@ -34,7 +34,7 @@ from store.tallies import compliance_tallies
 def unit_standings(register: Register) -> list[UnitCompliance]:
     """Return every unit's standing now, in roster order (a few rows per unit are read)."""
     with register.sessions() as session:
-        tallies = compliance_tallies(session)
+        tallies = compliance_tallies(session, register.config.campaign.code)
     return assess_tallies(register.roster, register.config.campaign, tallies)
 
 

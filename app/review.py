@@ -236,7 +236,7 @@ def _effect_lines(
 
 
 def _unit_status(register: Register, session: Session, code: str) -> UnitStatus:
-    tallies = compliance_tallies(session)
+    tallies = compliance_tallies(session, register.config.campaign.code)
     for standing in assess_tallies(register.roster, register.config.campaign, tallies):
         if standing.unit.code == code:
             return standing.status

@@ -42,7 +42,7 @@ def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None
     # A learned address whose unit left the roster teaches nothing any more.
     book.update({a: c for a, c in (learned or {}).items() if c in codes})
     return Rules(
-        campaign=config.campaign,
+        campaigns=config.campaigns,
         address_book=book,
         own_addresses=frozenset(m.username.lower() for m in config.mailboxes),
         names=UnitNames.from_units(roster.units, roster.area),

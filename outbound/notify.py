@@ -217,7 +217,7 @@ def enqueue_reminders(
     signature = sender.display_name or DEFAULT_SIGNATURE
     own = config.mailboxes[0].username
     with sessions() as session:
-        tallies = compliance_tallies(session)
+        tallies = compliance_tallies(session, config.campaign.code)
     standing = assess_tallies(roster, config.campaign, tallies)
     queued = 0
     for unit in missing_units(standing):

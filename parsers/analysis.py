@@ -32,7 +32,7 @@ Extractor = Callable[[str, str, bytes, Limits], Extraction]
 class Rules:
     """Everything classification depends on besides the message."""
 
-    campaign: Campaign
+    campaigns: tuple[Campaign, ...]
     address_book: Mapping[str, str]
     own_addresses: frozenset[str]
     # The roster's unit names (None: identify by address only).
@@ -77,7 +77,7 @@ def analyse(
         for analysed in _analyse_attachment(attachment, rules.limits, extract)
     )
     documents = [
-        DocumentSummary(a.filename, a.extraction.status, _issuer(a))
+        DocumentSummary(a.filename, a.extraction.status, _issuer(a), a.extraction.text)
         for a in attachments
         if a.extraction is not None
     ]
@@ -85,7 +85,7 @@ def analyse(
         message,
         documents,
         received_at,
-        rules.campaign,
+        rules.campaigns,
         rules.address_book,
         rules.own_addresses,
         rules.names,

@@ -1,11 +1,15 @@
-"""The campaign's window and the timing rule."""
+"""Campaigns: their windows, the timing rule, and which campaign a message belongs to."""
 
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from parsers.text import search_form
 
 
 class Timing(enum.StrEnum):
@@ -33,6 +37,9 @@ class Campaign:
     # existed calls its one campaign.
     code: str = ""
     requires: tuple[str, ...] = field(default=(SOFT_FILE,))
+    # Words that tell this campaign's mail from another's ("báo cáo quý"), looked for
+    # in the subject, the body and the documents; none: the window alone decides.
+    keywords: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.code:
@@ -61,3 +68,56 @@ def judge_timing(received_at: datetime, campaign: Campaign) -> Timing:
     if received_at < campaign.ends_at:
         return Timing.ON_TIME
     return Timing.LATE
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Which campaign a message belongs to, and how it stands in every campaign."""
+
+    campaign: str | None  # the code; None when the rule could not tell (see candidates)
+    candidates: tuple[str, ...]  # the codes it could not tell apart, oldest first
+    timings: Mapping[str, Timing]  # the message judged against each campaign, by code
+
+
+def attribute(received_at: datetime, text: str, campaigns: Sequence[Campaign]) -> Attribution:
+    """Return the campaign a message received at ``received_at`` belongs to.
+
+    ``text`` is what the message says (subject, body, documents). Campaigns
+    whose keywords it names come first; failing those, campaigns without
+    keywords; failing both, every campaign. Among them the one whose window
+    holds the receive time wins; outside every window, the one that closed
+    last before it (the mail is late for it), else the one that opens next
+    (early). Two that the rule cannot tell apart go to a person.
+    """
+    timings = {c.code: judge_timing(received_at, c) for c in campaigns}
+    pool = _by_keywords(text, campaigns)
+    open_now = [c for c in pool if timings[c.code] is Timing.ON_TIME]
+    if not open_now:
+        closed = [c for c in pool if timings[c.code] is Timing.LATE]
+        if closed:
+            last = max(c.ends_at for c in closed)
+            open_now = [c for c in closed if c.ends_at == last]
+        else:
+            first = min(c.opens_at for c in pool)
+            open_now = [c for c in pool if c.opens_at == first]
+    if len(open_now) == 1:
+        return Attribution(open_now[0].code, (), timings)
+    ordered = sorted(open_now, key=lambda c: (c.opens_at, c.code))
+    return Attribution(None, tuple(c.code for c in ordered), timings)
+
+
+def _by_keywords(text: str, campaigns: Sequence[Campaign]) -> list[Campaign]:
+    if not any(c.keywords for c in campaigns):
+        return list(campaigns)
+    folded = search_form(text)
+    named = [c for c in campaigns if any(_names(folded, k) for k in c.keywords)]
+    if named:
+        return named
+    plain = [c for c in campaigns if not c.keywords]
+    return plain or list(campaigns)
+
+
+def _names(text: str, keyword: str) -> bool:
+    """Whether ``text`` (in search form) holds ``keyword`` as whole words, without marks or case."""
+    wanted = search_form(keyword)
+    return bool(wanted) and re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", text) is not None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from parsers.campaign import Campaign, Timing, judge_timing
+from parsers.campaign import Campaign, Timing, attribute
 from parsers.documents import ExtractStatus
 from parsers.mail import ParsedMessage
 from parsers.roster import find_unit_by_address
@@ -40,6 +40,8 @@ class DocumentSummary:
     extract_status: ExtractStatus
     # The issuing body from the document header ("UBND HUYỆN CHÂU THÀNH PHÒNG TƯ PHÁP").
     issuer: str = ""
+    # The document's text, where a campaign's keywords are looked for.
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,12 @@ class Classification:
     reasons: tuple[str, ...]
     # Units the evidence pointed at when it did not settle on one (or was not trusted).
     candidates: tuple[str, ...] = ()
+    # The campaign the message belongs to (its code; ``timing`` is judged against it),
+    # the campaigns the rule could not tell apart, and the message judged against
+    # every campaign (what a person's choice of campaign takes its timing from).
+    campaign: str | None = None
+    campaign_candidates: tuple[str, ...] = ()
+    timings: Mapping[str, Timing] = field(default_factory=dict)
 
 
 # Reasons that keep a message out of the register until a person decides.
@@ -63,8 +71,11 @@ BLOCKING = frozenset(
         "no_document",
         "auth_failed",
         "parse_failed",
+        "ambiguous_campaign",
     }
 )
+# Reasons that follow from the campaign a message is put in.
+_CAMPAIGN_REASONS = frozenset({"ambiguous_campaign", "early", "late"})
 # Reasons about who sent a message: a person's assignment settles them.
 _UNIT_REASONS = frozenset(
     {"unknown_unit", "ambiguous_unit", "ambiguous_sender", "foreign_area", "auth_failed"}
@@ -75,7 +86,7 @@ def classify(
     message: ParsedMessage,
     documents: Sequence[DocumentSummary],
     received_at: datetime,
-    campaign: Campaign,
+    campaigns: Sequence[Campaign],
     address_book: Mapping[str, str],
     own_addresses: frozenset[str],
     names: UnitNames | None = None,
@@ -109,14 +120,44 @@ def classify(
     if any(d.extract_status is not ExtractStatus.OK for d in documents):
         reasons.append("unreadable_attachment")
 
-    timing = judge_timing(received_at, campaign)
-    if timing is Timing.LATE:
-        reasons.append("late")
-    elif timing is Timing.EARLY:
-        reasons.append("early")
+    belongs = attribute(received_at, campaign_text(message, documents), campaigns)
+    timing = belongs.timings[belongs.campaign] if belongs.campaign else None
+    reasons += _timing_reasons(belongs.campaign, timing)
 
     status = Status.NEEDS_REVIEW if BLOCKING.intersection(reasons) else Status.ACCEPTED
-    return Classification(unit, source, timing, status, tuple(reasons), candidates)
+    return Classification(
+        unit,
+        source,
+        timing,
+        status,
+        tuple(reasons),
+        candidates,
+        campaign=belongs.campaign,
+        campaign_candidates=belongs.candidates,
+        timings=belongs.timings,
+    )
+
+
+#: Characters of each document in which campaign keywords are looked for (the
+#: title page names the report; a long annex adds nothing but time).
+CAMPAIGN_TEXT_CHARS = 20_000
+
+
+def campaign_text(message: ParsedMessage, documents: Sequence[DocumentSummary]) -> str:
+    """Return what a message says, where a campaign's keywords are looked for."""
+    parts = [message.subject, message.body_text, *(f.subject for f in message.forwarded)]
+    parts += [d.text[:CAMPAIGN_TEXT_CHARS] for d in documents]
+    return "\n".join(part for part in parts if part)
+
+
+def _timing_reasons(campaign: str | None, timing: Timing | None) -> list[str]:
+    if campaign is None:
+        return ["ambiguous_campaign"]
+    if timing is Timing.LATE:
+        return ["late"]
+    if timing is Timing.EARLY:
+        return ["early"]
+    return []
 
 
 def identify(
@@ -309,6 +350,7 @@ class Action(enum.StrEnum):
     ASSIGN = "assign"
     ACCEPT = "accept"
     IGNORE = "ignore"
+    CAMPAIGN = "campaign"  # put the message in a campaign
 
 
 @dataclass(frozen=True)
@@ -317,6 +359,7 @@ class Decision:
 
     action: Action
     unit: str | None = None
+    campaign: str | None = None
 
 
 def apply_decisions(verdict: Classification, decisions: Iterable[Decision]) -> Classification:
@@ -334,8 +377,33 @@ def apply_decisions(verdict: Classification, decisions: Iterable[Decision]) -> C
                 status=status,
                 reasons=reasons,
             )
+        elif decision.action is Action.CAMPAIGN:
+            verdict = _put_in_campaign(verdict, decision.campaign)
         elif decision.action is Action.ACCEPT:
             verdict = replace(verdict, status=Status.ACCEPTED)
         else:
             verdict = replace(verdict, status=Status.IGNORED)
     return verdict
+
+
+def _put_in_campaign(verdict: Classification, campaign: str | None) -> Classification:
+    """Return ``verdict`` with the message in ``campaign``, timed as it was judged there.
+
+    A campaign the message was never judged against (added to the configuration
+    since) leaves it without a timing, so it counts nowhere until it is analysed
+    again (``reprocess``).
+    """
+    timing = verdict.timings.get(campaign) if campaign else None
+    kept = [r for r in verdict.reasons if r not in _CAMPAIGN_REASONS]
+    reasons = tuple(kept + _timing_reasons(campaign, timing))
+    status = verdict.status
+    if status is Status.NEEDS_REVIEW and not BLOCKING.intersection(reasons):
+        status = Status.ACCEPTED
+    return replace(
+        verdict,
+        campaign=campaign,
+        campaign_candidates=(),
+        timing=timing,
+        reasons=reasons,
+        status=status,
+    )

@@ -32,7 +32,9 @@ def gather_digest(
         window = digest_window(campaign, for_date, last_digest_until(session, start))
         sources = DigestSources(
             new=mail_received(session, window.since, window.until),
-            standing=assess_tallies(roster, campaign, compliance_tallies(session, window.until)),
+            standing=assess_tallies(
+                roster, campaign, compliance_tallies(session, campaign.code, window.until)
+            ),
             review=review_candidates(session, FLAG_REASONS, window.until),
             mailboxes=list_mailboxes(session),
         )

@@ -34,6 +34,7 @@ REASON_LABELS = {
     "unreadable_attachment": "Có tệp không đọc được",
     "auth_failed": "Nghi giả mạo người gửi (xác thực thư không đạt)",
     "parse_failed": "Không phân tích được thư",
+    "ambiguous_campaign": "Không rõ thư thuộc đợt nào (nhiều đợt cùng khớp)",
     "late": "Gửi sau hạn chót",
     "early": "Gửi trước ngày bắt đầu",
     "auto_reply": "Thư trả lời tự động",

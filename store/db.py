@@ -67,12 +67,17 @@ def make_session_factory(engine: Engine) -> SessionFactory:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def upgrade_schema(engine: Engine, revision: str = "heads") -> None:
-    """Create or migrate the schema to ``revision``, by default the newest (Alembic)."""
+def upgrade_schema(engine: Engine, revision: str = "heads", *, campaign: str | None = None) -> None:
+    """Create or migrate the schema to ``revision``, by default the newest (Alembic).
+
+    ``campaign`` is the code of the campaign that mail stored before campaigns
+    existed belongs to (migration 0011).
+    """
     config = Config()
     config.set_main_option("script_location", "store:migrations")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["campaign_code"] = campaign
         command.upgrade(config, revision)
 
 

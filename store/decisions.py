@@ -143,6 +143,9 @@ def current_verdict(session: Session, message_id: int) -> Classification:
         status=Status(message.status or Status.NEEDS_REVIEW.value),
         reasons=tuple(message.reasons or ()),
         candidates=tuple(message.candidates or ()),
+        campaign=message.campaign_code,
+        campaign_candidates=tuple(message.campaign_candidates or ()),
+        timings={code: Timing(t) for code, t in (message.campaign_timings or {}).items()},
     )
 
 
@@ -186,6 +189,7 @@ def record_decision(
         message_id=message_id,
         action=decision.action.value,
         unit_code=decision.unit,
+        campaign_code=decision.campaign,
         reason=reason,
         remembered_address=remembered,
         decided_by=by,
@@ -259,6 +263,9 @@ def latest_decision(session: Session, message_id: int) -> DecisionRow | None:
 def write_verdict(message: Message, verdict: Classification) -> set[str]:
     """Copy a classification onto a message row; return the units whose tallies it touched."""
     touched = {unit for unit in (message.unit_code, verdict.unit) if unit}
+    message.campaign_code = verdict.campaign
+    message.campaign_candidates = list(verdict.campaign_candidates)
+    message.campaign_timings = {code: t.value for code, t in verdict.timings.items()}
     message.unit_code = verdict.unit
     message.unit_source = verdict.unit_source.value if verdict.unit_source else None
     message.timing = verdict.timing.value if verdict.timing else None
@@ -280,7 +287,7 @@ def stored_decisions(session: Session, message_id: int) -> list[Decision]:
         .where(ReviewDecision.message_id == message_id)
         .order_by(ReviewDecision.id)
     )
-    return [Decision(Action(r.action), r.unit_code) for r in rows]
+    return [Decision(Action(r.action), r.unit_code, r.campaign_code) for r in rows]
 
 
 def with_decisions(session: Session, message_id: int, verdict: Classification) -> Classification:

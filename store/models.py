@@ -102,6 +102,8 @@ class Message(Base):
         Index("ix_messages_unit_code", "unit_code"),
         # The digest's day of mail and every listing's order.
         Index("ix_messages_received_at", "received_at", "id"),
+        # A campaign's mail (reports and listings of one campaign).
+        Index("ix_messages_campaign", "campaign_code", "received_at"),
         # The review queue: failed analyses (and the poll's pending ones) ...
         Index("ix_messages_parse_status", "parse_status"),
         # ... and messages with reasons (most have none) without reading the table.
@@ -141,6 +143,13 @@ class Message(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Unit codes the evidence pointed at when it did not settle on one (for review).
     candidates: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    # The campaign the message belongs to (its code; parsers.campaign.attribute), the
+    # campaigns the rule could not tell apart (for review), and the message judged
+    # against every campaign, {"2024": "on_time", "2025": "early"}: what a person's
+    # choice of campaign takes its timing from.
+    campaign_code: Mapped[str | None] = mapped_column(String(40))
+    campaign_candidates: Mapped[list[str] | None] = mapped_column(JSON)
+    campaign_timings: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # What the web's search looks in, in parsers.text.search_form: subject, sender,
     # file names and document text. Indexed outside the models (see SEARCH_INDEXES).
     search_text: Mapped[str | None] = mapped_column(Text)
@@ -202,22 +211,25 @@ class Initiative(Base):
 
 
 class UnitTallyRow(Base):
-    """A unit's first counted message (kept by ``store.tallies``)."""
+    """A unit's first counted message in a campaign (kept by ``store.tallies``)."""
 
     __tablename__ = "unit_tallies"
 
+    campaign_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     unit_code: Mapped[str] = mapped_column(String(100), primary_key=True)
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class UnitInitiative(Base):
-    """One initiative of a unit: when its first copy, and first timely copy, arrived.
+    """One initiative of a unit in a campaign: when its first copy, and first timely
+    copy, arrived.
 
     Kept by ``store.tallies`` from the messages, on every write that changes them.
     """
 
     __tablename__ = "unit_initiatives"
 
+    campaign_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     unit_code: Mapped[str] = mapped_column(String(100), primary_key=True)
     key: Mapped[str] = mapped_column(Text, primary_key=True)
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -279,9 +291,11 @@ class ReviewDecision(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
-    # assign | accept | ignore
+    # assign | accept | ignore | campaign
     action: Mapped[str] = mapped_column(String(20))
     unit_code: Mapped[str | None] = mapped_column(String(100))
+    # The campaign a person put the message in (action "campaign").
+    campaign_code: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
     # The sender address learned with this decision (assign --remember-address).
     remembered_address: Mapped[str | None] = mapped_column(String(500))

@@ -67,6 +67,8 @@ class SubmissionRow:
     # The Sender address and the Reply-To addresses (never evidence of the unit).
     sender: str | None = None
     reply_to: tuple[str, ...] = ()
+    # The campaign the message belongs to (its code), None when it belongs to none yet.
+    campaign: str | None = None
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -295,6 +297,7 @@ _MESSAGE_COLUMNS = (
     Message.reasons,
     Message.sender,
     Message.reply_to,
+    Message.campaign_code,
 )
 _ATTACHMENT_COLUMNS = (
     Attachment.message_id,
@@ -326,7 +329,7 @@ def _submission(
 ) -> SubmissionRow:
     names = {a[1]: a[2] for a in attachments}
     ident, mailbox, uid, message_id, received_at, address, name, subject = message[:8]
-    unit, unit_source, timing, status, parse_status, reasons, sender, reply_to = message[8:]
+    unit, unit_source, timing, status, parse_status, reasons, sender, reply_to = message[8:16]
     return SubmissionRow(
         ident,
         mailbox,
@@ -351,6 +354,7 @@ def _submission(
         ),
         sender=sender,
         reply_to=tuple(reply_to or ()),
+        campaign=message[16],
     )
 
 

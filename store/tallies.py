@@ -1,10 +1,11 @@
 """Each unit's initiatives, kept current on every write, so reports never read every message.
 
-An initiative is a distinct title key among a unit's counted mail (accepted,
-with a unit and a timing), or, for a document no title was read from,
-``"file:"`` plus its normalised name. ``unit_initiatives`` holds one row per
-(unit, key) with the first time a copy arrived and the first time an early or
-on-time copy arrived; ``unit_tallies`` holds each unit's first counted message.
+An initiative is a distinct title key among a unit's counted mail in one
+campaign (accepted, with a unit, a campaign and a timing), or, for a document
+no title was read from, ``"file:"`` plus its normalised name.
+``unit_initiatives`` holds one row per (campaign, unit, key) with the first
+time a copy arrived and the first time an early or on-time copy arrived;
+``unit_tallies`` holds each unit's first counted message in each campaign.
 From these two small tables the standing of every unit at any moment is one
 grouped read, whatever the size of the register.
 
@@ -53,6 +54,7 @@ class UnitTally:
 class CountedCopy:
     """One copy of an initiative (``key``) in a counted message; ``key`` None: the message."""
 
+    campaign: str
     unit: str
     key: str | None
     received_at: datetime
@@ -61,29 +63,36 @@ class CountedCopy:
 
 @dataclass(frozen=True)
 class KeyFirsts:
+    campaign: str
     unit: str
     key: str
     first_at: datetime
     first_on_time_at: datetime | None
 
 
+#: (campaign, unit): what the tallies count apart.
+UnitKey = tuple[str, str]
+
+
 def first_copies(
     copies: Iterable[CountedCopy],
-) -> tuple[dict[str, datetime], list[KeyFirsts]]:
-    """Return each unit's first counted message, and each (unit, key)'s first copies."""
-    units: dict[str, datetime] = {}
-    keys: dict[tuple[str, str], tuple[datetime, datetime | None]] = {}
+) -> tuple[dict[UnitKey, datetime], list[KeyFirsts]]:
+    """Return each (campaign, unit)'s first counted message, and each key's first copies."""
+    units: dict[UnitKey, datetime] = {}
+    keys: dict[tuple[str, str, str], tuple[datetime, datetime | None]] = {}
     for copy in copies:
-        if copy.unit not in units or copy.received_at < units[copy.unit]:
-            units[copy.unit] = copy.received_at
+        unit = (copy.campaign, copy.unit)
+        if unit not in units or copy.received_at < units[unit]:
+            units[unit] = copy.received_at
         if copy.key is None:
             continue
-        first, on_time = keys.get((copy.unit, copy.key), (copy.received_at, None))
+        key = (*unit, copy.key)
+        first, on_time = keys.get(key, (copy.received_at, None))
         first = min(first, copy.received_at)
         if copy.timing in ON_TIME_TIMINGS:
             on_time = copy.received_at if on_time is None else min(on_time, copy.received_at)
-        keys[(copy.unit, copy.key)] = (first, on_time)
-    return units, [KeyFirsts(u, k, first, on) for (u, k), (first, on) in keys.items()]
+        keys[key] = (first, on_time)
+    return units, [KeyFirsts(c, u, k, first, on) for (c, u, k), (first, on) in keys.items()]
 
 
 def refresh_unit_tallies(session: Session, units: Iterable[str | None]) -> None:
@@ -113,13 +122,17 @@ def add_to_unit_tallies(session: Session, message_ids: Sequence[int]) -> None:
     )
     if not units:
         return
-    _lock_units(session, sorted(units))
+    _lock_units(session, sorted({unit for _, unit in units}))
     upsert = _upsert_for(session)
     if keys:
         rows = upsert(UnitInitiative).values(_key_rows(keys))
         session.execute(
             rows.on_conflict_do_update(
-                index_elements=[UnitInitiative.unit_code, UnitInitiative.key],
+                index_elements=[
+                    UnitInitiative.campaign_code,
+                    UnitInitiative.unit_code,
+                    UnitInitiative.key,
+                ],
                 set_={
                     "first_at": _earlier(UnitInitiative.first_at, rows.excluded.first_at),
                     "first_on_time_at": _earlier(
@@ -131,7 +144,7 @@ def add_to_unit_tallies(session: Session, message_ids: Sequence[int]) -> None:
     firsts = upsert(UnitTallyRow).values(_unit_rows(units))
     session.execute(
         firsts.on_conflict_do_update(
-            index_elements=[UnitTallyRow.unit_code],
+            index_elements=[UnitTallyRow.campaign_code, UnitTallyRow.unit_code],
             set_={"first_at": _earlier(UnitTallyRow.first_at, firsts.excluded.first_at)},
         )
     )
@@ -157,8 +170,11 @@ def rebuild_unit_tallies(session: Session) -> None:
     _write(session, first_copies(_counted_copies(session, None)))
 
 
-def compliance_tallies(session: Session, before: datetime | None = None) -> dict[str, UnitTally]:
-    """Return each unit's initiatives in counted mail; with ``before``, as it stood then.
+def compliance_tallies(
+    session: Session, campaign: str, before: datetime | None = None
+) -> dict[str, UnitTally]:
+    """Return each unit's initiatives in a campaign's counted mail; with ``before``, as it
+    stood then.
 
     The same counts ``reports.compliance.assess_compliance`` derives from every
     row, read from the kept tallies: a row per unit and per initiative.
@@ -174,13 +190,15 @@ def compliance_tallies(session: Session, before: datetime | None = None) -> dict
             func.sum(case((on_time, 1), else_=0)).label("on_time"),
             func.count().label("initiatives"),
         )
-        .where(known)
+        .where(known, UnitInitiative.campaign_code == campaign)
         .group_by(UnitInitiative.unit_code)
         .subquery("keys")
     )
-    query = select(
-        UnitTallyRow.unit_code, keys.c.on_time, keys.c.initiatives, UnitTallyRow.first_at
-    ).outerjoin(keys, keys.c.unit == UnitTallyRow.unit_code)
+    query = (
+        select(UnitTallyRow.unit_code, keys.c.on_time, keys.c.initiatives, UnitTallyRow.first_at)
+        .outerjoin(keys, keys.c.unit == UnitTallyRow.unit_code)
+        .where(UnitTallyRow.campaign_code == campaign)
+    )
     if before is not None:
         query = query.where(UnitTallyRow.first_at < before)
     return {
@@ -191,14 +209,16 @@ def compliance_tallies(session: Session, before: datetime | None = None) -> dict
 
 def counts_for_unit(message: Message) -> bool:
     """Whether a message row, as it stands, counts (``counted_mail()``)."""
-    return _counts(message.status, message.unit_code, message.timing)
+    return _counts(message.status, message.unit_code, message.campaign_code, message.timing)
 
 
 def counted_mail() -> ColumnElement[bool]:
-    """Return the condition on messages that count: accepted, with a unit and a timing."""
+    """Return the condition on messages that count: accepted, with a unit, a campaign and
+    a timing."""
     return and_(
         Message.status == "accepted",
         Message.unit_code.is_not(None),
+        Message.campaign_code.is_not(None),
         Message.timing.is_not(None),
     )
 
@@ -219,6 +239,7 @@ def _counted_copies(
     where = which if by_id and which is not None else counted
     titled = (
         select(
+            Message.campaign_code,
             Message.unit_code,
             Initiative.title_key,
             Message.received_at,
@@ -228,11 +249,12 @@ def _counted_copies(
         .outerjoin(Initiative, Initiative.message_id == Message.id)
         .where(where)
     )
-    for unit, key, received_at, timing, status in session.execute(titled):
-        if _counts(status, unit, timing):
-            yield CountedCopy(str(unit), key, received_at, str(timing))
+    for campaign, unit, key, received_at, timing, status in session.execute(titled):
+        if _counts(status, unit, campaign, timing):
+            yield CountedCopy(str(campaign), str(unit), key, received_at, str(timing))
     untitled = (
         select(
+            Message.campaign_code,
             Message.unit_code,
             Attachment.filename,
             Message.received_at,
@@ -242,15 +264,15 @@ def _counted_copies(
         .join(Attachment, Attachment.message_id == Message.id)
         .where(where, Attachment.is_document.is_(True), ~_has_title())
     )
-    for unit, filename, received_at, timing, status in session.execute(untitled):
-        if _counts(status, unit, timing):
+    for campaign, unit, filename, received_at, timing, status in session.execute(untitled):
+        if _counts(status, unit, campaign, timing):
             key = document_key(filename)
-            yield CountedCopy(str(unit), key, received_at, str(timing))
+            yield CountedCopy(str(campaign), str(unit), key, received_at, str(timing))
 
 
-def _counts(status: str | None, unit: str | None, timing: str | None) -> bool:
+def _counts(status: str | None, unit: str | None, campaign: str | None, timing: str | None) -> bool:
     """``counted_mail()`` in Python."""
-    return status == "accepted" and unit is not None and timing is not None
+    return status == "accepted" and None not in (unit, campaign, timing)
 
 
 def _has_title() -> ColumnElement[bool]:
@@ -272,7 +294,7 @@ def _has_title() -> ColumnElement[bool]:
     return or_(own_title, same_name)
 
 
-def _write(session: Session, counted: tuple[dict[str, datetime], list[KeyFirsts]]) -> None:
+def _write(session: Session, counted: tuple[dict[UnitKey, datetime], list[KeyFirsts]]) -> None:
     units, keys = counted
     if units:
         session.execute(
@@ -286,13 +308,17 @@ def _write(session: Session, counted: tuple[dict[str, datetime], list[KeyFirsts]
         )
 
 
-def _unit_rows(units: dict[str, datetime]) -> list[dict[str, Any]]:
-    return [{"unit_code": unit, "first_at": first} for unit, first in units.items()]
+def _unit_rows(units: dict[UnitKey, datetime]) -> list[dict[str, Any]]:
+    return [
+        {"campaign_code": campaign, "unit_code": unit, "first_at": first}
+        for (campaign, unit), first in units.items()
+    ]
 
 
 def _key_rows(keys: list[KeyFirsts]) -> list[dict[str, Any]]:
     return [
         {
+            "campaign_code": k.campaign,
             "unit_code": k.unit,
             "key": k.key,
             "first_at": k.first_at,

@@ -39,7 +39,8 @@ def db_upgrade(context: Context) -> None:
     engine = context.engine(require_schema=False)
     where = sqlite_file(engine.url) or engine.url.render_as_string(hide_password=True)
     before = schema_revisions(engine)
-    upgrade_schema(engine)
+    # Mail stored before campaigns existed belongs to the first campaign configured.
+    upgrade_schema(engine, campaign=context.config.campaigns[0].code)
     after = schema_revisions(engine)
     if before == after:
         click.echo(f"Cơ sở dữ liệu {where} đã ở phiên bản mới nhất ({', '.join(after)}).")

@@ -118,7 +118,7 @@ def remind(context: Context, day: datetime | None, dry_run: bool) -> None:
         return
     if dry_run:
         with sessions() as session:
-            tallies = compliance_tallies(session)
+            tallies = compliance_tallies(session, config.campaign.code)
         for unit in missing_units(assess_tallies(roster, config.campaign, tallies)):
             to = ", ".join(unit_addresses(roster, unit.code)) or "(chưa có địa chỉ thư)"
             click.echo(f"{unit.name}: {to}")

@@ -95,7 +95,7 @@ CAMPAIGN = Campaign("CCHC 2024", date(2024, 5, 15), date(2024, 6, 25), "Asia/Ho_
 
 
 def rules(timeout_seconds: float = 30) -> Rules:
-    return Rules(CAMPAIGN, {}, frozenset(), limits=Limits(timeout_seconds=timeout_seconds))
+    return Rules((CAMPAIGN,), {}, frozenset(), limits=Limits(timeout_seconds=timeout_seconds))
 
 
 def stored(tmp_path: Path, name: str) -> tuple[BlobStore, Path]:

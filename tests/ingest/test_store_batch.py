@@ -46,7 +46,7 @@ def test_a_batch_is_stored_raw_once_per_distinct_message(
     services = Services(
         sessions,
         BlobStore(tmp_path / "blobs"),
-        Rules(CAMPAIGN, {}, frozenset()),
+        Rules((CAMPAIGN,), {}, frozenset()),
         lambda: datetime(2024, 6, 21, tzinfo=UTC),
     )
     with sessions.begin() as session:

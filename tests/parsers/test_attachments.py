@@ -14,7 +14,7 @@ from scripts.make_parser_corpus import zip_nested
 
 CORPUS = Path(__file__).parents[1] / "data" / "parsers"
 RULES = Rules(
-    campaign=Campaign("CCHC 2024", date(2024, 5, 15), date(2024, 6, 25), "Asia/Ho_Chi_Minh"),
+    campaigns=(Campaign("CCHC 2024", date(2024, 5, 15), date(2024, 6, 25), "Asia/Ho_Chi_Minh"),),
     address_book={"vanthu.anco@tayninh.gov.vn": "xa-an-co"},
     own_addresses=frozenset({"phongnv-cth@tayninh.gov.vn"}),
 )

@@ -6,7 +6,7 @@ import email.policy
 import io
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,7 @@ def message(
 
 
 def test_a_known_address_with_a_document_on_time_is_accepted() -> None:
-    verdict = classify(message(), [DOCX], ON_TIME, CAMPAIGN, BOOK, OWN)
+    verdict = classify(message(), [DOCX], ON_TIME, (CAMPAIGN,), BOOK, OWN)
     assert (verdict.unit, verdict.unit_source) == ("xa-thai-binh", UnitSource.ADDRESS)
     assert (verdict.status, verdict.timing, verdict.reasons) == (
         Status.ACCEPTED,
@@ -67,34 +67,34 @@ def test_a_known_address_with_a_document_on_time_is_accepted() -> None:
 
 def test_address_matching_ignores_case() -> None:
     verdict = classify(
-        message("VanThu.ThaiBinh@TayNinh.gov.vn"), [DOCX], ON_TIME, CAMPAIGN, BOOK, OWN
+        message("VanThu.ThaiBinh@TayNinh.gov.vn"), [DOCX], ON_TIME, (CAMPAIGN,), BOOK, OWN
     )
     assert verdict.unit == "xa-thai-binh"
 
 
 def test_an_unknown_address_needs_review() -> None:
-    verdict = classify(message("someone@gmail.com"), [DOCX], ON_TIME, CAMPAIGN, BOOK, OWN)
+    verdict = classify(message("someone@gmail.com"), [DOCX], ON_TIME, (CAMPAIGN,), BOOK, OWN)
     assert verdict.unit is None
     assert verdict.status is Status.NEEDS_REVIEW
     assert "unknown_unit" in verdict.reasons
 
 
 def test_a_message_without_a_document_needs_review() -> None:
-    verdict = classify(message(), [], ON_TIME, CAMPAIGN, BOOK, OWN)
+    verdict = classify(message(), [], ON_TIME, (CAMPAIGN,), BOOK, OWN)
     assert verdict.status is Status.NEEDS_REVIEW
     assert verdict.reasons == ("no_document",)
 
 
 def test_an_unreadable_document_is_accepted_and_flagged() -> None:
     broken = DocumentSummary("scan.pdf", ExtractStatus.ENCRYPTED)
-    verdict = classify(message(), [broken], ON_TIME, CAMPAIGN, BOOK, OWN)
+    verdict = classify(message(), [broken], ON_TIME, (CAMPAIGN,), BOOK, OWN)
     assert verdict.status is Status.ACCEPTED
     assert verdict.reasons == ("unreadable_attachment",)
 
 
 def test_a_late_submission_is_accepted_and_flagged_late() -> None:
     late = datetime(2024, 6, 26, 0, 0, 10, tzinfo=ICT)
-    verdict = classify(message(), [DOCX], late, CAMPAIGN, BOOK, OWN)
+    verdict = classify(message(), [DOCX], late, (CAMPAIGN,), BOOK, OWN)
     assert (verdict.status, verdict.timing, verdict.reasons) == (
         Status.ACCEPTED,
         Timing.LATE,
@@ -103,16 +103,16 @@ def test_a_late_submission_is_accepted_and_flagged_late() -> None:
 
 
 def test_auto_replies_and_own_mail_are_ignored() -> None:
-    auto = classify(message(auto="auto-replied"), [DOCX], ON_TIME, CAMPAIGN, BOOK, OWN)
-    own = classify(message("phongnv-cth@tayninh.gov.vn"), [DOCX], ON_TIME, CAMPAIGN, BOOK, OWN)
+    auto = classify(message(auto="auto-replied"), [DOCX], ON_TIME, (CAMPAIGN,), BOOK, OWN)
+    own = classify(message("phongnv-cth@tayninh.gov.vn"), [DOCX], ON_TIME, (CAMPAIGN,), BOOK, OWN)
     bounce = classify(
-        message("MAILER-DAEMON@tayninh.gov.vn".lower()), [], ON_TIME, CAMPAIGN, BOOK, OWN
+        message("MAILER-DAEMON@tayninh.gov.vn".lower()), [], ON_TIME, (CAMPAIGN,), BOOK, OWN
     )
     assert auto.status is own.status is bounce.status is Status.IGNORED
 
 
 def test_auto_submitted_no_is_a_person_writing() -> None:
-    verdict = classify(message(auto="no"), [DOCX], ON_TIME, CAMPAIGN, BOOK, OWN)
+    verdict = classify(message(auto="no"), [DOCX], ON_TIME, (CAMPAIGN,), BOOK, OWN)
     assert verdict.status is Status.ACCEPTED
 
 
@@ -578,7 +578,7 @@ TRAPS = [
 @pytest.mark.parametrize("case", TRAPS, ids=[c.name for c in TRAPS])
 def test_each_evidence_path_and_trap_reaches_the_labelled_verdict(case: Case) -> None:
     verdict = classify(
-        case.message(), case.documents, ON_TIME, CAMPAIGN, OFFICIAL, OWN, NAMES, TRUSTED
+        case.message(), case.documents, ON_TIME, (CAMPAIGN,), OFFICIAL, OWN, NAMES, TRUSTED
     )
     assert (verdict.unit, verdict.unit_source, verdict.status) == (
         case.unit,
@@ -592,7 +592,7 @@ def test_each_evidence_path_and_trap_reaches_the_labelled_verdict(case: Case) ->
 def test_the_trap_corpus_assigns_no_wrong_unit() -> None:
     units = {
         c.name: classify(
-            c.message(), c.documents, ON_TIME, CAMPAIGN, OFFICIAL, OWN, NAMES, TRUSTED
+            c.message(), c.documents, ON_TIME, (CAMPAIGN,), OFFICIAL, OWN, NAMES, TRUSTED
         ).unit
         for c in TRAPS
     }
@@ -730,7 +730,7 @@ SPOOFS = [
 def test_no_one_else_is_accepted_as_a_unit_by_its_address(
     headers: str, unit: str | None, status: str, reasons: tuple[str, ...]
 ) -> None:
-    rules = Rules(CAMPAIGN, SPOOF_BOOK, OWN, NAMES, TRUSTED)
+    rules = Rules((CAMPAIGN,), SPOOF_BOOK, OWN, NAMES, TRUSTED)
     verdict = analyse(spoof_mail(headers), ON_TIME, rules).classification
     assert (verdict.unit, verdict.status.value, verdict.reasons) == (unit, status, reasons)
 
@@ -763,7 +763,7 @@ def test_auth_results_are_ignored_when_no_server_is_trusted() -> None:
 def corpus_verdicts(book: dict[str, str]) -> list[tuple[dict[str, Any], Classification]]:
     with (SAMPLES / "manifest.toml").open("rb") as handle:
         entries = tomllib.load(handle)["message"]
-    rules = Rules(CAMPAIGN, book, OWN, NAMES, TRUSTED)
+    rules = Rules((CAMPAIGN,), book, OWN, NAMES, TRUSTED)
     return [
         (e, analyse((SAMPLES / e["file"]).read_bytes(), e["received_at"], rules).classification)
         for e in entries
@@ -808,7 +808,7 @@ def test_the_labelled_corpus_gets_no_wrong_unit_from_names_alone() -> None:
 
 
 def test_assigning_a_unit_settles_an_unknown_sender_with_a_document() -> None:
-    verdict = classify(message("x@gmail.com"), [DOCX], ON_TIME, CAMPAIGN, BOOK, OWN)
+    verdict = classify(message("x@gmail.com"), [DOCX], ON_TIME, (CAMPAIGN,), BOOK, OWN)
     decided = apply_decisions(verdict, [Decision(Action.ASSIGN, "xa-an-co")])
     assert (decided.unit, decided.unit_source, decided.status, decided.reasons) == (
         "xa-an-co",
@@ -819,7 +819,7 @@ def test_assigning_a_unit_settles_an_unknown_sender_with_a_document() -> None:
 
 
 def test_assigning_a_unit_to_a_message_without_document_still_needs_review() -> None:
-    verdict = classify(message("x@gmail.com"), [], ON_TIME, CAMPAIGN, BOOK, OWN)
+    verdict = classify(message("x@gmail.com"), [], ON_TIME, (CAMPAIGN,), BOOK, OWN)
     decided = apply_decisions(verdict, [Decision(Action.ASSIGN, "xa-an-co")])
     assert (decided.status, decided.reasons) == (Status.NEEDS_REVIEW, ("no_document",))
     accepted = apply_decisions(decided, [Decision(Action.ACCEPT)])
@@ -827,7 +827,7 @@ def test_assigning_a_unit_to_a_message_without_document_still_needs_review() -> 
 
 
 def test_an_assignment_keeps_an_ignore_and_a_later_accept_wins() -> None:
-    verdict = classify(message(), [DOCX], ON_TIME, CAMPAIGN, BOOK, OWN)
+    verdict = classify(message(), [DOCX], ON_TIME, (CAMPAIGN,), BOOK, OWN)
     decided = apply_decisions(
         verdict, [Decision(Action.IGNORE), Decision(Action.ASSIGN, "xa-an-co")]
     )
@@ -840,7 +840,7 @@ PUBLIC = sorted((ROOT / "tests" / "data" / "public-mail").glob("*.eml"))
 
 @pytest.mark.parametrize("path", PUBLIC, ids=[p.name for p in PUBLIC])
 def test_real_world_mail_from_outside_the_district_is_given_no_unit(path: Path) -> None:
-    rules = Rules(CAMPAIGN, demo_book(), OWN, NAMES, TRUSTED)
+    rules = Rules((CAMPAIGN,), demo_book(), OWN, NAMES, TRUSTED)
     verdict = analyse(path.read_bytes(), ON_TIME, rules).classification
     assert verdict.unit is None
     assert verdict.status is not Status.ACCEPTED
@@ -864,10 +864,61 @@ def test_a_unit_is_found_in_a_docx_header_laid_out_in_a_table() -> None:
         subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
         filename="don.docx",
     )
-    rules = Rules(CAMPAIGN, {}, OWN, NAMES, TRUSTED)
+    rules = Rules((CAMPAIGN,), {}, OWN, NAMES, TRUSTED)
     verdict = analyse(mail.as_bytes(), ON_TIME, rules).classification
     assert (verdict.unit, verdict.unit_source, verdict.status) == (
         "xa-thai-binh",
         UnitSource.DOCUMENT,
         Status.ACCEPTED,
     )
+
+
+# --- the campaign a message belongs to --------------------------------------------
+
+TWIN = Campaign(
+    "Đợt bổ sung 2024", date(2024, 5, 20), date(2024, 7, 10), "Asia/Ho_Chi_Minh", code="bs"
+)
+
+
+def test_a_message_two_open_campaigns_both_fit_waits_for_a_person_with_both_named() -> None:
+    verdict = classify(message(), [DOCX], ON_TIME, (CAMPAIGN, TWIN), BOOK, OWN)
+    assert verdict.status is Status.NEEDS_REVIEW
+    assert verdict.reasons == ("ambiguous_campaign",)
+    assert (verdict.campaign, verdict.timing) == (None, None)
+    assert verdict.campaign_candidates == ("2024", "bs")
+    assert verdict.unit == "xa-thai-binh"  # who sent it is settled all the same
+
+
+def test_a_campaign_named_in_a_document_alone_settles_the_campaign() -> None:
+    report = Campaign(
+        "Báo cáo quý II",
+        date(2024, 5, 20),
+        date(2024, 7, 10),
+        "Asia/Ho_Chi_Minh",
+        code="q2",
+        keywords=("báo cáo CCHC quý II",),
+    )
+    document = DocumentSummary("bc.docx", ExtractStatus.OK, text="BÁO CÁO CCHC QUÝ II NĂM 2024")
+    verdict = classify(message(), [document], ON_TIME, (CAMPAIGN, report), BOOK, OWN)
+    assert (verdict.campaign, verdict.status, verdict.reasons) == ("q2", Status.ACCEPTED, ())
+
+
+def test_a_person_putting_the_message_in_a_campaign_times_it_there_and_accepts_it() -> None:
+    late_for_twin = datetime(2024, 7, 12, 9, 0, tzinfo=ICT)
+    twins = (TWIN, replace(TWIN, code="bs2"))
+    verdict = classify(message(), [DOCX], late_for_twin, twins, BOOK, OWN)
+    assert verdict.reasons == ("ambiguous_campaign",)
+    decided = apply_decisions(verdict, [Decision(Action.CAMPAIGN, campaign="bs2")])
+    assert (decided.campaign, decided.timing) == ("bs2", Timing.LATE)
+    assert decided.reasons == ("late",)
+    assert decided.status is Status.ACCEPTED
+    assert decided.campaign_candidates == ()
+
+
+def test_assigning_a_unit_leaves_a_message_of_no_campaign_waiting() -> None:
+    verdict = classify(message("x@gmail.com"), [DOCX], ON_TIME, (CAMPAIGN, TWIN), BOOK, OWN)
+    decided = apply_decisions(verdict, [Decision(Action.ASSIGN, "xa-an-co")])
+    assert decided.status is Status.NEEDS_REVIEW
+    assert decided.reasons == ("ambiguous_campaign",)
+    both = apply_decisions(decided, [Decision(Action.CAMPAIGN, campaign="2024")])
+    assert (both.status, both.unit, both.campaign) == (Status.ACCEPTED, "xa-an-co", "2024")

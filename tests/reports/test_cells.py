@@ -89,7 +89,7 @@ def test_workbooks_hold_what_came_in_a_mail_as_text_never_as_a_formula(
 ) -> None:
     rows = hostile_register(sessions)
     with sessions() as session:
-        units = assess_tallies(hostile_roster(), CAMPAIGN, compliance_tallies(session))
+        units = assess_tallies(hostile_roster(), CAMPAIGN, compliance_tallies(session, "2024"))
     workbooks = {
         "submissions": submissions_xlsx(rows, CAMPAIGN),
         "initiatives": initiatives_xlsx(list_initiatives(hostile_roster(), rows), CAMPAIGN),
@@ -121,7 +121,7 @@ def test_csv_exports_prefix_what_came_in_a_mail_so_no_spreadsheet_runs_it(
 ) -> None:
     rows = hostile_register(sessions)
     with sessions() as session:
-        units = assess_tallies(hostile_roster(), CAMPAIGN, compliance_tallies(session))
+        units = assess_tallies(hostile_roster(), CAMPAIGN, compliance_tallies(session, "2024"))
     lines = list_initiatives(hostile_roster(), rows)
     outputs = {
         "submissions": as_csv(SUBMISSION_HEADINGS, submission_cells(rows, CAMPAIGN)),

@@ -47,6 +47,7 @@ def add_message_rows(
     authors: tuple[str, ...] = ("Nguyễn Văn A",),
     sender: str | None = None,
     reply_to: tuple[str, ...] = (),
+    campaign: str | None = "2024",
 ) -> int:
     """Add a message's rows in the caller's transaction; ``tally=False`` leaves the tallies.
 
@@ -75,6 +76,10 @@ def add_message_rows(
         "status": status,
         "reasons": list(reasons),
         "candidates": [],
+        # A judged message (one with a timing) belongs to ``campaign``.
+        "campaign_code": campaign if timing else None,
+        "campaign_candidates": [],
+        "campaign_timings": {campaign: timing} if campaign and timing else {},
     }
     values |= {"sender": sender, "reply_to": list(reply_to)}
     # Only the columns the database has: a test may fill a register migrated to an

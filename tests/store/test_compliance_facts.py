@@ -46,7 +46,7 @@ def test_grouped_counts_give_the_same_standing_as_every_row(sessions: SessionFac
     fill(sessions)
     with sessions() as session:
         expected = assess_compliance(ROSTER, CAMPAIGN, list_submissions(session))
-        tallies = compliance_tallies(session)
+        tallies = compliance_tallies(session, "2024")
     assert assess_tallies(ROSTER, CAMPAIGN, tallies) == expected
     assert [(c.unit.code, c.status, c.on_time, c.late) for c in expected] == [
         ("xa-thai-binh", "on_time", 1, 0),
@@ -61,7 +61,7 @@ def test_the_tallies_count_units_outside_the_roster_and_each_units_first_mail(
 ) -> None:
     fill(sessions)
     with sessions() as session:
-        tallies = compliance_tallies(session)
+        tallies = compliance_tallies(session, "2024")
     assert {unit: (t.on_time, t.initiatives) for unit, t in tallies.items()} == {
         "xa-thai-binh": (1, 1),
         "xa-an-co": (1, 3),  # titled: C on time, D late; the untitled file late

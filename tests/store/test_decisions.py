@@ -30,7 +30,7 @@ NOW = datetime(2024, 6, 21, 2, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
 CAMPAIGN = Campaign("CCHC 2024", date(2024, 5, 15), date(2024, 6, 25), "Asia/Ho_Chi_Minh")
 ROSTER = load_roster(ROOT / "units.toml")
-RULES = Rules(CAMPAIGN, {}, frozenset(), UnitNames.from_units(ROSTER.units))
+RULES = Rules((CAMPAIGN,), {}, frozenset(), UnitNames.from_units(ROSTER.units))
 UNKNOWN = ROOT / "tests" / "data" / "mail" / "14-unknown-sender.eml"
 RECEIVED = datetime(2024, 6, 20, 13, 30, 2, tzinfo=ICT)
 
@@ -117,7 +117,7 @@ def test_a_remembered_address_identifies_the_next_mail_by_address(
     with sessions() as session:
         learned = learned_addresses(session)
     assert learned == {"nva.tn1987@gmail.com": "xa-tri-binh"}
-    rules = Rules(CAMPAIGN, learned, frozenset(), RULES.names)
+    rules = Rules((CAMPAIGN,), learned, frozenset(), RULES.names)
     verdict = analyse(UNKNOWN.read_bytes(), RECEIVED, rules).classification
     assert (verdict.unit, verdict.unit_source, verdict.status) == (
         "xa-tri-binh",

@@ -81,7 +81,7 @@ def assign(unit: str, by: str, seen: Seen | None = None) -> Callable[[Session], 
 
 def units_holding_initiatives(sessions: SessionFactory) -> dict[str, int]:
     with sessions() as session:
-        return {u: t.initiatives for u, t in compliance_tallies(session).items()}
+        return {u: t.initiatives for u, t in compliance_tallies(session, "2024").items()}
 
 
 def recounted(sessions: SessionFactory) -> dict[str, int]:

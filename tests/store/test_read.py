@@ -109,8 +109,8 @@ def test_counts_before_a_time_ignore_mail_received_from_then_on(sessions: Sessio
     store_message(sessions, 2, at(5), timing="late", files=(("b.pdf", None),))
     store_message(sessions, 3, at(5), "xa-an-co")
     with sessions() as session:
-        before = compliance_tallies(session, before=at(5))
-        every = compliance_tallies(session)
+        before = compliance_tallies(session, "2024", before=at(5))
+        every = compliance_tallies(session, "2024")
     assert before == {"xa-thai-binh": UnitTally(1, 1, at(3).astimezone(UTC))}
     assert every == {
         "xa-thai-binh": UnitTally(1, 2, at(3).astimezone(UTC)),

@@ -12,7 +12,7 @@ from store.read import list_submissions, mail_received
 from store.write import FetchedMessage, record_raw_message, save_analysis
 
 CAMPAIGN = Campaign("CCHC 2024", date(2024, 5, 15), date(2024, 6, 25), "Asia/Ho_Chi_Minh")
-RULES = Rules(CAMPAIGN, {"vanthu.hoahoi@tayninh.gov.vn": "xa-hoa-hoi"}, frozenset())
+RULES = Rules((CAMPAIGN,), {"vanthu.hoahoi@tayninh.gov.vn": "xa-hoa-hoi"}, frozenset())
 RECEIVED = datetime(2024, 6, 1, 2, 0, tzinfo=UTC)
 
 

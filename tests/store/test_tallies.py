@@ -6,13 +6,13 @@ import hashlib
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from parsers.analysis import analyse
 from parsers.classify import Action, Decision
 from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
 from store.decisions import record_decision
-from store.models import UnitInitiative
+from store.models import Message, UnitInitiative
 from store.tallies import UnitTally, compliance_tallies, rebuild_unit_tallies
 from store.write import FetchedMessage, mark_failed, record_raw_message, save_analysis
 from tests.store.register import add_message_rows, store_message
@@ -27,7 +27,7 @@ def at(day: int) -> datetime:
 
 def tallies(sessions: SessionFactory) -> dict[str, UnitTally]:
     with sessions() as session:
-        return compliance_tallies(session)
+        return compliance_tallies(session, "2024")
 
 
 def test_mail_to_review_counts_for_no_unit_until_a_person_assigns_it(
@@ -180,3 +180,79 @@ def test_a_register_migrated_from_before_the_tallies_is_counted(database_url: st
     engine.dispose()
     assert migrated == {"xa-thai-binh": UnitTally(2, 3, at(1))}
     assert kept == rebuilt
+
+
+def test_each_campaign_counts_its_own_mail(sessions: SessionFactory) -> None:
+    store_message(sessions, 1, at(1), files=(("a.pdf", "Số hóa hồ sơ"),))
+    store_message(sessions, 2, at(2), files=(("b.pdf", "Một cửa số"),), campaign="bc-q2")
+    store_message(sessions, 3, at(3), "xa-an-co", timing="late", campaign="bc-q2")
+    with sessions() as session:
+        first = compliance_tallies(session, "2024")
+        report = compliance_tallies(session, "bc-q2")
+        unknown = compliance_tallies(session, "2025")
+    assert first == {"xa-thai-binh": UnitTally(1, 1, at(1))}
+    assert report == {
+        "xa-thai-binh": UnitTally(1, 1, at(2)),
+        "xa-an-co": UnitTally(0, 1, at(3)),
+    }
+    assert unknown == {}
+    with sessions.begin() as session:
+        rebuild_unit_tallies(session)
+    with sessions() as session:
+        assert compliance_tallies(session, "bc-q2") == report
+
+
+def test_a_person_putting_mail_in_a_campaign_moves_its_initiative_there(
+    sessions: SessionFactory,
+) -> None:
+    stored = store_message(
+        sessions, 1, at(1), timing=None, status="needs_review", reasons=("ambiguous_campaign",)
+    )
+    with sessions.begin() as session:
+        message = session.get_one(Message, stored)
+        message.campaign_timings = {"2024": "on_time", "bs": "late"}
+    assert tallies(sessions) == {}
+    with sessions.begin() as session:
+        record_decision(
+            session, stored, Decision(Action.CAMPAIGN, campaign="bs"), by="lan", now=NOW
+        )
+    with sessions() as session:
+        assert compliance_tallies(session, "bs") == {"xa-thai-binh": UnitTally(0, 1, at(1))}
+        assert compliance_tallies(session, "2024") == {}
+        assert session.get_one(Message, stored).status == "accepted"
+
+
+def test_mail_of_the_one_campaign_before_campaigns_existed_becomes_the_named_campaign(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    upgrade_schema(engine, "0006_reports")
+    sessions = make_session_factory(engine)
+    files = (("a.pdf", "Tiêu đề A"), ("b.pdf", None))
+    with sessions.begin() as session:
+        add_message_rows(session, 1, at(1), files=files, tally=False)
+        add_message_rows(session, 2, at(28), timing="late", files=(("c.pdf", None),), tally=False)
+        add_message_rows(session, 3, at(2), "xa-an-co", status="ignored", timing=None, tally=False)
+    upgrade_schema(engine, "0009_web_accounts")  # the tallies of one campaign (0007)
+    with engine.connect() as connection:
+        before = sorted(connection.execute(text("SELECT * FROM unit_initiatives")).all())
+    upgrade_schema(engine, campaign="cchc-2024")
+    with sessions() as session:
+        after = sorted(
+            (r.unit_code, r.key, r.first_at, r.first_on_time_at)
+            for r in session.scalars(
+                select(UnitInitiative).where(UnitInitiative.campaign_code == "cchc-2024")
+            )
+        )
+        counted = compliance_tallies(session, "cchc-2024")
+        rows = {
+            m.id: (m.campaign_code, m.campaign_timings) for m in session.scalars(select(Message))
+        }
+    engine.dispose()
+    assert [tuple(r)[:2] for r in before] == [r[:2] for r in after]
+    assert counted == {"xa-thai-binh": UnitTally(2, 3, at(1))}
+    assert rows == {
+        1: ("cchc-2024", {"cchc-2024": "on_time"}),
+        2: ("cchc-2024", {"cchc-2024": "late"}),
+        3: (None, None),
+    }
