@@ -66,3 +66,27 @@ def test_a_migration_imports_none_of_the_project_code(path: Path) -> None:
 def test_the_title_key_frozen_in_migration_0007_is_todays_normalise_title(title: str) -> None:
     frozen = migration("0007_unit_tallies")._normalise_title
     assert frozen(title) == normalise_title(title)
+
+
+def test_the_migrations_have_one_head_and_it_is_the_paper_copies() -> None:
+    from store.db import newest_revisions
+
+    assert newest_revisions() == ("0010_paper_copies",)
+
+
+def test_the_paper_copies_migration_goes_down_and_up_again(database_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    config = Config()
+    config.set_main_option("script_location", "store:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009_web_accounts")
+        assert "paper_copies" not in inspect(connection).get_table_names()
+    upgrade_schema(engine)
+    assert "paper_copies" in inspect(engine).get_table_names()
+    engine.dispose()
