@@ -27,15 +27,18 @@ from store.browse import (
 from store.decisions import ReviewRow, Seen, count_for_review, list_for_review, seen_many
 from store.health import message_counts
 from store.outbox import FAILED, UNCERTAIN, OutboxRow, list_outbox
+from store.paper import paper_copies_by_unit
 from store.read import list_mailboxes
 from store.tallies import compliance_tallies
 
 
 def unit_standings(register: Register) -> list[UnitCompliance]:
     """Return every unit's standing now, in roster order (a few rows per unit are read)."""
+    campaign = register.config.campaign
     with register.sessions() as session:
         tallies = compliance_tallies(session)
-    return assess_tallies(register.roster, register.config.campaign, tallies)
+        papers = paper_copies_by_unit(session, campaign.code)
+    return assess_tallies(register.roster, campaign, tallies, papers)
 
 
 def campaign_today(register: Register, now: datetime) -> date:
