@@ -27,7 +27,7 @@ from store.browse import (
 from store.decisions import ReviewRow, Seen, count_for_review, list_for_review, seen_many
 from store.health import message_counts
 from store.outbox import FAILED, UNCERTAIN, OutboxRow, list_outbox
-from store.paper import paper_copies_by_unit
+from store.paper import PaperCopyRow, find_paper_copy, paper_copies_by_unit
 from store.read import list_mailboxes
 from store.tallies import compliance_tallies
 
@@ -142,6 +142,8 @@ class UnitPage:
     learned: tuple[LearnedRow, ...]
     messages: MessagePage
     mail: tuple[OutboxRow, ...]  # receipts and reminders
+    # The paper copy recorded for the campaign (who recorded it, the note), if any.
+    paper: PaperCopyRow | None = None
 
 
 def unit_page(register: Register, code: str, *, per_page: int = 200) -> UnitPage | None:
@@ -159,4 +161,5 @@ def unit_page(register: Register, code: str, *, per_page: int = 200) -> UnitPage
             learned=tuple(learned_for_unit(session, code)),
             messages=list_messages(session, MessageFilter(unit=code), limit=per_page),
             mail=tuple(mail_to_unit(session, code)),
+            paper=find_paper_copy(session, register.config.campaign.code, code),
         )
