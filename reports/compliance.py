@@ -73,6 +73,16 @@ class UnitCompliance:
         return (SOFT_FILE not in self.requires or self.has_file) and not self.missing_paper
 
     @property
+    def lacking(self) -> tuple[str, ...]:
+        """Return the required forms not received yet (parsers.campaign.FORMS), in order."""
+        lacking = []
+        if SOFT_FILE in self.requires and not self.has_file:
+            lacking.append(SOFT_FILE)
+        if self.missing_paper:
+            lacking.append(PAPER_COPY)
+        return tuple(lacking)
+
+    @property
     def forms(self) -> FormsStatus:
         if self.complete:
             return FormsStatus.COMPLETE

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import tomllib
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from store.db import make_engine
-from tests.e2e.conftest import Register
+from tests.e2e.conftest import ROOT, Register
+from tests.e2e.test_digest import SAMPLES, configure_mail
 from tests.e2e.test_review import deliver
+from tests.smtp_sandbox import SmtpSandbox, smtp_server
 
 pytestmark = pytest.mark.dovecot
+__all__ = ["smtp_server"]
 
 THAI_BINH = "01-thai-binh-docx.eml"
 
@@ -190,3 +194,40 @@ def test_the_audit_trail_records_who_added_and_removed_a_paper_copy(register: Re
         ("hoa", "paper_add", "paper:2024/xa-an-co", True),
         ("lan", "paper_remove", "paper:2024/xa-an-co", True),
     ]
+
+
+def test_reminders_and_the_digest_name_the_units_whose_paper_copy_is_missing(
+    paper_register: Register, smtp_server: SmtpSandbox
+) -> None:
+    configure_mail(paper_register, smtp_server, receipts=False)
+    paper_register.dovecot.seed(SAMPLES, folder=paper_register.folder)
+    paper_register.run("poll")
+    paper_register.run("paper", "add", "xa-thai-binh", "--date", "2024-06-20")
+    units = {u["code"]: u for u in paper_register.json("report", "compliance")["units"]}  # type: ignore[union-attr]
+    assert units["xa-thai-binh"]["forms"] == "complete"
+    with (ROOT / "demo" / "addresses.toml").open("rb") as handle:
+        book = tomllib.load(handle)["addresses"]
+    only_paper = {
+        c for c, u in units.items() if u["required"] and u["forms"] == "missing_paper_copy"
+    }
+    missing = {c for c, u in units.items() if u["required"] and u["forms"] == "missing"}
+    dry = paper_register.run("remind", "--date", "2024-06-23", "--dry-run").stdout
+    assert "UBND xã Thái Bình" not in dry and "(thiếu bản giấy)" in dry
+    paper_register.run("remind", "--date", "2024-06-23")
+    subjects = {a: m.message["Subject"] for m in smtp_server.received for a in m.rcpt_tos}
+    paper_addresses = {a for a, c in book.items() if c in only_paper}
+    file_addresses = {a for a, c in book.items() if c in missing}
+    assert paper_addresses and file_addresses, "the samples have units of both kinds"
+    assert set(subjects) == paper_addresses | file_addresses
+    assert {subjects[a].split(":")[0] for a in paper_addresses} == {
+        "Nhắc nộp bản giấy sáng kiến CCHC"
+    }
+    assert {subjects[a].split(":")[0] for a in file_addresses} == {"Nhắc gửi sáng kiến CCHC"}
+    assert not {a for a, c in book.items() if c == "xa-thai-binh"} & set(subjects)
+    text = paper_register.run("digest", "--date", "2024-06-26").stdout
+    _, _, tail = text.partition("CHƯA NỘP BẢN GIẤY (")
+    count, _, rest = tail.partition(")")
+    # Every required unit but the one that handed its paper copy in, file or no file.
+    assert int(count) == len(only_paper | missing)
+    listed = rest.split("\n\n", 1)[0]
+    assert "UBND xã Thái Bình" not in listed and "UBND xã An Cơ" in listed
