@@ -17,7 +17,7 @@ from app import paper as papers
 from app.campaigns import UnknownCampaign, select_campaign, summarise
 from app.paper import Outcome, day_text
 from ingest.commands.context import Context, pass_context
-from ingest.commands.review import BY, _who
+from ingest.commands.review import _who
 from parsers.campaign import Campaign
 from reports.render import FORM_LABELS, as_table, local_iso
 
@@ -37,7 +37,22 @@ FORMAT = click.option(
     show_default=True,
     help="Bảng để đọc, hoặc JSON cho chương trình khác.",
 )
-PAPER_HEADINGS = ("Mã đơn vị", "Đơn vị", "Ngày nhận", "Hạn", "Số bản", "Người nhận", "Ghi chú")
+PAPER_HEADINGS = (
+    "Mã đơn vị",
+    "Đơn vị",
+    "Ngày nhận",
+    "Thời hạn",
+    "Số bản",
+    "Người nhận",
+    "Ghi chú",
+)
+# Who records, as `review --by` is who decides: kept with the record and in the audit trail.
+BY = click.option(
+    "--by",
+    default=None,
+    metavar="TÊN",
+    help="Người ghi nhận (mặc định: tên người dùng $USER).",
+)
 
 
 @click.group()
@@ -54,8 +69,17 @@ def paper() -> None:
 @paper.command("add")
 @click.argument("unit_code")
 @CAMPAIGN
-@click.option("--date", "day", type=DAY, required=True, help="Ngày nhận bản giấy (YYYY-MM-DD).")
-@click.option("--copies", type=int, default=1, show_default=True, help="Số bản giấy nhận được.")
+@click.option(
+    "--date",
+    "day",
+    type=DAY,
+    required=True,
+    metavar="YYYY-MM-DD",
+    help="Ngày nhận bản giấy (không sau hôm nay).",
+)
+@click.option(
+    "--copies", type=int, default=1, show_default=True, metavar="SỐ", help="Số bản giấy nhận được."
+)
 @click.option("--received-by", default=None, metavar="TÊN", help="Người nhận bản giấy tại phòng.")
 @click.option("--note", default=None, metavar="GHI_CHÚ", help="Ghi chú (ví dụ: thiếu chữ ký).")
 @BY
@@ -73,7 +97,6 @@ def paper_add(
     """Ghi nhận bản giấy của đơn vị UNIT_CODE (mã như trong units.toml).
 
     Mỗi đơn vị một bản ghi cho mỗi đợt; muốn sửa thì xoá (`paper remove`) rồi ghi lại.
-    --by là người ghi nhận (mặc định: tên người dùng $USER).
 
     \b
     Ví dụ:
