@@ -57,11 +57,12 @@ def test_a_reviewer_records_a_paper_copy_from_the_unit_page_and_the_overview_sho
     before = text(paper_client, UNIT)
     assert "Chưa ghi nhận bản giấy nào (hạn chót hết ngày 25/06/2024)." in before
     assert "Thiếu bản giấy" in before
+    assert 'placeholder="dd/mm/yyyy" value="21/06/2024"' in before  # today, as officials write it
     response = paper_client.post(
         f"{UNIT}/paper",
         data={
             "csrf_token": csrf_token(paper_client, UNIT),
-            "received_on": "2024-06-20",
+            "received_on": "20/06/2024",
             "copies": "2",
             "received_by": "Lan",
             "note": "",
@@ -115,6 +116,7 @@ def test_a_reviewer_removes_a_paper_copy_and_the_removal_is_audited(
         ),
         ({"received_on": "2024-06-20", "copies": "0"}, "Số bản giấy phải từ 1 trở lên"),
         ({"received_on": "", "copies": "1"}, "Ngày nhận không hợp lệ"),
+        ({"received_on": "06/20/2024", "copies": "1"}, "hãy nhập ngày dạng dd/mm/yyyy"),
         ({"received_on": "2024-06-20", "copies": "hai"}, "Số bản phải là một số nguyên"),
     ],
 )

@@ -18,8 +18,11 @@ bp = Blueprint("units", __name__)
 
 
 class PaperForm(FlaskForm):  # type: ignore[misc]
-    # The browser's date picker sends YYYY-MM-DD whatever it shows (dd/mm/yyyy in Vietnamese).
-    received_on = DateField("Ngày nhận", format="%Y-%m-%d", validators=[InputRequired()])
+    # Typed as officials write it (dd/mm/yyyy): a browser's date picker shows the
+    # order of the computer's locale, often mm/dd/yyyy. ISO is read too (scripts).
+    received_on = DateField(
+        "Ngày nhận", format=["%d/%m/%Y", "%Y-%m-%d"], validators=[InputRequired()]
+    )
     # No range here: app.paper refuses fewer than one copy, in the same words as the CLI.
     copies = IntegerField("Số bản", default=1, validators=[InputRequired()])
     received_by = StringField("Người nhận", validators=[Optional(), Length(max=200)])
@@ -32,7 +35,7 @@ class RemoveForm(FlaskForm):  # type: ignore[misc]
 
 #: What a person is told about a field the form could not read.
 FIELD_PROBLEMS = {
-    "received_on": "Ngày nhận không hợp lệ: hãy chọn một ngày.",
+    "received_on": "Ngày nhận không hợp lệ: hãy nhập ngày dạng dd/mm/yyyy, ví dụ 20/06/2024.",
     "copies": "Số bản phải là một số nguyên.",
     "received_by": "Tên người nhận dài quá 200 ký tự.",
     "note": "Ghi chú dài quá 1000 ký tự.",
