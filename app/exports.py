@@ -19,10 +19,10 @@ from reports.initiatives import (
     list_initiatives,
 )
 from reports.render import (
-    COMPLIANCE_HEADINGS,
     SUBMISSION_HEADINGS,
     as_csv,
     compliance_cells,
+    compliance_headings,
     submission_cells,
 )
 from store.read import list_submissions
@@ -61,7 +61,7 @@ def report_file(register: Register, report: str, fmt: str) -> ReportFile:
 
             data = compliance_xlsx(units, campaign)
         else:
-            data = as_csv(COMPLIANCE_HEADINGS, compliance_cells(units, campaign)).encode()
+            data = as_csv(compliance_headings(campaign), compliance_cells(units, campaign)).encode()
     elif report == "submissions":
         with register.sessions() as session:
             rows = list_submissions(session)

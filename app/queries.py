@@ -27,15 +27,18 @@ from store.browse import (
 from store.decisions import ReviewRow, Seen, count_for_review, list_for_review, seen_many
 from store.health import message_counts
 from store.outbox import FAILED, UNCERTAIN, OutboxRow, list_outbox
+from store.paper import PaperCopyRow, find_paper_copy, paper_copies_by_unit
 from store.read import list_mailboxes
 from store.tallies import compliance_tallies
 
 
 def unit_standings(register: Register) -> list[UnitCompliance]:
     """Return every unit's standing now, in roster order (a few rows per unit are read)."""
+    campaign = register.config.campaign
     with register.sessions() as session:
-        tallies = compliance_tallies(session, register.config.campaign.code)
-    return assess_tallies(register.roster, register.config.campaign, tallies)
+        tallies = compliance_tallies(session, campaign.code)
+        papers = paper_copies_by_unit(session, campaign.code)
+    return assess_tallies(register.roster, campaign, tallies, papers)
 
 
 def campaign_today(register: Register, now: datetime) -> date:
@@ -139,6 +142,8 @@ class UnitPage:
     learned: tuple[LearnedRow, ...]
     messages: MessagePage
     mail: tuple[OutboxRow, ...]  # receipts and reminders
+    # The paper copy recorded for the campaign (who recorded it, the note), if any.
+    paper: PaperCopyRow | None = None
 
 
 def unit_page(register: Register, code: str, *, per_page: int = 200) -> UnitPage | None:
@@ -156,4 +161,5 @@ def unit_page(register: Register, code: str, *, per_page: int = 200) -> UnitPage
             learned=tuple(learned_for_unit(session, code)),
             messages=list_messages(session, MessageFilter(unit=code), limit=per_page),
             mail=tuple(mail_to_unit(session, code)),
+            paper=find_paper_copy(session, register.config.campaign.code, code),
         )

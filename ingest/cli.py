@@ -16,6 +16,7 @@ from ingest.commands.database import db
 from ingest.commands.digest import digest, remind
 from ingest.commands.export import export
 from ingest.commands.outbox import outbox
+from ingest.commands.paper import campaign, paper
 from ingest.commands.polling import poll, serve
 from ingest.commands.reports import report
 from ingest.commands.reprocess import reprocess
@@ -130,6 +131,8 @@ for command in (
     status,
     reprocess,
     review,
+    paper,
+    campaign,
     digest,
     remind,
     outbox,

@@ -17,15 +17,16 @@ from app.root import utc_now
 from outbound.mailing import BadAddress, OutgoingMail, build_message, new_message_id, parse_address
 from outbound.outbox import Clock, DeliveryReport, Transport, deliver_due
 from outbound.smtp import read_smtp_password, send_via_smtp
-from parsers.roster import Roster
+from parsers.roster import Roster, Unit
 from reports.compliance import assess_tallies
-from reports.digest import Digest, missing_units, render_html
+from reports.digest import Digest, render_html, units_to_remind
 from reports.digest import render_text as render_digest_text
 from reports.digest_sources import gather_digest
 from reports.notices import Notice, receipt_notice, reminder_notice
 from store.db import Engine, SessionFactory, make_session_factory
 from store.decisions import learned_addresses
 from store.outbox import NewMail, accepted_without_receipt, enqueue, record_digest_run
+from store.paper import paper_copies_by_unit
 from store.read import SubmissionRow, submissions_by_id
 from store.tallies import compliance_tallies
 
@@ -208,7 +209,8 @@ def _receipt_mail(
 def enqueue_reminders(
     sessions: SessionFactory, config: Config, roster: Roster, today: date, now: datetime
 ) -> int:
-    """Queue reminders to required units still missing, on the configured days only."""
+    """Queue reminders to required units still missing a required form, on the configured
+    days only (a unit whose file arrived is reminded of its paper copy, if required)."""
     days_left = (config.campaign.closes - today).days
     if days_left not in config.notifications.reminder_days_before:
         return 0
@@ -216,16 +218,13 @@ def enqueue_reminders(
     sender = parse_address(smtp.sender)
     signature = sender.display_name or DEFAULT_SIGNATURE
     own = config.mailboxes[0].username
-    with sessions() as session:
-        tallies = compliance_tallies(session, config.campaign.code)
-    standing = assess_tallies(roster, config.campaign, tallies)
     queued = 0
-    for unit in missing_units(standing):
+    for unit, lacking in reminders_due(sessions, config, roster):
         to = unit_addresses(roster, unit.code)
         if not to:
             log.info("reminder: %s has no known address", unit.code)
             continue
-        notice = reminder_notice(unit, config.campaign, today, own, signature)
+        notice = reminder_notice(unit, config.campaign, today, own, signature, lacking)
         message_id = new_message_id(sender, "reminder")
         outgoing = OutgoingMail(sender=smtp.sender, to=to, subject=notice.subject, text=notice.text)
         mail = NewMail(
@@ -241,6 +240,17 @@ def enqueue_reminders(
             if enqueue(session, mail, now) is not None:
                 queued += 1
     return queued
+
+
+def reminders_due(
+    sessions: SessionFactory, config: Config, roster: Roster
+) -> list[tuple[Unit, tuple[str, ...]]]:
+    """Return the required units lacking a required form now, with the forms they lack."""
+    campaign = config.campaign
+    with sessions() as session:
+        tallies = compliance_tallies(session, campaign.code)
+        papers = paper_copies_by_unit(session, campaign.code)
+    return units_to_remind(assess_tallies(roster, campaign, tallies, papers))
 
 
 def unit_addresses(

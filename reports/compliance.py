@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
-from parsers.campaign import Campaign
+from parsers.campaign import PAPER_COPY, SOFT_FILE, Campaign
 from parsers.roster import Roster, Unit
+from store.paper import PaperCopyRow
 from store.read import SubmissionRow
 from store.tallies import ON_TIME_TIMINGS, UnitTally, document_key
 
@@ -16,23 +17,88 @@ COUNTING_TIMINGS = frozenset(ON_TIME_TIMINGS)
 
 
 class UnitStatus(enum.StrEnum):
+    """The soft file's standing: what the register said before paper copies were kept."""
+
     ON_TIME = "on_time"
     LATE = "late"
     MISSING = "missing"
 
 
+class FormsStatus(enum.StrEnum):
+    """Every required form taken together (the soft file and, if required, the paper copy)."""
+
+    COMPLETE = "complete"  # đủ hồ sơ
+    MISSING_PAPER_COPY = "missing_paper_copy"  # thiếu bản giấy: the file, no paper
+    PAPER_COPY_ONLY = "paper_copy_only"  # chỉ có bản giấy: the paper, no file
+    MISSING = "missing"  # chưa nộp
+
+
+@dataclass(frozen=True)
+class PaperStanding:
+    """A unit's paper copy as compliance judges it: on time when handed in by ``closes``."""
+
+    received_on: date
+    copies: int
+    received_by: str | None
+    on_time: bool
+
+
 @dataclass(frozen=True)
 class UnitCompliance:
     unit: Unit
-    status: UnitStatus
+    status: UnitStatus  # the soft file's
     on_time: int
     late: int
     initiatives: int
     first_received_at: datetime | None
+    paper: PaperStanding | None = None
+    requires: tuple[str, ...] = (SOFT_FILE,)
+
+    @property
+    def has_file(self) -> bool:
+        return self.status is not UnitStatus.MISSING
+
+    @property
+    def paper_required(self) -> bool:
+        return PAPER_COPY in self.requires
+
+    @property
+    def missing_paper(self) -> bool:
+        """Whether the campaign asks for a paper copy and this unit has not handed one in."""
+        return self.paper_required and self.paper is None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every form the campaign requires was received (on time or late)."""
+        return (SOFT_FILE not in self.requires or self.has_file) and not self.missing_paper
+
+    @property
+    def lacking(self) -> tuple[str, ...]:
+        """Return the required forms not received yet (parsers.campaign.FORMS), in order."""
+        lacking = []
+        if SOFT_FILE in self.requires and not self.has_file:
+            lacking.append(SOFT_FILE)
+        if self.missing_paper:
+            lacking.append(PAPER_COPY)
+        return tuple(lacking)
+
+    @property
+    def forms(self) -> FormsStatus:
+        if self.complete:
+            return FormsStatus.COMPLETE
+        paper = self.paper_required and self.paper is not None
+        if self.has_file and not paper:
+            return FormsStatus.MISSING_PAPER_COPY
+        if paper and not self.has_file:
+            return FormsStatus.PAPER_COPY_ONLY
+        return FormsStatus.MISSING
 
 
 def assess_compliance(
-    roster: Roster, campaign: Campaign, submissions: Iterable[SubmissionRow]
+    roster: Roster,
+    campaign: Campaign,
+    submissions: Iterable[SubmissionRow],
+    papers: Mapping[str, PaperCopyRow] | None = None,
 ) -> list[UnitCompliance]:
     """Return each unit's standing, in roster order.
 
@@ -58,18 +124,39 @@ def assess_compliance(
         )
         for unit, keys in timings.items()
     }
-    return assess_tallies(roster, campaign, tallies)
+    return assess_tallies(roster, campaign, tallies, papers)
 
 
 def assess_tallies(
-    roster: Roster, campaign: Campaign, tallies: Mapping[str, UnitTally]
+    roster: Roster,
+    campaign: Campaign,
+    tallies: Mapping[str, UnitTally],
+    papers: Mapping[str, PaperCopyRow] | None = None,
 ) -> list[UnitCompliance]:
     """Return each unit's standing from its counted initiatives, in roster order.
 
     The register counts them in SQL (store.tallies.compliance_tallies), without
-    loading every message; units outside the roster are left out.
+    loading every message; units outside the roster are left out. ``papers``
+    are the campaign's paper copies by unit code (store.paper.paper_copies_by_unit);
+    they count only for a campaign that requires the paper copy.
     """
-    return [_standing(unit, tallies.get(unit.code), campaign.min_per_unit) for unit in roster.units]
+    kept = papers or {}
+    return [
+        replace(
+            _standing(unit, tallies.get(unit.code), campaign.min_per_unit),
+            paper=_paper(kept.get(unit.code), campaign),
+            requires=campaign.requires,
+        )
+        for unit in roster.units
+    ]
+
+
+def _paper(row: PaperCopyRow | None, campaign: Campaign) -> PaperStanding | None:
+    if row is None or row.campaign_code != campaign.code:
+        return None
+    # A day handed in, not an instant: the whole of ``closes`` is on time, as for mail.
+    on_time = row.received_on <= campaign.closes
+    return PaperStanding(row.received_on, row.copies, row.received_by, on_time)
 
 
 def initiative_keys(row: SubmissionRow) -> set[str]:

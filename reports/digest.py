@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -10,7 +10,7 @@ from typing import Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from parsers.campaign import Campaign
+from parsers.campaign import PAPER_COPY, Campaign
 from parsers.roster import Roster, Unit
 from reports.compliance import UnitCompliance, UnitStatus, assess_compliance
 from reports.render import (
@@ -21,6 +21,7 @@ from reports.render import (
     local_text,
     sender_text,
 )
+from store.paper import PaperCopyRow
 from store.read import MailboxRow, SubmissionRow
 
 # Reasons that put an otherwise accepted message in front of a person.
@@ -95,6 +96,10 @@ class Digest:
     failed_messages: int
     # The window's mail taken for a unit from an address it never used (new_sender_address).
     new_addresses: tuple[NewItem, ...] = ()
+    # Whether the campaign requires the paper copy, and the required units that have
+    # not handed theirs in (whether or not their soft file arrived).
+    paper_required: bool = False
+    missing_paper: tuple[str, ...] = ()
 
     @property
     def subject(self) -> str:
@@ -186,12 +191,17 @@ def build_digest(
     window: Window,
     rows: Sequence[SubmissionRow],
     mailboxes: Sequence[MailboxRow],
+    papers: Mapping[str, PaperCopyRow] | None = None,
 ) -> Digest:
-    """Return the digest from every row of the register: later mail is not seen yet."""
+    """Return the digest from every row of the register: later mail is not seen yet.
+
+    ``papers`` are the campaign's paper copies by unit; those handed in after the
+    window are not seen yet either.
+    """
     seen = [r for r in rows if r.received_at < window.until]
     sources = DigestSources(
         new=seen,
-        standing=assess_compliance(roster, campaign, seen),
+        standing=assess_compliance(roster, campaign, seen, papers_until(papers, window)),
         review=seen,
         mailboxes=mailboxes,
     )
@@ -253,7 +263,16 @@ def compose_digest(
         new_addresses=tuple(
             item for r, item in zip(day, new, strict=True) if NEW_ADDRESS in r.reasons
         ),
+        paper_required=PAPER_COPY in campaign.requires,
+        missing_paper=tuple(c.unit.name for c in required if c.missing_paper),
     )
+
+
+def papers_until(
+    papers: Mapping[str, PaperCopyRow] | None, window: Window
+) -> dict[str, PaperCopyRow]:
+    """Return the paper copies handed in by the end of ``window`` (the day it covers)."""
+    return {u: p for u, p in (papers or {}).items() if p.received_on <= window.day}
 
 
 NEW_ADDRESS = "new_sender_address"
@@ -291,6 +310,14 @@ def render_html(digest: Digest) -> str:
 def missing_units(standing: Sequence[UnitCompliance]) -> list[Unit]:
     """Return the required units that have not submitted yet, in roster order."""
     return [c.unit for c in standing if c.unit.required and c.status is UnitStatus.MISSING]
+
+
+def units_to_remind(standing: Sequence[UnitCompliance]) -> list[tuple[Unit, tuple[str, ...]]]:
+    """Return the required units lacking a required form, and which forms, in roster order.
+
+    With the soft file alone required these are exactly ``missing_units``.
+    """
+    return [(c.unit, c.lacking) for c in standing if c.unit.required and c.lacking]
 
 
 def deadline_phrase(days_left: int) -> str:

@@ -7,8 +7,16 @@ from datetime import date
 from parsers.campaign import Campaign
 from parsers.roster import Roster
 from reports.compliance import assess_tallies
-from reports.digest import FLAG_REASONS, Digest, DigestSources, compose_digest, digest_window
+from reports.digest import (
+    FLAG_REASONS,
+    Digest,
+    DigestSources,
+    compose_digest,
+    digest_window,
+    papers_until,
+)
 from store.db import SessionFactory
+from store.paper import paper_copies_by_unit
 from store.read import (
     last_digest_until,
     list_mailboxes,
@@ -30,11 +38,11 @@ def gather_digest(
     start = digest_window(campaign, for_date, None).until
     with sessions() as session:
         window = digest_window(campaign, for_date, last_digest_until(session, start))
+        papers = papers_until(paper_copies_by_unit(session, campaign.code), window)
+        tallies = compliance_tallies(session, campaign.code, window.until)
         sources = DigestSources(
             new=mail_received(session, window.since, window.until),
-            standing=assess_tallies(
-                roster, campaign, compliance_tallies(session, campaign.code, window.until)
-            ),
+            standing=assess_tallies(roster, campaign, tallies, papers),
             review=review_candidates(session, FLAG_REASONS, window.until),
             mailboxes=list_mailboxes(session),
         )

@@ -7,7 +7,7 @@ from datetime import date
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from parsers.campaign import Campaign
+from parsers.campaign import PAPER_COPY, SOFT_FILE, Campaign
 from parsers.roster import Unit
 from reports.digest import deadline_phrase
 from reports.render import local_text
@@ -69,12 +69,25 @@ def receipt_notice(
 
 
 def reminder_notice(
-    unit: Unit, campaign: Campaign, today: date, mailbox_address: str, signature: str
+    unit: Unit,
+    campaign: Campaign,
+    today: date,
+    mailbox_address: str,
+    signature: str,
+    lacking: tuple[str, ...] = (SOFT_FILE,),
 ) -> Notice:
-    """Return the reminder to a unit that has not submitted yet."""
+    """Return the reminder to a unit that has not submitted yet.
+
+    ``lacking`` are the forms it has not handed in (reports.compliance's
+    ``UnitCompliance.lacking``): a unit whose file arrived but whose paper copy
+    did not is reminded of the paper copy alone.
+    """
     days_left = (campaign.closes - today).days
+    lacking_file = SOFT_FILE in lacking
     text = _render(
         "reminder.txt.j2",
+        lacking_file=lacking_file,
+        lacking_paper=PAPER_COPY in lacking,
         unit=unit.name,
         campaign=campaign.name,
         minimum=campaign.min_per_unit,
@@ -85,6 +98,8 @@ def reminder_notice(
         signature=signature,
     )
     subject = f"Nhắc gửi sáng kiến CCHC: hạn chót hết ngày {campaign.closes:%d/%m/%Y}"
+    if not lacking_file:
+        subject = f"Nhắc nộp bản giấy sáng kiến CCHC: hạn chót hết ngày {campaign.closes:%d/%m/%Y}"
     return Notice(subject=subject, text=text)
 
 

@@ -11,12 +11,21 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from parsers.campaign import Campaign
+from parsers.campaign import PAPER_COPY, Campaign
 from reports.cells import csv_text
-from reports.compliance import UnitCompliance
+from reports.compliance import PaperStanding, UnitCompliance
 from store.read import SubmissionRow
 
 STATUS_LABELS = {"on_time": "Đã nộp đúng hạn", "late": "Nộp trễ", "missing": "Chưa nộp"}
+#: Every required form taken together (reports.compliance.FormsStatus), when the
+#: campaign requires the paper copy as well as the soft file.
+FORMS_LABELS = {
+    "complete": "Đủ hồ sơ",
+    "missing_paper_copy": "Thiếu bản giấy",
+    "paper_copy_only": "Chỉ có bản giấy",
+    "missing": "Chưa nộp",
+}
+FORM_LABELS = {"soft_file": "Bản điện tử (thư điện tử)", "paper_copy": "Bản giấy"}
 TIMING_LABELS = {"early": "Trước hạn mở", "on_time": "Đúng hạn", "late": "Trễ hạn"}
 REVIEW_LABELS = {"accepted": "Đã nhận", "needs_review": "Cần xem xét", "ignored": "Bỏ qua"}
 KIND_LABELS = {"town": "Thị trấn", "commune": "Xã", "office": "Phòng, ban", "mass_org": "Đoàn thể"}
@@ -54,6 +63,8 @@ COMPLIANCE_HEADINGS = (
     "Số sáng kiến",
     "Nhận lần đầu",
 )
+#: The columns a campaign that requires the paper copy adds to COMPLIANCE_HEADINGS.
+PAPER_HEADINGS = ("Bản giấy", "Hồ sơ")
 SUBMISSION_HEADINGS = (
     "STT",
     "Mã thư",
@@ -113,6 +124,8 @@ def compliance_json(units: Sequence[UnitCompliance], campaign: Campaign) -> str:
                 "opens": campaign.opens.isoformat(),
                 "closes": campaign.closes.isoformat(),
                 "timezone": campaign.timezone,
+                "code": campaign.code,
+                "requires": list(campaign.requires),
             },
             "units": [
                 {
@@ -125,11 +138,48 @@ def compliance_json(units: Sequence[UnitCompliance], campaign: Campaign) -> str:
                     "late": c.late,
                     "initiatives": c.initiatives,
                     "first_received_at": local_iso(c.first_received_at, zone),
+                    "paper_copy": _paper_dict(c.paper),
+                    "complete": c.complete,
+                    "forms": c.forms.value,
                 }
                 for c in units
             ],
         }
     )
+
+
+def _paper_dict(paper: PaperStanding | None) -> dict[str, Any] | None:
+    if paper is None:
+        return None
+    return {
+        "received_on": paper.received_on.isoformat(),
+        "copies": paper.copies,
+        "received_by": paper.received_by,
+        "on_time": paper.on_time,
+    }
+
+
+def compliance_headings(campaign: Campaign) -> tuple[str, ...]:
+    """Return the compliance columns: the paper copy's only when the campaign requires it."""
+    if PAPER_COPY in campaign.requires:
+        return COMPLIANCE_HEADINGS + PAPER_HEADINGS
+    return COMPLIANCE_HEADINGS
+
+
+def paper_text(paper: PaperStanding | None) -> str:
+    """Return a paper copy as staff read it: "Đúng hạn 20/06/2024 (2 bản)", or "Chưa nộp"."""
+    if paper is None:
+        return "Chưa nộp"
+    when = "Đúng hạn" if paper.on_time else "Trễ hạn"
+    copies = f" ({paper.copies} bản)" if paper.copies > 1 else ""
+    return f"{when} {paper.received_on.strftime('%d/%m/%Y')}{copies}"
+
+
+def paper_cells(unit: UnitCompliance, campaign: Campaign) -> list[str]:
+    """Return the paper columns of a unit's row (none unless the campaign requires it)."""
+    if PAPER_COPY not in campaign.requires:
+        return []
+    return [paper_text(unit.paper), FORMS_LABELS[unit.forms.value]]
 
 
 def compliance_cells(units: Sequence[UnitCompliance], campaign: Campaign) -> list[list[str]]:
@@ -144,6 +194,7 @@ def compliance_cells(units: Sequence[UnitCompliance], campaign: Campaign) -> lis
             str(c.late),
             str(c.initiatives),
             local_text(c.first_received_at, campaign.zone),
+            *paper_cells(c, campaign),
         ]
         for c in units
     ]

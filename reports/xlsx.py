@@ -19,17 +19,19 @@ from openpyxl.cell.cell import Cell as WorksheetCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from parsers.campaign import Campaign
+from parsers.campaign import PAPER_COPY, Campaign
 from reports.cells import put_text
 from reports.compliance import UnitCompliance
 from reports.initiatives import INITIATIVE_HEADINGS, InitiativeLine
 from reports.render import (
-    COMPLIANCE_HEADINGS,
+    FORMS_LABELS,
     KIND_LABELS,
     REVIEW_LABELS,
     STATUS_LABELS,
     SUBMISSION_HEADINGS,
     TIMING_LABELS,
+    compliance_headings,
+    paper_cells,
     submission_fields,
 )
 from store.read import SubmissionRow
@@ -72,6 +74,7 @@ def compliance_xlsx(units: Sequence[UnitCompliance], campaign: Campaign) -> byte
             c.late,
             c.initiatives,
             local_naive(c.first_received_at, zone),
+            *paper_cells(c, campaign),
         ]
         for c in units
     ]
@@ -86,11 +89,15 @@ def compliance_xlsx(units: Sequence[UnitCompliance], campaign: Campaign) -> byte
     for status, label in STATUS_LABELS.items():
         count = sum(1 for c in required if c.status.value == status)
         summary.append([f"Đơn vị bắt buộc — {label}", count])
+    if PAPER_COPY in campaign.requires:
+        for forms, label in FORMS_LABELS.items():
+            count = sum(1 for c in required if c.forms.value == forms)
+            summary.append([f"Đơn vị bắt buộc — hồ sơ: {label.lower()}", count])
     summary.append(["Tổng số sáng kiến", sum(c.initiatives for c in units)])
     return workbook_bytes(
         [
             Sheet("Tổng hợp", ("Mục", "Giá trị"), summary),
-            Sheet("Tình hình nộp", COMPLIANCE_HEADINGS, rows),
+            Sheet("Tình hình nộp", compliance_headings(campaign), rows),
         ]
     )
 

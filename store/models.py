@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Dialect,
@@ -366,3 +367,28 @@ class Setting(Base):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class PaperCopy(Base):
+    """The bound paper copy a unit handed in at the office for a campaign.
+
+    One row per campaign and unit: a second copy replaces the record (``paper
+    remove`` first), so the register never counts two. Keyed by the campaign's
+    code because a register may keep several campaigns.
+    """
+
+    __tablename__ = "paper_copies"
+    __table_args__ = (
+        UniqueConstraint("campaign_code", "unit_code"),
+        CheckConstraint("copies >= 1", name="ck_paper_copies_copies_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_code: Mapped[str] = mapped_column(String(100))
+    unit_code: Mapped[str] = mapped_column(String(100))
+    received_on: Mapped[date] = mapped_column(Date)
+    copies: Mapped[int] = mapped_column(Integer, default=1)
+    received_by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,7 +10,9 @@ from flask_login import current_user
 
 from app.accounts import ROLE_WORDS, may
 from app.root import Register
+from parsers.campaign import PAPER_COPY
 from reports.render import (
+    FORMS_LABELS,
     KIND_LABELS,
     REASON_LABELS,
     REVIEW_LABELS,
@@ -54,6 +56,8 @@ ACTION_LABELS = {
     "user_disable": "Khóa tài khoản",
     "user_enable": "Mở khóa tài khoản",
     "user_role": "Đổi quyền",
+    "paper_add": "Ghi nhận bản giấy",
+    "paper_remove": "Xoá bản ghi bản giấy",
 }
 
 
@@ -80,6 +84,7 @@ def install(app: Flask, register: Register) -> None:
         timing=lambda code: TIMING_LABELS.get(code or "", ""),
         review=lambda code: REVIEW_LABELS.get(code or "", ""),
         standing=lambda code: STATUS_LABELS.get(code or "", ""),
+        forms=lambda code: FORMS_LABELS.get(code or "", ""),
         kind=lambda code: KIND_LABELS.get(code or "", code or ""),
         source=lambda code: SOURCE_LABELS.get(code or "", code or ""),
         parse=lambda code: PARSE_LABELS.get(code or "", code or ""),
@@ -87,7 +92,10 @@ def install(app: Flask, register: Register) -> None:
         action=lambda code: ACTION_LABELS.get(code or "", code or ""),
         role=lambda code: ROLE_WORDS.get(code or "", code or ""),
     )
-    app.jinja_env.globals.update(campaign=register.config.campaign)
+    app.jinja_env.globals.update(
+        campaign=register.config.campaign,
+        paper_required=PAPER_COPY in register.config.campaign.requires,
+    )
 
     @app.context_processor
     def person() -> dict[str, Any]:

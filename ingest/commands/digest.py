@@ -18,13 +18,13 @@ from outbound.notify import (
     enqueue_digest,
     enqueue_reminders,
     prepare_digest,
+    reminders_due,
     unit_addresses,
 )
 from outbound.outbox import DeliveryReport
-from reports.compliance import assess_tallies
-from reports.digest import missing_units, render_html, render_text
+from parsers.campaign import PAPER_COPY
+from reports.digest import render_html, render_text
 from store.db import make_session_factory
-from store.tallies import compliance_tallies
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -117,11 +117,10 @@ def remind(context: Context, day: datetime | None, dry_run: bool) -> None:
         click.echo(f"Ngày {for_date:%d/%m/%Y} (còn {days_left} ngày) không phải ngày nhắc.")
         return
     if dry_run:
-        with sessions() as session:
-            tallies = compliance_tallies(session, config.campaign.code)
-        for unit in missing_units(assess_tallies(roster, config.campaign, tallies)):
+        for unit, lacking in reminders_due(sessions, config, roster):
             to = ", ".join(unit_addresses(roster, unit.code)) or "(chưa có địa chỉ thư)"
-            click.echo(f"{unit.name}: {to}")
+            only_paper = " (thiếu bản giấy)" if lacking == (PAPER_COPY,) else ""
+            click.echo(f"{unit.name}{only_paper}: {to}")
         return
     try:
         queued = enqueue_reminders(sessions, config, roster, for_date, utc_now())

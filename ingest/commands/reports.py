@@ -13,9 +13,9 @@ from app.queries import unit_standings
 from ingest.commands.context import Context, emit, pass_context, write_output
 from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, initiatives_json
 from reports.render import (
-    COMPLIANCE_HEADINGS,
     as_table,
     compliance_cells,
+    compliance_headings,
     compliance_json,
     submission_table,
     submissions_json,
@@ -96,7 +96,7 @@ def report_compliance(context: Context, fmt: str | None, output: Path | None) ->
     if fmt == "json":
         emit(compliance_json(units, campaign), output)
         return
-    table = as_table(COMPLIANCE_HEADINGS, compliance_cells(units, campaign))
+    table = as_table(compliance_headings(campaign), compliance_cells(units, campaign))
     emit(f"{campaign.name}\n\n{table}", output)
 
 

@@ -66,6 +66,22 @@ def deliver_samples(register: Register) -> None:
 @pytest.fixture
 def site(register: Register, tmp_path: Path) -> Iterator[Site]:
     """Poll the sample mails (and a hostile one), create the accounts, start `web`."""
+    yield from _serve(register, tmp_path)
+
+
+@pytest.fixture
+def paper_site(register: Register, tmp_path: Path) -> Iterator[Site]:
+    """The site of a campaign that requires the paper copy as well as the file."""
+    text = register.config.read_text(encoding="utf-8")
+    assert text.count("closes = 2024-06-25") == 1
+    text = text.replace(
+        "closes = 2024-06-25", 'closes = 2024-06-25\nrequires = ["soft_file", "paper_copy"]'
+    )
+    register.config.write_text(text, encoding="utf-8")
+    yield from _serve(register, tmp_path)
+
+
+def _serve(register: Register, tmp_path: Path) -> Iterator[Site]:
     deliver_samples(register)
     register.run("poll")
     for name, role in ROLES.items():
@@ -251,3 +267,39 @@ def test_a_login_is_throttled_after_repeated_failures(browser: object, site: Sit
     assert page.url.startswith(site.base + "/login")
     shoot(page, site, "login-throttled")
     context.close()
+
+
+def test_a_reviewer_records_a_paper_copy_on_the_unit_page_at_desktop_and_phone_width(
+    browser: object, paper_site: Site
+) -> None:
+    for label, viewport, unit in (
+        ("desktop", DESKTOP, "xa-an-co"),
+        ("phone", PHONE, "xa-hoa-hoi"),
+    ):
+        page = signed_in(browser, paper_site, "lan", viewport)
+        page.goto(f"{paper_site.base}/units/{unit}")  # type: ignore[attr-defined]
+        assert page.locator(".badge.missing_paper_copy").inner_text() == "Thiếu bản giấy"  # type: ignore[attr-defined]
+        form = page.locator("form[action$='/paper']")  # type: ignore[attr-defined]
+        form.locator("input[name=received_on]").fill("20/06/2024")
+        form.locator("input[name=copies]").fill("2")
+        form.locator("input[name=received_by]").fill("Lan")
+        shoot(page, paper_site, f"unit-paper-form-{label}")
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()  # type: ignore[attr-defined]
+        body = page.locator("body").inner_text()  # type: ignore[attr-defined]
+        assert "Đã ghi nhận bản giấy của" in body and "nhận ngày 20/06/2024, 2 bản" in body
+        assert page.locator("#paper").get_by_text("20/06/2024").count() >= 1  # type: ignore[attr-defined]
+        assert page.locator(".badge.complete").inner_text() == "Đủ hồ sơ"  # type: ignore[attr-defined]
+        overflow = page.evaluate(  # type: ignore[attr-defined]
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, (label, overflow)
+        shoot(page, paper_site, f"unit-paper-{label}")
+        page.goto(paper_site.base + "/")  # type: ignore[attr-defined]
+        assert page.locator("#units th", has_text="Bản giấy").count() == 1  # type: ignore[attr-defined]
+        overflow = page.evaluate(  # type: ignore[attr-defined]
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, (label, overflow)
+        shoot(page, paper_site, f"overview-paper-{label}")
+        page.context.close()  # type: ignore[attr-defined]

@@ -3,16 +3,21 @@ from __future__ import annotations
 import ast
 import importlib.util
 import unicodedata
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine.reflection import Inspector
 
 from parsers.text import normalise_title
-from store.db import make_engine, upgrade_schema
-from store.models import Base, is_modelled
+from store.db import make_engine, make_session_factory, upgrade_schema
+from store.models import Base, Message, is_modelled
+from store.tallies import compliance_tallies
+from tests.store.register import store_message
 
 VERSIONS = Path(__file__).parents[2] / "store" / "migrations" / "versions"
 PROJECT_PACKAGES = {"app", "ingest", "outbound", "parsers", "reports", "store"}
@@ -66,3 +71,53 @@ def test_a_migration_imports_none_of_the_project_code(path: Path) -> None:
 def test_the_title_key_frozen_in_migration_0007_is_todays_normalise_title(title: str) -> None:
     frozen = migration("0007_unit_tallies")._normalise_title
     assert frozen(title) == normalise_title(title)
+
+
+def test_the_migrations_have_one_head_and_it_is_the_newest_file() -> None:
+    from store.db import newest_revisions
+
+    newest = sorted(path.stem for path in VERSIONS.glob("0*.py"))[-1]
+    assert newest_revisions() == (newest,)
+
+
+def downgrade(engine: Engine, revision: str) -> Inspector:
+    """Take the register down to ``revision``; return what its schema then holds."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "store:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    return inspect(engine)
+
+
+def test_the_paper_copies_migration_goes_down_and_up_again(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    assert "paper_copies" not in downgrade(engine, "0009_web_accounts").get_table_names()
+    upgrade_schema(engine)
+    assert "paper_copies" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_the_campaigns_migration_goes_down_and_up_again_keeping_the_tallies(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    sessions = make_session_factory(engine)
+    moment = datetime(2024, 6, 2, 2, 0, tzinfo=UTC)
+    store_message(sessions, 1, moment, campaign="2024")
+    store_message(sessions, 2, moment + timedelta(days=1), campaign="bs")
+    columns = downgrade(engine, "0010_paper_copies").get_columns("unit_tallies")
+    assert [c["name"] for c in columns] == ["unit_code", "first_at"]
+    with engine.connect() as connection:
+        units = connection.execute(text("SELECT unit_code FROM unit_tallies")).scalars().all()
+    assert units == ["xa-thai-binh"]  # one unit, its first mail of every campaign
+    upgrade_schema(engine, campaign="2024")
+    with sessions() as session:
+        assert set(compliance_tallies(session, "2024")) == {"xa-thai-binh"}
+        assert session.get_one(Message, 2).campaign_code == "2024"  # one campaign again
+    engine.dispose()

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision: str = "0011_campaigns"
-down_revision: str | Sequence[str] | None = "0009_web_accounts"
+down_revision: str | Sequence[str] | None = "0010_paper_copies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
