@@ -54,6 +54,7 @@ TOP_LEVEL_TABLES = (
     "units",
     "mailboxes",
     "campaign",
+    "campaigns",
     "schedule",
     "smtp",
     "digest",
@@ -80,7 +81,16 @@ MAILBOX_KEYS = (
     "move_to",
     "idle",
 )
-CAMPAIGN_KEYS = ("code", "name", "opens", "closes", "timezone", "min_per_unit", "requires")
+CAMPAIGN_KEYS = (
+    "code",
+    "name",
+    "opens",
+    "closes",
+    "timezone",
+    "min_per_unit",
+    "requires",
+    "keywords",
+)
 SCHEDULE_KEYS = ("poll_every", "digest_at", "stale_after")
 SMTP_KEYS = (
     "host",
@@ -178,7 +188,9 @@ class Config:
     units_file: Path
     addresses_file: Path | None
     mailboxes: tuple[MailboxConfig, ...]
-    campaign: Campaign
+    # Every campaign the register keeps, in the order configured (one [campaign]
+    # table, or [[campaigns]] tables).
+    campaigns: tuple[Campaign, ...]
     schedule: ScheduleConfig
     smtp: SmtpConfig | None = None
     digest: DigestConfig = DigestConfig()
@@ -187,9 +199,10 @@ class Config:
     web: WebConfig = WebConfig()
 
     @property
-    def campaigns(self) -> tuple[Campaign, ...]:
-        """Return every campaign the register keeps, in the order configured."""
-        return (self.campaign,)
+    def campaign(self) -> Campaign:
+        """Return the campaign that opens last: the default where no day says otherwise
+        (app.campaigns.select_campaign picks by the day), and the zone times are shown in."""
+        return max(self.campaigns, key=lambda c: c.opens)
 
     def find_campaign(self, code: str) -> Campaign | None:
         """Return the campaign whose code is ``code``, if one is configured."""
@@ -227,7 +240,7 @@ def load_config(path: Path) -> Config:
         units_file=_absolute(base, reader.text(units, "units", "file")),
         addresses_file=_absolute(base, addresses) if addresses else None,
         mailboxes=parsed_boxes,
-        campaign=_campaign(reader, reader.table("campaign", CAMPAIGN_KEYS)),
+        campaigns=_campaigns(reader, data),
         schedule=_schedule(reader, reader.table("schedule", SCHEDULE_KEYS)),
         smtp=_smtp(reader, data.get("smtp"), base),
         digest=_digest(reader, data.get("digest")),
@@ -466,34 +479,71 @@ def _post_processing(reader: _Reader, item: Mapping[str, Any], where: str) -> di
     return {"mark_processed": mode, "move_to": move_to}
 
 
-def _campaign(reader: _Reader, table: Mapping[str, Any]) -> Campaign:
-    opens = reader.day(table, "campaign", "opens")
-    closes = reader.day(table, "campaign", "closes")
+def _campaigns(reader: _Reader, data: Mapping[str, Any]) -> tuple[Campaign, ...]:
+    """Return the campaigns: one ``[campaign]`` table, or ``[[campaigns]]`` tables."""
+    tables = data.get("campaigns")
+    if tables is None:
+        return (_campaign(reader, reader.table("campaign", CAMPAIGN_KEYS), "campaign"),)
+    if "campaign" in data:
+        raise reader.fail(
+            "[campaign]",
+            "chỉ dùng một cách: một bảng [campaign] hoặc các bảng [[campaigns]], không cả hai",
+        )
+    if not isinstance(tables, list) or not tables:
+        raise reader.fail("[[campaigns]]", "cần ít nhất một đợt (một bảng [[campaigns]])")
+    campaigns: list[Campaign] = []
+    for index, table in enumerate(tables):
+        where = f"campaigns[{index}]"
+        if not isinstance(table, dict):
+            raise reader.fail(f"[{where}]", "phải là một bảng [[campaigns]]")
+        reader.only_keys(table, f"[{where}]", CAMPAIGN_KEYS)
+        campaign = _campaign(reader, table, where)
+        if any(c.code == campaign.code for c in campaigns):
+            raise reader.fail(
+                f"[{where}].code",
+                f"mã {campaign.code!r} đã dùng cho một đợt khác: mỗi đợt một mã"
+                " (đặt code cho đợt thứ hai, ví dụ \"bc-quy-2-2024\")",
+            )
+        campaigns.append(campaign)
+    return tuple(campaigns)
+
+
+def _campaign(reader: _Reader, table: Mapping[str, Any], where: str) -> Campaign:
+    opens = reader.day(table, where, "opens")
+    closes = reader.day(table, where, "closes")
     if closes < opens:
-        raise reader.fail("[campaign].closes", "trước ngày [campaign].opens")
-    zone = reader.text(table, "campaign", "timezone")
+        raise reader.fail(f"[{where}].closes", f"trước ngày [{where}].opens")
+    zone = reader.text(table, where, "timezone")
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise reader.fail(
-            "[campaign].timezone", f'không có múi giờ {zone!r} (ví dụ đúng: "Asia/Ho_Chi_Minh")'
+            f"[{where}].timezone", f'không có múi giờ {zone!r} (ví dụ đúng: "Asia/Ho_Chi_Minh")'
         ) from None
-    minimum = reader.integer(table, "campaign", "min_per_unit", 1)
-    code = reader.optional_text(table, "campaign", "code") or str(opens.year)
+    minimum = reader.integer(table, where, "min_per_unit", 1)
+    code = reader.optional_text(table, where, "code") or str(opens.year)
     if not CAMPAIGN_CODE.fullmatch(code):
         raise reader.fail(
-            "[campaign].code",
+            f"[{where}].code",
             f"mã {code!r} không hợp lệ: chỉ chữ không dấu, số, '-', '_' và '.' (ví dụ \"2025\")",
         )
     return Campaign(
-        name=reader.text(table, "campaign", "name"),
+        name=reader.text(table, where, "name"),
         opens=opens,
         closes=closes,
         timezone=zone,
         min_per_unit=minimum,
         code=code,
-        requires=_forms(reader, table.get("requires", [SOFT_FILE]), "[campaign].requires"),
+        requires=_forms(reader, table.get("requires", [SOFT_FILE]), f"[{where}].requires"),
+        keywords=_keywords(reader, table.get("keywords", []), f"[{where}].keywords"),
     )
+
+
+def _keywords(reader: _Reader, value: object, key: str) -> tuple[str, ...]:
+    """Return a campaign's keywords: a list of non-empty strings (NFC)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise reader.fail(key, 'cần một danh sách chuỗi không rỗng, ví dụ ["báo cáo quý II"]')
+    return tuple(nfc(v.strip()) for v in value)
 
 
 #: A campaign's code: what commands and records name it by ("2024", "cchc-q1-2025").

@@ -164,3 +164,74 @@ def test_a_missing_config_file_exits_2(tmp_path: Path) -> None:
 )
 def test_durations_are_read(text: str, seconds: int) -> None:
     assert parse_duration(text).total_seconds() == seconds
+
+
+TWO_CAMPAIGNS = """[[campaigns]]
+name = "Sáng kiến, giải pháp CCHC năm 2024"
+opens = 2024-05-15
+closes = 2024-06-25
+timezone = "Asia/Ho_Chi_Minh"
+requires = ["soft_file", "paper_copy"]
+
+[[campaigns]]
+code = "bc-quy-2-2024"
+name = "Báo cáo CCHC quý II năm 2024"
+opens = 2024-06-01
+closes = 2024-06-15
+timezone = "Asia/Ho_Chi_Minh"
+keywords = ["báo cáo CCHC quý II", "báo cáo quý II"]
+"""
+
+
+def with_campaigns(folder: Path, campaigns: str) -> Path:
+    """Write the shipped configuration with its [campaign] table replaced by ``campaigns``."""
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    head, rest = text.split("[campaign]\n", 1)
+    tail = rest[rest.index("[schedule]") :]
+    return write_config(folder, (text, head + campaigns + "\n" + tail))
+
+
+def test_several_campaigns_are_read_in_order_with_their_codes_and_keywords(
+    tmp_path: Path,
+) -> None:
+    config = load_config(with_campaigns(tmp_path, TWO_CAMPAIGNS))
+    assert [c.code for c in config.campaigns] == ["2024", "bc-quy-2-2024"]
+    assert config.campaigns[1].keywords == ("báo cáo CCHC quý II", "báo cáo quý II")
+    assert config.campaigns[0].requires == ("soft_file", "paper_copy")
+    assert config.campaign.code == "bc-quy-2-2024"  # the one that opens last
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('code = "bc-quy-2-2024"', 'code = "2024"'), "[campaigns[1]].code: mã '2024' đã dùng"),
+        (
+            ("closes = 2024-06-15", "closes = 2024-05-15"),
+            "[campaigns[1]].closes: trước ngày [campaigns[1]].opens",
+        ),
+        (
+            ("keywords = [", "keywrods = ["),
+            "khóa `keywrods` không hợp lệ — có phải ý bạn là `keywords`?",
+        ),
+        (
+            ('keywords = ["báo cáo CCHC quý II", "báo cáo quý II"]', "keywords = [2]"),
+            "[campaigns[1]].keywords",
+        ),
+    ],
+)
+def test_a_wrong_campaign_names_the_file_and_the_campaign(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    assert change[0] in TWO_CAMPAIGNS
+    path = with_campaigns(tmp_path, TWO_CAMPAIGNS.replace(*change))
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value).startswith(str(path))
+    assert message in str(raised.value)
+
+
+def test_a_campaign_table_and_campaigns_tables_together_are_refused(tmp_path: Path) -> None:
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    path = write_config(tmp_path, (text, text + "\n" + TWO_CAMPAIGNS))
+    with pytest.raises(ConfigError, match=r"\[campaign\] hoặc các bảng \[\[campaigns\]\]"):
+        load_config(path)
