@@ -2,6 +2,8 @@
 
 A sub-command is imported only when it runs (`COMMANDS`), so that `--help` and the
 light commands do not load the web application, Alembic or the document readers.
+A new command gets its line in `COMMANDS`; tests/ingest/test_cli_startup.py checks
+that every command defined in ingest/commands/ is there, with its own summary.
 """
 
 from __future__ import annotations
