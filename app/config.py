@@ -502,7 +502,7 @@ def _campaigns(reader: _Reader, data: Mapping[str, Any]) -> tuple[Campaign, ...]
             raise reader.fail(
                 f"[{where}].code",
                 f"mã {campaign.code!r} đã dùng cho một đợt khác: mỗi đợt một mã"
-                " (đặt code cho đợt thứ hai, ví dụ \"bc-quy-2-2024\")",
+                ' (đặt code cho đợt thứ hai, ví dụ "bc-quy-2-2024")',
             )
         campaigns.append(campaign)
     return tuple(campaigns)

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from app.config import Config, load_roster
-from parsers.analysis import Rules
 from parsers.roster import Roster
 from parsers.units import UnitNames
 from store.blobs import BlobStore
 from store.db import Engine, SessionFactory, make_engine, make_session_factory, sqlite_file
+
+if TYPE_CHECKING:
+    from parsers.analysis import Rules
 
 
 def utc_now() -> datetime:
@@ -37,6 +40,10 @@ def open_engine(config: Config, *, create: bool = False) -> Engine:
 
 def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None = None) -> Rules:
     """Build the classification rules; ``learned`` addresses (staff decisions) win."""
+    # Imported here: the analysis loads the mail and document readers, which only
+    # the worker needs, not the commands that open the register to read it.
+    from parsers.analysis import Rules
+
     book = roster.address_book()
     codes = {unit.code for unit in roster.units}
     # A learned address whose unit left the roster teaches nothing any more.

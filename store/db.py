@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine as Engine
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session as Session
 from sqlalchemy.orm import sessionmaker
 
 from store.files import create_private_file
 
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
 SessionFactory = sessionmaker[Session]
+
+#: The migration files, as `script_location = store:migrations` finds them.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+#: Alembic's table of the revision(s) a database is at (its default name).
+VERSION_TABLE = "alembic_version"
+_IDENTIFIER = re.compile(r"^(revision|down_revision)\b[^=\n]*=(.*)$", re.MULTILINE)
 
 
 def make_engine(url: str) -> Engine:
@@ -73,6 +80,11 @@ def upgrade_schema(engine: Engine, revision: str = "heads", *, campaign: str | N
     ``campaign`` is the code of the campaign that mail stored before campaigns
     existed belongs to (migration 0011).
     """
+    # Alembic is imported where it runs: loading it (and Mako, which it loads) costs
+    # about half the start-up of a command that only reads the register.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "store:migrations")
     with engine.begin() as connection:
@@ -82,20 +94,66 @@ def upgrade_schema(engine: Engine, revision: str = "heads", *, campaign: str | N
 
 
 def _scripts() -> ScriptDirectory:
+    from alembic.config import Config  # imported here: see upgrade_schema
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", "store:migrations")
     return ScriptDirectory.from_config(config)
 
 
 def newest_revisions() -> tuple[str, ...]:
-    """Return the revision(s) this version of the code migrates to (Alembic's heads)."""
-    return tuple(sorted(_scripts().get_heads()))
+    """Return the revision(s) this version of the code migrates to (Alembic's heads).
+
+    Every command checks the schema before it starts, so the heads are read from the
+    `revision` and `down_revision` lines of the migration files, without Alembic
+    (which would import every migration, and itself); Alembic answers if a file
+    says it otherwise. tests/store/test_schema_check.py compares both answers.
+    """
+    graph = _revision_graph(MIGRATIONS)
+    if graph is None:
+        return tuple(sorted(_scripts().get_heads()))
+    return tuple(sorted(set(graph) - {down for downs in graph.values() for down in downs}))
+
+
+def _revision_graph(folder: Path) -> dict[str, tuple[str, ...]] | None:
+    """Return each revision in ``folder`` with the revisions it follows; None if a file
+    does not state them as one plain literal each (Alembic will read it)."""
+    graph: dict[str, tuple[str, ...]] = {}
+    files = [f for f in folder.glob("*.py") if not f.name.startswith(("__init__", ".#"))]
+    for path in files:
+        found: dict[str, list[object]] = {"revision": [], "down_revision": []}
+        for name, value in _IDENTIFIER.findall(path.read_text(encoding="utf-8")):
+            try:
+                found[name].append(ast.literal_eval(value.strip()))
+            except (ValueError, SyntaxError):
+                return None
+        if len(found["revision"]) != 1 or len(found["down_revision"]) != 1:
+            return None
+        [revision], [down] = found["revision"], found["down_revision"]
+        downs = (down,) if isinstance(down, str) else () if down is None else down
+        if (
+            not isinstance(revision, str)
+            or not isinstance(downs, tuple | list)
+            or not all(isinstance(d, str) for d in downs)
+            or revision in graph
+        ):
+            return None
+        graph[revision] = tuple(downs)
+    return graph or None
 
 
 def schema_revisions(engine: Engine) -> tuple[str, ...]:
-    """Return the Alembic revision(s) the database is at (empty before the first upgrade)."""
+    """Return the Alembic revision(s) the database is at (empty before the first upgrade).
+
+    Read as Alembic reads its table (MigrationContext.get_current_heads), without
+    importing Alembic: see newest_revisions.
+    """
     with engine.connect() as connection:
-        return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return ()
+        rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
+        return tuple(sorted(str(version) for (version,) in rows))
 
 
 class SchemaOutdated(Exception):

@@ -6,14 +6,17 @@ import errno
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.core import ParameterSource
 
-from app.config import Config, load_config
-from app.root import Register, open_engine, open_register
-from store.db import Engine, require_current_schema
 from store.files import write_private
+
+if TYPE_CHECKING:
+    from app.config import Config
+    from app.root import Register
+    from store.db import Engine
 
 #: How the configuration file was chosen, as `check-config` and `status` say it.
 CONFIG_ORIGINS = {
@@ -34,11 +37,18 @@ class Context:
     @property
     def config(self) -> Config:
         if self._config is None:
+            # Imported here, as below: every command builds this context, `--help` too,
+            # and only the commands that run read the configuration or open the database.
+            from app.config import load_config
+
             self._config = load_config(self.config_path)
         return self._config
 
     def engine(self, *, require_schema: bool = True) -> Engine:
         """Return the engine; without ``require_schema`` (db upgrade) it may create the file."""
+        from app.root import open_engine
+        from store.db import require_current_schema
+
         engine = open_engine(self.config, create=not require_schema)
         if require_schema:
             require_current_schema(engine)
@@ -47,6 +57,8 @@ class Context:
     def register(self) -> Register:
         """Return the register (roster read, schema checked), as the web application has it."""
         if self._register is None:
+            from app.root import open_register
+
             self._register = open_register(self.config, self.engine())
         return self._register
 

@@ -1,6 +1,6 @@
-"""`cchc-inbox paper …` and `cchc-inbox campaign …`: the paper copy handed in at the office.
+"""`cchc-inbox paper …`: the paper copy handed in at the office.
 
-The rules are app.paper's and app.campaigns', shared with the web application;
+The rules are app.paper's, shared with the web application;
 this module reads the arguments, says what they did and sets the exit code.
 """
 
@@ -9,34 +9,19 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
 from app import paper as papers
-from app.campaigns import UnknownCampaign, select_campaign, summarise
+from app.campaigns import UnknownCampaign
 from app.paper import Outcome, day_text
+from ingest.commands.campaigns import CAMPAIGN, FORMAT
 from ingest.commands.context import Context, pass_context
 from ingest.commands.review import _who
-from parsers.campaign import Campaign
-from reports.render import FORM_LABELS, as_table, local_iso
+from reports.render import as_table, local_iso
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
-CAMPAIGN = click.option(
-    "--campaign",
-    "campaign_code",
-    default=None,
-    metavar="MÃ",
-    help="Mã đợt (mặc định: đợt đang mở hôm nay, nếu không thì đợt mở gần nhất).",
-)
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Bảng để đọc, hoặc JSON cho chương trình khác.",
-)
 PAPER_HEADINGS = (
     "Mã đơn vị",
     "Đơn vị",
@@ -202,101 +187,3 @@ def _report(outcome: Outcome) -> None:
 def _refuse(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(2)
-
-
-# ------------------------------------------------------------------ campaign
-
-CAMPAIGN_HEADINGS = ("Mã đợt", "Tên đợt", "Bắt đầu", "Hạn chót", "Múi giờ", "Tối thiểu", "Yêu cầu")
-
-
-@click.group()
-def campaign() -> None:
-    """Các đợt đã cấu hình: thời hạn, múi giờ, hình thức hồ sơ phải nộp.
-
-    \b
-    Ví dụ:
-      cchc-inbox campaign list
-      cchc-inbox campaign show 2024
-    """
-
-
-@campaign.command("list")
-@FORMAT
-@pass_context
-def campaign_list(context: Context, fmt: str) -> None:
-    """Mọi đợt trong cấu hình.
-
-    \b
-    Ví dụ:
-      cchc-inbox campaign list --format json
-    """
-    config = context.config
-    if fmt == "json":
-        roster = context.register().roster
-        items = [_campaign_dict(c, summarise(c, roster).required_units) for c in config.campaigns]
-        click.echo(json.dumps({"campaigns": items}, ensure_ascii=False, indent=2))
-        return
-    cells = [_campaign_cells(c) for c in config.campaigns]
-    click.echo(as_table(CAMPAIGN_HEADINGS, cells), nl=False)
-
-
-@campaign.command("show")
-@click.argument("code")
-@FORMAT
-@pass_context
-def campaign_show(context: Context, code: str, fmt: str) -> None:
-    """Chi tiết đợt mã CODE, và số đơn vị bắt buộc phải nộp.
-
-    \b
-    Ví dụ:
-      cchc-inbox campaign show 2024
-    """
-    register = context.register()
-    try:
-        found = select_campaign(register.config, code, papers.today(register))
-    except UnknownCampaign as unknown:
-        _refuse(f"{unknown} (xem `cchc-inbox campaign list`)")
-    required = summarise(found, register.roster).required_units
-    if fmt == "json":
-        click.echo(json.dumps(_campaign_dict(found, required), ensure_ascii=False, indent=2))
-        return
-    lines = [
-        ("Mã đợt", found.code),
-        ("Tên đợt", found.name),
-        ("Bắt đầu", day_text(found.opens)),
-        ("Hạn chót (hết ngày)", day_text(found.closes)),
-        ("Múi giờ", found.timezone),
-        ("Số sáng kiến tối thiểu mỗi đơn vị", str(found.min_per_unit)),
-        ("Hồ sơ phải nộp", _forms(found)),
-        ("Số đơn vị bắt buộc", str(required)),
-    ]
-    click.echo(as_table(("Mục", "Giá trị"), [list(line) for line in lines]), nl=False)
-
-
-def _forms(found: Campaign) -> str:
-    return ", ".join(FORM_LABELS.get(f, f) for f in found.requires)
-
-
-def _campaign_cells(found: Campaign) -> list[str]:
-    return [
-        found.code,
-        found.name,
-        day_text(found.opens),
-        day_text(found.closes),
-        found.timezone,
-        str(found.min_per_unit),
-        _forms(found),
-    ]
-
-
-def _campaign_dict(found: Campaign, required_units: int) -> dict[str, Any]:
-    return {
-        "code": found.code,
-        "name": found.name,
-        "opens": found.opens.isoformat(),
-        "closes": found.closes.isoformat(),
-        "timezone": found.timezone,
-        "min_per_unit": found.min_per_unit,
-        "requires": list(found.requires),
-        "required_units": required_units,
-    }
