@@ -15,10 +15,13 @@ import click
 
 from app import paper as papers
 from app.campaigns import UnknownCampaign, select_campaign, summarise
+from app.config import load_roster
 from app.paper import Outcome, day_text
+from app.root import utc_now
 from ingest.commands.context import Context, pass_context
 from ingest.commands.review import _who
 from parsers.campaign import Campaign
+from parsers.roster import Roster
 from reports.render import FORM_LABELS, as_table, local_iso
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -194,7 +197,7 @@ def _report(outcome: Outcome) -> None:
     if outcome.recorded:
         click.echo(outcome.text)
         return
-    hint = " (xem `cchc-inbox campaign list`)" if outcome.refusal == "unknown_campaign" else ""
+    hint = " Xem `cchc-inbox campaign list`." if outcome.refusal == "unknown_campaign" else ""
     click.echo(outcome.text + hint, err=True)
     sys.exit(2)
 
@@ -232,7 +235,7 @@ def campaign_list(context: Context, fmt: str) -> None:
     """
     config = context.config
     if fmt == "json":
-        roster = context.register().roster
+        roster = _roster(context)
         items = [_campaign_dict(c, summarise(c, roster).required_units) for c in config.campaigns]
         click.echo(json.dumps({"campaigns": items}, ensure_ascii=False, indent=2))
         return
@@ -251,12 +254,12 @@ def campaign_show(context: Context, code: str, fmt: str) -> None:
     Ví dụ:
       cchc-inbox campaign show 2024
     """
-    register = context.register()
+    config = context.config
     try:
-        found = select_campaign(register.config, code, papers.today(register))
+        found = select_campaign(config, code, utc_now().astimezone(config.campaign.zone).date())
     except UnknownCampaign as unknown:
-        _refuse(f"{unknown} (xem `cchc-inbox campaign list`)")
-    required = summarise(found, register.roster).required_units
+        _refuse(f"{unknown} Xem `cchc-inbox campaign list`.")
+    required = summarise(found, _roster(context)).required_units
     if fmt == "json":
         click.echo(json.dumps(_campaign_dict(found, required), ensure_ascii=False, indent=2))
         return
@@ -271,6 +274,11 @@ def campaign_show(context: Context, code: str, fmt: str) -> None:
         ("Số đơn vị bắt buộc", str(required)),
     ]
     click.echo(as_table(("Mục", "Giá trị"), [list(line) for line in lines]), nl=False)
+
+
+def _roster(context: Context) -> Roster:
+    """Read the roster alone: describing a campaign needs no database."""
+    return load_roster(context.config.units_file, context.config.addresses_file)
 
 
 def _forms(found: Campaign) -> str:
