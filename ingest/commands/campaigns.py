@@ -14,10 +14,12 @@ from typing import Any, NoReturn
 import click
 
 from app.campaigns import UnknownCampaign, select_campaign, summarise
-from app.config import Config
+from app.config import Config, load_roster
 from app.paper import day_text
+from app.root import utc_now
 from ingest.commands.context import Context, pass_context
 from parsers.campaign import Campaign
+from parsers.roster import Roster
 from reports.render import FORM_LABELS, as_table
 
 CAMPAIGN = click.option(
@@ -43,7 +45,7 @@ def chosen_campaign(config: Config, code: str | None, today: date) -> Campaign:
     try:
         return select_campaign(config, code, today)
     except UnknownCampaign as unknown:
-        _refuse(f"{unknown} (xem `cchc-inbox campaign list`)")
+        _refuse(f"{unknown} Xem `cchc-inbox campaign list`.")
 
 
 def _refuse(message: str) -> NoReturn:
@@ -77,7 +79,7 @@ def campaign_list(context: Context, fmt: str) -> None:
     """
     config = context.config
     if fmt == "json":
-        roster = context.register().roster
+        roster = _roster(context)
         items = [_campaign_dict(c, summarise(c, roster).required_units) for c in config.campaigns]
         click.echo(json.dumps({"campaigns": items}, ensure_ascii=False, indent=2))
         return
@@ -96,9 +98,9 @@ def campaign_show(context: Context, code: str, fmt: str) -> None:
     Ví dụ:
       cchc-inbox campaign show 2024
     """
-    register = context.register()
-    found = chosen_campaign(register.config, code, register.clock().date())
-    required = summarise(found, register.roster).required_units
+    config = context.config
+    found = chosen_campaign(config, code, utc_now().astimezone(config.campaign.zone).date())
+    required = summarise(found, _roster(context)).required_units
     if fmt == "json":
         click.echo(json.dumps(_campaign_dict(found, required), ensure_ascii=False, indent=2))
         return
@@ -114,6 +116,11 @@ def campaign_show(context: Context, code: str, fmt: str) -> None:
         ("Số đơn vị bắt buộc", str(required)),
     ]
     click.echo(as_table(("Mục", "Giá trị"), [list(line) for line in lines]), nl=False)
+
+
+def _roster(context: Context) -> Roster:
+    """Read the roster alone: describing a campaign needs no database."""
+    return load_roster(context.config.units_file, context.config.addresses_file)
 
 
 def _forms(found: Campaign) -> str:

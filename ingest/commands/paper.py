@@ -179,7 +179,7 @@ def _report(outcome: Outcome) -> None:
     if outcome.recorded:
         click.echo(outcome.text)
         return
-    hint = " (xem `cchc-inbox campaign list`)" if outcome.refusal == "unknown_campaign" else ""
+    hint = " Xem `cchc-inbox campaign list`." if outcome.refusal == "unknown_campaign" else ""
     click.echo(outcome.text + hint, err=True)
     sys.exit(2)
 

@@ -9,9 +9,8 @@ import pytest
 
 from app import paper
 from app.campaigns import UnknownCampaign, select_campaign
-from app.config import Config
 from app.root import Register
-from parsers.campaign import PAPER_COPY, SOFT_FILE, Campaign
+from parsers.campaign import PAPER_COPY, SOFT_FILE
 from store.accounts import list_events
 from store.paper import list_paper_copies
 from tests.conftest import Clock
@@ -23,7 +22,7 @@ RECEIVED = datetime(2024, 6, 20, 6, 30, tzinfo=UTC)
 def requiring_paper(register: Register) -> Register:
     config = register.config
     campaign = replace(config.campaign, requires=(SOFT_FILE, PAPER_COPY))
-    return replace(register, config=replace(config, campaign=campaign))
+    return replace(register, config=replace(config, campaigns=(campaign,)))
 
 
 def kept(register: Register) -> list[tuple[str, date, int]]:
@@ -158,15 +157,7 @@ def test_a_campaign_is_chosen_by_its_code_else_the_one_open_today_else_the_lates
 ) -> None:
     config = register.config
     older = replace(config.campaign, code="2023", opens=date(2023, 5, 1), closes=date(2023, 6, 1))
-    campaigns = (older, config.campaign)
-
-    # Until [[campaigns]] exists, a register with two campaigns is this stand-in.
-    class Several(Config):
-        @property
-        def campaigns(self) -> tuple[Campaign, ...]:
-            return campaigns
-
-    several = Several(**{f: getattr(config, f) for f in config.__dataclass_fields__})
+    several = replace(config, campaigns=(older, config.campaign))
     assert select_campaign(several, "2023", date(2024, 6, 1)) is older
     assert select_campaign(several, None, date(2023, 5, 20)) is older
     assert select_campaign(several, None, date(2024, 6, 1)).code == "2024"

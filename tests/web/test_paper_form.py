@@ -27,7 +27,7 @@ UNIT = "/units/xa-an-co"
 def paper_register(register: Register) -> Register:
     config = register.config
     campaign = replace(config.campaign, requires=(SOFT_FILE, PAPER_COPY))
-    return replace(register, config=replace(config, campaign=campaign))
+    return replace(register, config=replace(config, campaigns=(campaign,)))
 
 
 @pytest.fixture
