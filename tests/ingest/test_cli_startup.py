@@ -103,7 +103,8 @@ def test_the_listing_is_the_same_before_and_after_the_commands_load(columns: str
         for first in ("", load_all)
     )
     assert loaded == fresh
-    assert "Lệnh:\n  check-config  Kiểm tra cấu hình" in fresh
+    assert "Lệnh:\n  campaign" in fresh
+    assert "\n  check-config  Kiểm tra cấu hình" in fresh
 
 
 def test_every_command_defined_in_ingest_commands_is_on_the_command_line() -> None:
