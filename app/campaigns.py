@@ -1,7 +1,7 @@
 """Which campaign a command means, and what staff are shown of one.
 
-Today a register keeps one campaign; with several, a command names one by its
-code or means the campaign open today (else the one that opened last).
+A command names a campaign by its code or means the campaign open today (else
+the one that closed last, else the next to open).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ class UnknownCampaign(Exception):
 
 
 def select_campaign(config: Config, code: str | None, today: date) -> Campaign:
-    """Return the campaign ``code`` names, else the one open ``today``, else the latest to open.
+    """Return the campaign ``code`` names, else the one open ``today`` (the one that opened
+    last, if several are), else the one that closed last before it, else the next to open.
 
     Raise UnknownCampaign for a code no campaign has.
     """
@@ -39,8 +40,11 @@ def select_campaign(config: Config, code: str | None, today: date) -> Campaign:
         return found
     open_today = [c for c in campaigns if c.opens <= today <= c.closes]
     if open_today:
-        return open_today[0]
-    return max(campaigns, key=lambda c: c.opens)
+        return max(open_today, key=lambda c: c.opens)
+    closed = [c for c in campaigns if c.closes < today]
+    if closed:
+        return max(closed, key=lambda c: c.closes)
+    return min(campaigns, key=lambda c: c.opens)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from app.queries import unit_standings
 from app.root import Register
+from parsers.campaign import Campaign
 from reports.export import ExportFile, ExportPlan, index_csv, plan_export
 from reports.initiatives import (
     INITIATIVE_HEADINGS,
@@ -48,13 +49,13 @@ class ReportFile:
     media_type: str
 
 
-def report_file(register: Register, report: str, fmt: str) -> ReportFile:
-    """Return one report (compliance, submissions, initiatives) as XLSX or CSV bytes."""
+def report_file(register: Register, report: str, fmt: str, campaign: Campaign) -> ReportFile:
+    """Return one report of ``campaign`` (compliance, submissions, initiatives) as XLSX or
+    CSV bytes."""
     if report not in REPORTS or fmt not in FORMATS:
         raise ValueError(f"no report {report!r} in {fmt!r}")
-    campaign = register.config.campaign
     if report == "compliance":
-        units = unit_standings(register)
+        units = unit_standings(register, campaign)
         if fmt == "xlsx":
             # openpyxl takes a fifth of a second to import: only where a workbook is made.
             from reports.xlsx import compliance_xlsx
@@ -64,7 +65,7 @@ def report_file(register: Register, report: str, fmt: str) -> ReportFile:
             data = as_csv(compliance_headings(campaign), compliance_cells(units, campaign)).encode()
     elif report == "submissions":
         with register.sessions() as session:
-            rows = list_submissions(session)
+            rows = list_submissions(session, campaign=campaign.code)
         if fmt == "xlsx":
             from reports.xlsx import submissions_xlsx
 
@@ -72,7 +73,7 @@ def report_file(register: Register, report: str, fmt: str) -> ReportFile:
         else:
             data = as_csv(SUBMISSION_HEADINGS, submission_cells(rows, campaign)).encode()
     else:
-        lines = initiative_lines(register)
+        lines = initiative_lines(register, campaign)
         if fmt == "xlsx":
             from reports.xlsx import initiatives_xlsx
 
@@ -83,18 +84,20 @@ def report_file(register: Register, report: str, fmt: str) -> ReportFile:
     return ReportFile(data, f"{FILE_STEMS[report]}.{fmt}", MEDIA_TYPES[fmt])
 
 
-def initiative_lines(register: Register) -> list[InitiativeLine]:
-    """Return the council's list: one line per distinct initiative of each unit."""
+def initiative_lines(register: Register, campaign: Campaign) -> list[InitiativeLine]:
+    """Return the council's list of ``campaign``: one line per distinct initiative of each
+    unit."""
     with register.sessions() as session:
-        accepted = list_submissions(session, status="accepted")
+        accepted = list_submissions(session, status="accepted", campaign=campaign.code)
     return list_initiatives(register.roster, accepted)
 
 
-def files_plan(register: Register) -> ExportPlan:
-    """Return where each accepted document goes in the export (one folder per unit)."""
+def files_plan(register: Register, campaign: Campaign) -> ExportPlan:
+    """Return where each accepted document of ``campaign`` goes in the export (one folder
+    per unit)."""
     with register.sessions() as session:
-        rows = list_submissions(session, status="accepted")
-    return plan_export(register.roster, rows, register.config.campaign.timezone)
+        rows = list_submissions(session, status="accepted", campaign=campaign.code)
+    return plan_export(register.roster, rows, campaign.timezone)
 
 
 def missing_from_storage(item: ExportFile) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from app.campaigns import select_campaign
 from app.root import Register
+from parsers.campaign import Campaign
 from parsers.roster import Unit
 from reports.compliance import UnitCompliance, UnitStatus, assess_tallies
 from reports.digest import deadline_phrase
@@ -32,9 +34,9 @@ from store.read import list_mailboxes
 from store.tallies import compliance_tallies
 
 
-def unit_standings(register: Register) -> list[UnitCompliance]:
-    """Return every unit's standing now, in roster order (a few rows per unit are read)."""
-    campaign = register.config.campaign
+def unit_standings(register: Register, campaign: Campaign) -> list[UnitCompliance]:
+    """Return every unit's standing now in ``campaign``, in roster order (a few rows per
+    unit are read)."""
     with register.sessions() as session:
         tallies = compliance_tallies(session, campaign.code)
         papers = paper_copies_by_unit(session, campaign.code)
@@ -47,6 +49,7 @@ def campaign_today(register: Register, now: datetime) -> date:
 
 @dataclass(frozen=True)
 class Overview:
+    campaign: Campaign
     today: date
     days_left: int
     deadline_text: str
@@ -61,11 +64,13 @@ class Overview:
     outbox_problems: tuple[OutboxRow, ...]
 
 
-def overview(register: Register, now: datetime) -> Overview:
-    """Return the day's picture: deadline, counts, every unit, mailboxes, outbox problems."""
+def overview(register: Register, now: datetime, campaign: Campaign | None = None) -> Overview:
+    """Return the day's picture of ``campaign`` (by default the one ``now`` falls in):
+    deadline, counts, every unit, mailboxes, outbox problems."""
     config = register.config
     today = campaign_today(register, now)
-    standings = unit_standings(register)
+    campaign = campaign or select_campaign(config, None, today)
+    standings = unit_standings(register, campaign)
     with register.sessions() as session:
         queues = message_counts(session)
         mailboxes = list_mailboxes(session)
@@ -73,8 +78,9 @@ def overview(register: Register, now: datetime) -> Overview:
     schedule = config.schedule
     max_age = schedule.stale_after or default_stale_after(schedule.poll_every)
     required = [s for s in standings if s.unit.required]
-    days_left = (config.campaign.closes - today).days
+    days_left = (campaign.closes - today).days
     return Overview(
+        campaign=campaign,
         today=today,
         days_left=days_left,
         deadline_text=deadline_phrase(days_left),
@@ -146,12 +152,15 @@ class UnitPage:
     paper: PaperCopyRow | None = None
 
 
-def unit_page(register: Register, code: str, *, per_page: int = 200) -> UnitPage | None:
+def unit_page(
+    register: Register, code: str, campaign: Campaign, *, per_page: int = 200
+) -> UnitPage | None:
+    """Return what a unit sent and where it stands in ``campaign``."""
     roster = register.roster
     unit = roster.by_code(code)
     if unit is None:
         return None
-    standing = next(s for s in unit_standings(register) if s.unit.code == code)
+    standing = next(s for s in unit_standings(register, campaign) if s.unit.code == code)
     book = sorted(a for a, c in roster.addresses.items() if c == code)
     with register.sessions() as session:
         return UnitPage(
@@ -161,5 +170,5 @@ def unit_page(register: Register, code: str, *, per_page: int = 200) -> UnitPage
             learned=tuple(learned_for_unit(session, code)),
             messages=list_messages(session, MessageFilter(unit=code), limit=per_page),
             mail=tuple(mail_to_unit(session, code)),
-            paper=find_paper_copy(session, register.config.campaign.code, code),
+            paper=find_paper_copy(session, campaign.code, code),
         )

@@ -7,6 +7,7 @@ it did not (a message accepted without a document still counts for nothing).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.root import Register
@@ -31,6 +32,7 @@ ACTION_WORDS = {
     "assign": "gán cho đơn vị",
     "accept": "chấp nhận",
     "ignore": "bỏ qua",
+    "campaign": "xếp vào đợt",
 }
 
 
@@ -113,6 +115,42 @@ def ignore(
     )
 
 
+def choose_campaign(
+    register: Register,
+    message_id: int,
+    campaign_code: str,
+    *,
+    by: str,
+    seen: Seen | None = None,
+    address: str | None = None,
+) -> Outcome:
+    """Put a message in a campaign (one the rule could not tell apart from another, or
+    the wrong one); its timing is the one it was judged to have there."""
+    campaign = register.config.find_campaign(campaign_code)
+    if campaign is None:
+        known = ", ".join(c.code for c in register.config.campaigns)
+        line = f"Không có đợt mã {campaign_code!r} trong cấu hình (các đợt đã cấu hình: {known})."
+        refused = _refused("unknown_campaign", line)
+        _audit(register, by, "campaign", message_id, refused, campaign_code, address)
+        return refused
+    with register.sessions() as session:
+        try:
+            judged: Mapping[str, str] | None = standing_message(session, message_id).timings
+        except UnknownMessage:
+            judged = None  # recording the decision says so, in the same words as any other
+    if judged is not None and campaign.code not in judged:
+        refused = _refused(
+            "not_judged",
+            f"Thư {message_id} chưa được xét theo đợt {campaign.code} (đợt thêm vào cấu hình "
+            f"sau khi nhận thư): chạy `cchc-inbox reprocess {message_id}` rồi chọn lại.",
+        )
+        _audit(register, by, "campaign", message_id, refused, campaign.code, address)
+        return refused
+    done = f"Thư {message_id}: đã xếp vào đợt {campaign.name} ({campaign.code})."
+    decision = Decision(Action.CAMPAIGN, campaign=campaign.code)
+    return _decide(register, message_id, decision, done, by=by, seen=seen, address=address)
+
+
 def _decide(
     register: Register,
     message_id: int,
@@ -127,7 +165,7 @@ def _decide(
 ) -> Outcome:
     """Record ``decision`` and its line in the audit trail in one transaction."""
     action = decision.action.value
-    detail = decision.unit or reason
+    detail = decision.unit or decision.campaign or reason
     try:
         with register.sessions.begin() as session:
             row = record_decision(
@@ -228,16 +266,22 @@ def _effect_lines(
         timing = TIMING_LABELS.get(after.timing or "", "").lower()
         lines.append(f"Thư được tính: {found}, {timing}." if timing else f"Thư được tính: {found}.")
     if after.unit and decision.action is not Action.IGNORE:
-        status = _unit_status(register, session, after.unit)
+        status = _unit_status(register, session, after.unit, after.campaign)
         name = _unit_name(register, after.unit)
         still = "vẫn " if status is UnitStatus.MISSING else ""
         lines.append(f"Tình trạng của {name}: {still}{STATUS_LABELS[status.value]}.")
     return lines
 
 
-def _unit_status(register: Register, session: Session, code: str) -> UnitStatus:
-    tallies = compliance_tallies(session, register.config.campaign.code)
-    for standing in assess_tallies(register.roster, register.config.campaign, tallies):
+def _unit_status(
+    register: Register, session: Session, code: str, campaign_code: str | None
+) -> UnitStatus:
+    """Return a unit's standing in the campaign a message belongs to (the default
+    campaign for a message of none)."""
+    config = register.config
+    campaign = (config.find_campaign(campaign_code) if campaign_code else None) or config.campaign
+    tallies = compliance_tallies(session, campaign.code)
+    for standing in assess_tallies(register.roster, campaign, tallies):
         if standing.unit.code == code:
             return standing.status
     return UnitStatus.MISSING
@@ -248,6 +292,8 @@ def _conflict_line(register: Register, latest: DecisionRow) -> str:
     what = ACTION_WORDS.get(latest.action, latest.action)
     if latest.action == "assign":
         what = f"{what} {_unit_name(register, latest.unit)}"
+    elif latest.action == "campaign":
+        what = f"{what} {latest.campaign}"
     return (
         f"Thư {latest.message_id} vừa được {latest.decided_by} quyết định lúc {when} ({what}). "
         "Quyết định của bạn chưa được ghi: hãy xem lại thư rồi quyết định lại nếu vẫn cần."

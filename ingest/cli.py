@@ -47,7 +47,7 @@ COMMANDS = {
     ),
     "review": (
         "ingest.commands.review:review",
-        "Thư cần người xem xét: liệt kê, gán đơn vị, chấp nhận hoặc bỏ qua.",
+        "Thư cần người xem xét: liệt kê, gán đơn vị, xếp đợt, chấp nhận hoặc bỏ qua.",
     ),
     "paper": (
         "ingest.commands.paper:paper",

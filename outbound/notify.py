@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from app.campaigns import select_campaign
 from app.config import Config, SmtpConfig, load_roster
 from app.root import utc_now
 from outbound.mailing import BadAddress, OutgoingMail, build_message, new_message_id, parse_address
 from outbound.outbox import Clock, DeliveryReport, Transport, deliver_due
 from outbound.smtp import read_smtp_password, send_via_smtp
+from parsers.campaign import Campaign
 from parsers.roster import Roster, Unit
 from reports.compliance import assess_tallies
 from reports.digest import Digest, render_html, units_to_remind
@@ -40,10 +42,16 @@ class NotConfigured(Exception):
 
 
 def prepare_digest(
-    sessions: SessionFactory, config: Config, roster: Roster, for_date: date
+    sessions: SessionFactory,
+    config: Config,
+    roster: Roster,
+    for_date: date,
+    campaign: Campaign | None = None,
 ) -> Digest:
-    """Return the digest dated ``for_date`` (covering the day before) from the register."""
-    return gather_digest(sessions, roster, config.campaign, for_date)
+    """Return the digest dated ``for_date`` (covering the day before) from the register,
+    of ``campaign`` (by default the one that day falls in)."""
+    campaign = campaign or select_campaign(config, None, for_date - timedelta(days=1))
+    return gather_digest(sessions, roster, campaign, for_date)
 
 
 def digest_mail(config: Config, digest: Digest, now: datetime) -> NewMail:
@@ -155,7 +163,7 @@ def _receipt(
     except BadAddress as error:
         log.warning("no receipt for message %d: %s", row.id, error)
         return None
-    notice = receipt_notice(row, unit_name, config.campaign, own, signature)
+    notice = receipt_notice(row, unit_name, _campaign_of(row, config), own, signature)
     return _receipt_mail(
         row, notice, (to,), f"receipt:{row.id}", config, now, in_reply_to=row.message_id
     )
@@ -172,7 +180,7 @@ def _receipt_copy(
 ) -> NewMail:
     """Return the copy of a receipt to the unit's known addresses (not a reply: they never
     saw the message)."""
-    notice = receipt_notice(row, unit_name, config.campaign, own, signature, copy=True)
+    notice = receipt_notice(row, unit_name, _campaign_of(row, config), own, signature, copy=True)
     return _receipt_mail(row, notice, known, f"receipt-copy:{row.id}", config, now)
 
 
@@ -206,12 +214,24 @@ def _receipt_mail(
     )
 
 
+def _campaign_of(row: SubmissionRow, config: Config) -> Campaign:
+    """Return the campaign a message belongs to (the default one for a message of none)."""
+    return (config.find_campaign(row.campaign) if row.campaign else None) or config.campaign
+
+
 def enqueue_reminders(
-    sessions: SessionFactory, config: Config, roster: Roster, today: date, now: datetime
+    sessions: SessionFactory,
+    config: Config,
+    roster: Roster,
+    today: date,
+    now: datetime,
+    campaign: Campaign | None = None,
 ) -> int:
-    """Queue reminders to required units still missing a required form, on the configured
-    days only (a unit whose file arrived is reminded of its paper copy, if required)."""
-    days_left = (config.campaign.closes - today).days
+    """Queue reminders of ``campaign`` (by default today's) to required units still missing
+    a required form, on the configured days only (a unit whose file arrived is reminded of
+    its paper copy, if required)."""
+    campaign = campaign or select_campaign(config, None, today)
+    days_left = (campaign.closes - today).days
     if days_left not in config.notifications.reminder_days_before:
         return 0
     smtp = _smtp(config)
@@ -219,12 +239,12 @@ def enqueue_reminders(
     signature = sender.display_name or DEFAULT_SIGNATURE
     own = config.mailboxes[0].username
     queued = 0
-    for unit, lacking in reminders_due(sessions, config, roster):
+    for unit, lacking in reminders_due(sessions, roster, campaign):
         to = unit_addresses(roster, unit.code)
         if not to:
             log.info("reminder: %s has no known address", unit.code)
             continue
-        notice = reminder_notice(unit, config.campaign, today, own, signature, lacking)
+        notice = reminder_notice(unit, campaign, today, own, signature, lacking)
         message_id = new_message_id(sender, "reminder")
         outgoing = OutgoingMail(sender=smtp.sender, to=to, subject=notice.subject, text=notice.text)
         mail = NewMail(
@@ -243,10 +263,10 @@ def enqueue_reminders(
 
 
 def reminders_due(
-    sessions: SessionFactory, config: Config, roster: Roster
+    sessions: SessionFactory, roster: Roster, campaign: Campaign
 ) -> list[tuple[Unit, tuple[str, ...]]]:
-    """Return the required units lacking a required form now, with the forms they lack."""
-    campaign = config.campaign
+    """Return the required units lacking a form ``campaign`` requires now, with the forms
+    they lack."""
     with sessions() as session:
         tallies = compliance_tallies(session, campaign.code)
         papers = paper_copies_by_unit(session, campaign.code)

@@ -107,6 +107,9 @@ class MessageDetail:
     attachments: tuple[AttachmentDetail, ...]
     initiatives: tuple[InitiativeDetail, ...]
     decisions: tuple[DecisionRow, ...]
+    # The campaign it belongs to, or the campaigns the rule could not tell apart.
+    campaign: str | None = None
+    campaign_candidates: tuple[str, ...] = ()
 
 
 def list_messages(
@@ -218,6 +221,8 @@ def message_detail(session: Session, message_id: int) -> MessageDetail | None:
         status=message.status,
         reasons=tuple(message.reasons or ()),
         candidates=tuple(message.candidates or ()),
+        campaign=message.campaign_code,
+        campaign_candidates=tuple(message.campaign_candidates or ()),
         attachments=tuple(
             AttachmentDetail(
                 id=a.id,

@@ -7,8 +7,8 @@ classifier every time a message is analysed again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -67,6 +67,9 @@ class ReviewRow:
     documents: int
     sender: str | None = None
     reply_to: tuple[str, ...] = ()
+    # The campaign it belongs to, or the campaigns the rule could not tell apart.
+    campaign: str | None = None
+    campaign_candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class DecisionRow:
     remembered_address: str | None
     decided_by: str
     decided_at: datetime
+    campaign: str | None = None
 
 
 def list_for_review(
@@ -108,6 +112,8 @@ def list_for_review(
             documents=sum(1 for a in m.attachments if a.is_document),
             sender=m.sender,
             reply_to=tuple(m.reply_to or ()),
+            campaign=m.campaign_code,
+            campaign_candidates=tuple(m.campaign_candidates or ()),
         )
         for m in session.scalars(query)
     ]
@@ -223,6 +229,9 @@ class StandingMessage:
     reasons: tuple[str, ...]
     documents: int
     initiatives: int
+    # The campaign it belongs to, and how it was judged in each campaign (by code).
+    campaign: str | None = None
+    timings: Mapping[str, str] = field(default_factory=dict)
 
 
 def standing_message(session: Session, message_id: int) -> StandingMessage:
@@ -238,6 +247,8 @@ def standing_message(session: Session, message_id: int) -> StandingMessage:
         reasons=tuple(message.reasons or ()),
         documents=sum(1 for a in message.attachments if a.is_document),
         initiatives=len(message.initiatives),
+        campaign=message.campaign_code,
+        timings=dict(message.campaign_timings or {}),
     )
 
 
@@ -313,6 +324,7 @@ def _decision_row(r: ReviewDecision) -> DecisionRow:
         remembered_address=r.remembered_address,
         decided_by=r.decided_by,
         decided_at=r.decided_at,
+        campaign=r.campaign_code,
     )
 
 

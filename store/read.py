@@ -112,9 +112,19 @@ class MailboxRow:
     messages: int
 
 
-def list_submissions(session: Session, status: str | None = None) -> list[SubmissionRow]:
-    """Return every stored message, oldest received first."""
-    return _load_submissions(session, None if status is None else Message.status == status)
+def list_submissions(
+    session: Session, status: str | None = None, *, campaign: str | None = None
+) -> list[SubmissionRow]:
+    """Return every stored message (of ``status``), oldest received first.
+
+    With ``campaign``, the messages of that campaign and those that belong to
+    none (ignored, unreadable, or waiting for a person to choose): a campaign's
+    list shows everything that may still concern it.
+    """
+    conditions = [] if status is None else [Message.status == status]
+    if campaign is not None:
+        conditions.append(or_(Message.campaign_code == campaign, Message.campaign_code.is_(None)))
+    return _load_submissions(session, and_(*conditions) if conditions else None)
 
 
 def mail_received(session: Session, since: datetime, until: datetime) -> list[MailRow]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
+from app.campaigns import UnknownCampaign, select_campaign
+from app.queries import campaign_today
 from app.root import Register
+from parsers.campaign import Campaign
 
 EXTENSION = "cchc_register"
 
@@ -24,3 +27,20 @@ def who() -> str:
 
 def client_address() -> str | None:
     return request.remote_addr
+
+
+def page_campaign() -> Campaign:
+    """Return the campaign a page shows: ``?campaign=CODE``, else the one open today
+    (else the one that opens last); an unknown code is 404."""
+    chosen = g.get("campaign")
+    if chosen is None:
+        code = request.args.get("campaign") or None
+        try:
+            chosen = select_campaign(
+                register().config, code, campaign_today(register(), register().clock())
+            )
+        except UnknownCampaign:
+            abort(404)
+        g.campaign = chosen
+    assert isinstance(chosen, Campaign)
+    return chosen

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from app.accounts import ROLE_WORDS, may
@@ -20,6 +20,7 @@ from reports.render import (
     TIMING_LABELS,
     local_text,
 )
+from web.context import page_campaign
 
 #: How the unit of a message was found, as the message's page explains it.
 SOURCE_LABELS = {
@@ -44,6 +45,7 @@ ACTION_LABELS = {
     "assign": "Gán đơn vị",
     "accept": "Chấp nhận",
     "ignore": "Bỏ qua",
+    "campaign": "Xếp vào đợt",
     "login": "Đăng nhập",
     "login_failed": "Đăng nhập sai",
     "login_throttled": "Đăng nhập bị tạm khóa",
@@ -75,7 +77,12 @@ def install(app: Flask, register: Register) -> None:
         unit = register.roster.by_code(code or "")
         return unit.name if unit else (code or "")
 
+    def campaign_name(code: str | None) -> str:
+        found = register.config.find_campaign(code or "")
+        return f"{found.name} ({found.code})" if found else (code or "")
+
     app.jinja_env.filters.update(
+        campaign_name=campaign_name,
         local=local,
         day=day,
         size=file_size,
@@ -92,10 +99,19 @@ def install(app: Flask, register: Register) -> None:
         action=lambda code: ACTION_LABELS.get(code or "", code or ""),
         role=lambda code: ROLE_WORDS.get(code or "", code or ""),
     )
-    app.jinja_env.globals.update(
-        campaign=register.config.campaign,
-        paper_required=PAPER_COPY in register.config.campaign.requires,
-    )
+    app.jinja_env.globals.update(campaigns=register.config.campaigns)
+
+    @app.context_processor
+    def campaign() -> dict[str, Any]:
+        """The campaign the page shows (``?campaign=``, else today's) and what it requires."""
+        chosen = page_campaign() if has_request_context() else register.config.campaign
+        # The campaign asked for, kept on the links and forms of the pages that show one.
+        asked = request.args.get("campaign") or None if has_request_context() else None
+        return {
+            "campaign": chosen,
+            "campaign_arg": asked,
+            "paper_required": PAPER_COPY in chosen.requires,
+        }
 
     @app.context_processor
     def person() -> dict[str, Any]:

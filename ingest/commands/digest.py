@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
 
 from app.config import Config, ConfigError, load_roster
 from app.root import utc_now
+from ingest.commands.campaigns import CAMPAIGN, chosen_campaign
 from ingest.commands.context import Context, emit, pass_context
 from outbound.notify import (
     NotConfigured,
@@ -47,9 +48,15 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
     metavar="TỆP",
     help="Ghi vào TỆP (đuôi .html: bản HTML).",
 )
+@CAMPAIGN
 @pass_context
 def digest(
-    context: Context, day: datetime | None, send: bool, dry_run: bool, output: Path | None
+    context: Context,
+    day: datetime | None,
+    send: bool,
+    dry_run: bool,
+    output: Path | None,
+    campaign_code: str | None,
 ) -> None:
     """Bản tin hằng ngày: tình hình đến hết ngày trước --date (giờ của đợt).
 
@@ -63,7 +70,9 @@ def digest(
     roster = load_roster(config.units_file, config.addresses_file)
     sessions = make_session_factory(context.engine())
     for_date = day.date() if day else today(config)
-    result = prepare_digest(sessions, config, roster, for_date)
+    # The digest covers the day before its date: by default, the campaign of that day.
+    campaign = chosen_campaign(config, campaign_code, for_date - timedelta(days=1))
+    result = prepare_digest(sessions, config, roster, for_date, campaign)
     if not send:
         html = output is not None and output.suffix.lower() in (".html", ".htm")
         emit(render_html(result) if html else render_text(result), output)
@@ -99,8 +108,11 @@ def digest(
     help="Tính đến ngày này (mặc định hôm nay).",
 )
 @click.option("--dry-run", is_flag=True, help="Chỉ liệt kê đơn vị sẽ được nhắc, không gửi.")
+@CAMPAIGN
 @pass_context
-def remind(context: Context, day: datetime | None, dry_run: bool) -> None:
+def remind(
+    context: Context, day: datetime | None, dry_run: bool, campaign_code: str | None
+) -> None:
     """Nhắc đơn vị bắt buộc chưa nộp, vào ngày [notifications] reminder_days_before.
 
     \b
@@ -112,18 +124,19 @@ def remind(context: Context, day: datetime | None, dry_run: bool) -> None:
     roster = load_roster(config.units_file, config.addresses_file)
     sessions = make_session_factory(context.engine())
     for_date = day.date() if day else today(config)
-    days_left = (config.campaign.closes - for_date).days
+    campaign = chosen_campaign(config, campaign_code, for_date)
+    days_left = (campaign.closes - for_date).days
     if days_left not in config.notifications.reminder_days_before:
         click.echo(f"Ngày {for_date:%d/%m/%Y} (còn {days_left} ngày) không phải ngày nhắc.")
         return
     if dry_run:
-        for unit, lacking in reminders_due(sessions, config, roster):
+        for unit, lacking in reminders_due(sessions, roster, campaign):
             to = ", ".join(unit_addresses(roster, unit.code)) or "(chưa có địa chỉ thư)"
             only_paper = " (thiếu bản giấy)" if lacking == (PAPER_COPY,) else ""
             click.echo(f"{unit.name}{only_paper}: {to}")
         return
     try:
-        queued = enqueue_reminders(sessions, config, roster, for_date, utc_now())
+        queued = enqueue_reminders(sessions, config, roster, for_date, utc_now(), campaign)
         click.echo(f"Đã đưa {queued} thư nhắc vào hộp thư đi.")
         report = deliver(config, sessions, utc_now)
     except NotConfigured as missing:

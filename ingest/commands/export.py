@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from app.exports import files_plan, missing_from_storage
+from app.queries import campaign_today
+from ingest.commands.campaigns import CAMPAIGN, chosen_campaign
 from ingest.commands.context import Context, describe_os_error, pass_context
 from reports.export import ExportFile, index_csv
 from store.blobs import BlobStore
@@ -33,8 +35,9 @@ def export() -> None:
     metavar="THƯ_MỤC",
     help="Thư mục nhận bản sao (được tạo nếu chưa có).",
 )
+@CAMPAIGN
 @pass_context
-def export_files(context: Context, output: Path) -> None:
+def export_files(context: Context, output: Path, campaign_code: str | None) -> None:
     """Chép mọi tệp văn bản đã nhận vào THƯ_MỤC/<đơn vị>/ và ghi THƯ_MỤC/index.csv.
 
     Tệp nào không chép được thì có một dòng báo lỗi, được ghi "Chưa xuất" trong
@@ -45,7 +48,10 @@ def export_files(context: Context, output: Path) -> None:
       cchc-inbox export files --output /tmp/ho-so
     """
     register = context.register()
-    plan = files_plan(register)
+    campaign = chosen_campaign(
+        register.config, campaign_code, campaign_today(register, register.clock())
+    )
+    plan = files_plan(register, campaign)
     blobs = register.blobs
     root = output.resolve()
     try:

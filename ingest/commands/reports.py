@@ -9,8 +9,11 @@ from typing import NoReturn
 import click
 
 from app.exports import ReportFile, initiative_lines, report_file
-from app.queries import unit_standings
+from app.queries import campaign_today, unit_standings
+from app.root import Register
+from ingest.commands.campaigns import CAMPAIGN, chosen_campaign
 from ingest.commands.context import Context, emit, pass_context, write_output
+from parsers.campaign import Campaign
 from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, initiatives_json
 from reports.render import (
     as_table,
@@ -75,8 +78,11 @@ def _refuse(message: str) -> NoReturn:
 @report.command("compliance")
 @click.option("--format", "fmt", type=FORMATS, default=None, help=FORMAT_HELP)
 @click.option("--output", type=OUTPUT, default=None, metavar="TỆP", help=OUTPUT_HELP)
+@CAMPAIGN
 @pass_context
-def report_compliance(context: Context, fmt: str | None, output: Path | None) -> None:
+def report_compliance(
+    context: Context, fmt: str | None, output: Path | None, campaign_code: str | None
+) -> None:
     """Tình hình nộp của từng đơn vị: đúng hạn, trễ hạn hay chưa nộp.
 
     Có trang Tổng hợp khi ghi ra tệp .xlsx.
@@ -87,12 +93,12 @@ def report_compliance(context: Context, fmt: str | None, output: Path | None) ->
     """
     fmt = output_format(fmt, output)
     register = context.register()
+    campaign = chosen(register, campaign_code)
     if fmt in FILE_FORMATS:
-        emit_file(report_file(register, "compliance", fmt), output)
+        emit_file(report_file(register, "compliance", fmt, campaign), output)
         return
-    campaign = register.config.campaign
     # Grouped by the database: a few rows per unit, not every message.
-    units = unit_standings(register)
+    units = unit_standings(register, campaign)
     if fmt == "json":
         emit(compliance_json(units, campaign), output)
         return
@@ -103,8 +109,11 @@ def report_compliance(context: Context, fmt: str | None, output: Path | None) ->
 @report.command("submissions")
 @click.option("--format", "fmt", type=FORMATS, default=None, help=FORMAT_HELP)
 @click.option("--output", type=OUTPUT, default=None, metavar="TỆP", help=OUTPUT_HELP)
+@CAMPAIGN
 @pass_context
-def report_submissions(context: Context, fmt: str | None, output: Path | None) -> None:
+def report_submissions(
+    context: Context, fmt: str | None, output: Path | None, campaign_code: str | None
+) -> None:
     """Mọi thư đã nhận: đơn vị, thời hạn, trạng thái, lý do, tệp và tên sáng kiến.
 
     Bảng trên màn hình vừa 160 cột (tiêu đề dài bị cắt); csv và xlsx giữ đủ mọi cột.
@@ -116,12 +125,12 @@ def report_submissions(context: Context, fmt: str | None, output: Path | None) -
     """
     fmt = output_format(fmt, output)
     register = context.register()
+    campaign = chosen(register, campaign_code)
     if fmt in FILE_FORMATS:
-        emit_file(report_file(register, "submissions", fmt), output)
+        emit_file(report_file(register, "submissions", fmt, campaign), output)
         return
-    campaign = register.config.campaign
     with register.sessions() as session:
-        rows = list_submissions(session)
+        rows = list_submissions(session, campaign=campaign.code)
     if fmt == "json":
         emit(submissions_json(rows, campaign), output)
     else:
@@ -131,8 +140,11 @@ def report_submissions(context: Context, fmt: str | None, output: Path | None) -
 @report.command("initiatives")
 @click.option("--format", "fmt", type=FORMATS, default=None, help=FORMAT_HELP)
 @click.option("--output", type=OUTPUT, default=None, metavar="TỆP", help=OUTPUT_HELP)
+@CAMPAIGN
 @pass_context
-def report_initiatives(context: Context, fmt: str | None, output: Path | None) -> None:
+def report_initiatives(
+    context: Context, fmt: str | None, output: Path | None, campaign_code: str | None
+) -> None:
     """Danh sách sáng kiến cho hội đồng: đơn vị, tên, lĩnh vực, tác giả, thời điểm, tệp.
 
     Một sáng kiến gửi lại (bản sửa) là một dòng.
@@ -143,15 +155,20 @@ def report_initiatives(context: Context, fmt: str | None, output: Path | None) -
     """
     fmt = output_format(fmt, output)
     register = context.register()
+    campaign = chosen(register, campaign_code)
     if fmt in FILE_FORMATS:
-        emit_file(report_file(register, "initiatives", fmt), output)
+        emit_file(report_file(register, "initiatives", fmt, campaign), output)
         return
-    campaign = register.config.campaign
-    lines = initiative_lines(register)
+    lines = initiative_lines(register, campaign)
     if fmt == "json":
         emit(initiatives_json(lines, campaign.zone), output)
     else:
         emit(as_table(INITIATIVE_HEADINGS, initiative_cells(lines, campaign.timezone)), output)
+
+
+def chosen(register: Register, code: str | None) -> Campaign:
+    """Return the campaign a report is of: ``--campaign``, else the one open today."""
+    return chosen_campaign(register.config, code, campaign_today(register, register.clock()))
 
 
 def emit_file(made: ReportFile, output: Path | None) -> None:

@@ -42,7 +42,7 @@ BY = click.option(
 
 @click.group()
 def review() -> None:
-    """Thư cần người xem xét: liệt kê, gán đơn vị, chấp nhận hoặc bỏ qua.
+    """Thư cần người xem xét: liệt kê, gán đơn vị, xếp đợt, chấp nhận hoặc bỏ qua.
 
     \b
     Ví dụ:
@@ -87,6 +87,8 @@ def review_list(context: Context, fmt: str) -> None:
                 "reasons": list(r.reasons),
                 "candidates": list(r.candidates),
                 "documents": r.documents,
+                "campaign": r.campaign,
+                "campaign_candidates": list(r.campaign_candidates),
             }
             for r in rows
         ]
@@ -103,7 +105,7 @@ def review_list(context: Context, fmt: str) -> None:
             r.subject or "",
             ", ".join(REASON_LABELS.get(x, x) for x in r.reasons),
             r.unit or "",
-            ", ".join(r.candidates),
+            ", ".join([*r.candidates, *(f"đợt {c}" for c in r.campaign_candidates)]),
         ]
         for r in rows
     ]
@@ -176,6 +178,25 @@ def review_ignore(context: Context, message_id: int, reason: str | None, by: str
     _report(decisions.ignore(register, message_id, by=_who(by), reason=reason, seen=seen))
 
 
+@review.command("campaign")
+@click.argument("message_id", type=int)
+@click.argument("campaign_code")
+@BY
+@pass_context
+def review_campaign(context: Context, message_id: int, campaign_code: str, by: str | None) -> None:
+    """Xếp thư MESSAGE_ID vào đợt CAMPAIGN_CODE (khi thư khớp nhiều đợt, hoặc xếp nhầm).
+
+    Thời hạn của thư được tính theo đợt đó.
+
+    \b
+    Ví dụ:
+      cchc-inbox review campaign 21 bc-quy-2-2024 --by lan
+    """
+    register = context.register()
+    seen = _seen(register, message_id)
+    _report(decisions.choose_campaign(register, message_id, campaign_code, by=_who(by), seen=seen))
+
+
 def _who(by: str | None) -> str:
     return by or os.environ.get("USER") or getpass.getuser()
 
@@ -196,6 +217,10 @@ def _report(outcome: Outcome) -> None:
     if outcome.recorded:
         click.echo(outcome.text)
         return
-    hint = " (xem `cchc-inbox review list`)" if outcome.refusal == "unknown_message" else ""
+    hints = {
+        "unknown_message": " (xem `cchc-inbox review list`)",
+        "unknown_campaign": " Xem `cchc-inbox campaign list`.",
+    }
+    hint = hints.get(outcome.refusal or "", "")
     click.echo(outcome.text + hint, err=True)
     sys.exit(CONFLICT_EXIT if outcome.refusal == "conflict" else 2)

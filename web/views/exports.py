@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from app import accounts
 from app.exports import FORMATS, REPORTS, files_plan, files_zip, report_file
 from web.auth import requires
-from web.context import client_address, register, who
+from web.context import client_address, page_campaign, register, who
 
 bp = Blueprint("exports", __name__)
 
@@ -16,7 +16,7 @@ bp = Blueprint("exports", __name__)
 @bp.route("/exports")
 @requires("viewer")
 def index() -> ResponseReturnValue:
-    plan = files_plan(register())
+    plan = files_plan(register(), page_campaign())
     return render_template(
         "exports.html",
         files=len(plan.files),
@@ -29,7 +29,7 @@ def index() -> ResponseReturnValue:
 def report(report: str, fmt: str) -> ResponseReturnValue:
     if report not in REPORTS or fmt not in FORMATS:
         abort(404)
-    made = report_file(register(), report, fmt)
+    made = report_file(register(), report, fmt, page_campaign())
     accounts.record(register(), who(), "export", target=made.filename, address=client_address())
     return Response(
         made.data,
@@ -41,7 +41,7 @@ def report(report: str, fmt: str) -> ResponseReturnValue:
 @bp.route("/exports/files.zip")
 @requires("viewer")
 def files() -> ResponseReturnValue:
-    plan = files_plan(register())
+    plan = files_plan(register(), page_campaign())
     accounts.record(register(), who(), "export", target="files.zip", address=client_address())
     stamp = register().clock().astimezone(register().config.campaign.zone)
     name = f"ho-so-da-nhan-{stamp:%Y%m%d-%H%M}.zip"

@@ -75,11 +75,13 @@ def show(message_id: int) -> ResponseReturnValue:
     found = message(register(), message_id)
     if found is None:
         abort(404)
-    campaign = register().config.campaign
+    config = register().config
+    campaign = (config.find_campaign(found.campaign) if found.campaign else None) or config.campaign
     return render_template(
         "message.html",
         m=found,
         timing_text=explain_timing(found.received_at, campaign),
+        message_campaign=campaign if found.campaign else None,
     )
 
 

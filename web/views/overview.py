@@ -12,7 +12,7 @@ from app.queries import overview
 from parsers.text import search_form
 from reports.compliance import UnitCompliance
 from web.auth import requires
-from web.context import register
+from web.context import page_campaign, register
 
 bp = Blueprint("overview", __name__)
 
@@ -32,7 +32,7 @@ SORTS = {
 @bp.route("/")
 @requires("viewer")
 def index() -> ResponseReturnValue:
-    picture = overview(register(), register().clock())
+    picture = overview(register(), register().clock(), page_campaign())
     sort = request.args.get("sort", "roster")
     if sort not in SORTS:
         sort = "roster"

@@ -1,4 +1,5 @@
-"""`/review` Cần xem xét: assign a unit, accept or ignore, through app.review (as the CLI).
+"""`/review` Cần xem xét: assign a unit, put in a campaign, accept or ignore, through
+app.review (as the CLI).
 
 Each form carries what the person saw (the message's latest decision): a
 decision someone else took since then wins, and the person is told so.
@@ -66,6 +67,27 @@ def assign(message_id: int) -> ResponseReturnValue:
         (form.unit.data or "").strip(),
         by=who(),
         remember_address=bool(form.remember.data),
+        seen=_seen(form.seen.data),
+        address=client_address(),
+    )
+    return _done(message_id, outcome, form)
+
+
+class CampaignForm(DecisionForm):
+    campaign = StringField("Đợt", validators=[Length(max=40)])
+
+
+@bp.route("/review/<int:message_id>/campaign", methods=["POST"])
+@requires("reviewer")
+def campaign(message_id: int) -> ResponseReturnValue:
+    form = CampaignForm()
+    if not form.validate_on_submit():
+        return _invalid(message_id)
+    outcome = decisions.choose_campaign(
+        register(),
+        message_id,
+        (form.campaign.data or "").strip(),
+        by=who(),
         seen=_seen(form.seen.data),
         address=client_address(),
     )

@@ -3,7 +3,7 @@ and its paper copy (recorded and removed through app.paper, as the CLI's `paper`
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app import paper
 from app.queries import unit_page
 from web.auth import requires
-from web.context import client_address, register, who
+from web.context import client_address, page_campaign, register, who
 
 bp = Blueprint("units", __name__)
 
@@ -45,7 +45,7 @@ FIELD_PROBLEMS = {
 @bp.route("/units/<code>")
 @requires("viewer")
 def show(code: str) -> ResponseReturnValue:
-    page = unit_page(register(), code)
+    page = unit_page(register(), code, page_campaign())
     if page is None:
         abort(404)
     return render_template("unit.html", page=page, today=paper.today(register()))
@@ -65,6 +65,7 @@ def add_paper(code: str) -> ResponseReturnValue:
         copies=copies,
         received_by=form.received_by.data,
         note=form.note.data,
+        campaign_code=page_campaign().code,
         by=who(),
         address=client_address(),
     )
@@ -77,7 +78,16 @@ def remove_paper(code: str) -> ResponseReturnValue:
     form = RemoveForm()
     if not form.validate_on_submit():
         return _invalid(code, form)
-    return _done(code, paper.remove(register(), code, by=who(), address=client_address()))
+    return _done(
+        code,
+        paper.remove(
+            register(),
+            code,
+            campaign_code=page_campaign().code,
+            by=who(),
+            address=client_address(),
+        ),
+    )
 
 
 def _done(code: str, outcome: paper.Outcome) -> ResponseReturnValue:
@@ -86,7 +96,7 @@ def _done(code: str, outcome: paper.Outcome) -> ResponseReturnValue:
         flash(line, "success" if outcome.recorded else "error")
     if register().roster.by_code(code) is None:
         return redirect(url_for("overview.index"))
-    return redirect(url_for("units.show", code=code, _anchor="paper"))
+    return redirect(url_for("units.show", code=code, campaign=_campaign_arg(), _anchor="paper"))
 
 
 def _invalid(code: str, form: FlaskForm) -> ResponseReturnValue:
@@ -94,4 +104,9 @@ def _invalid(code: str, form: FlaskForm) -> ResponseReturnValue:
     flash(" ".join(problems) or "Biểu mẫu không hợp lệ; hãy tải lại trang rồi thử lại.", "error")
     if register().roster.by_code(code) is None:
         abort(404)
-    return redirect(url_for("units.show", code=code, _anchor="paper"))
+    return redirect(url_for("units.show", code=code, campaign=_campaign_arg(), _anchor="paper"))
+
+
+def _campaign_arg() -> str | None:
+    """The ``campaign`` argument to keep on a link back (None: today's campaign)."""
+    return request.args.get("campaign") or None
