@@ -285,6 +285,8 @@ def _submission_dict(row: SubmissionRow, zone: ZoneInfo) -> dict[str, Any]:
         "subject": row.subject,
         "unit": row.unit,
         "unit_source": row.unit_source,
+        # The campaign it belongs to (its code); null: none yet (see "reasons").
+        "campaign": row.campaign,
         "timing": row.timing,
         "status": row.status,
         "parse_status": row.parse_status,
