@@ -35,11 +35,12 @@ def page_campaign() -> Campaign:
     chosen = g.get("campaign")
     if chosen is None:
         code = request.args.get("campaign") or None
+        today = campaign_today(register(), register().clock())
         try:
-            chosen = select_campaign(
-                register().config, code, campaign_today(register(), register().clock())
-            )
+            chosen = select_campaign(register().config, code, today)
         except UnknownCampaign:
+            # The error page shows today's campaign in its header.
+            g.campaign = select_campaign(register().config, None, today)
             abort(404)
         g.campaign = chosen
     assert isinstance(chosen, Campaign)
