@@ -747,7 +747,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     start.add_argument("--root", type=Path, required=True, help="folder for all sandbox files")
     start.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
-    start.add_argument("--seed", type=Path, metavar="MAIL_DIR", help="folder with manifest.toml")
+    start.add_argument(
+        "--seed",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="MAIL_DIR",
+        help="folder with manifest.toml (repeat to seed several, in order)",
+    )
     start.add_argument("--user", default=DEFAULT_USER)
     start.add_argument("--password", default=DEFAULT_PASSWORD)
     start.add_argument(
@@ -773,7 +780,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         sandbox.start()
         try:
-            seeded = sandbox.seed(args.seed) if args.seed is not None else 0
+            seeded = sum(sandbox.seed(folder) for folder in args.seed)
         except BaseException:
             sandbox.stop()
             raise
