@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.campaigns import UnknownCampaign, select_campaign
+from app.queries import campaign_today
 from app.root import Register
 from parsers.campaign import PAPER_COPY, Campaign
 from parsers.roster import Unit
@@ -57,8 +58,8 @@ class PaperList:
 
 
 def today(register: Register) -> date:
-    """Return the register's today, in the configured campaign's zone."""
-    return register.clock().astimezone(register.config.campaign.zone).date()
+    """Return the register's today, in the campaigns' zone."""
+    return campaign_today(register, register.clock())
 
 
 def day_text(day: date) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import getpass
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,3 +109,8 @@ def describe_os_error(error: OSError) -> str:
         return OS_ERRORS[error.errno]
     name = errno.errorcode.get(error.errno or 0, "không rõ")
     return f"lỗi hệ thống tệp ({name})"
+
+
+def person(by: str | None) -> str:
+    """Return who acts (``--by``, else the login name): what decisions and records keep."""
+    return by or os.environ.get("USER") or getpass.getuser()

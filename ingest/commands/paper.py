@@ -17,8 +17,7 @@ from app import paper as papers
 from app.campaigns import UnknownCampaign
 from app.paper import Outcome, day_text
 from ingest.commands.campaigns import CAMPAIGN, FORMAT
-from ingest.commands.context import Context, pass_context
-from ingest.commands.review import _who
+from ingest.commands.context import Context, pass_context, person
 from reports.render import as_table, local_iso
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -97,7 +96,7 @@ def paper_add(
         copies=copies,
         received_by=received_by,
         note=note,
-        by=_who(by),
+        by=person(by),
     )
     _report(outcome)
 
@@ -117,7 +116,7 @@ def paper_remove(
       cchc-inbox paper remove xa-an-binh --by lan
     """
     register = context.register()
-    _report(papers.remove(register, unit_code, campaign_code=campaign_code, by=_who(by)))
+    _report(papers.remove(register, unit_code, campaign_code=campaign_code, by=person(by)))
 
 
 @paper.command("list")

@@ -6,9 +6,7 @@ the arguments, says what app.review did and sets the exit code.
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import sys
 
 import click
@@ -16,7 +14,7 @@ import click
 from app import review as decisions
 from app.review import Outcome
 from app.root import Register
-from ingest.commands.context import Context, pass_context
+from ingest.commands.context import Context, pass_context, person
 from reports.render import REASON_LABELS, as_table, local_iso, local_text
 from store.decisions import Seen, UnknownMessage, list_for_review, seen_now
 
@@ -138,7 +136,7 @@ def review_assign(
         register,
         message_id,
         unit_code,
-        by=_who(by),
+        by=person(by),
         remember_address=remember_address,
         seen=seen,
     )
@@ -158,7 +156,7 @@ def review_accept(context: Context, message_id: int, by: str | None) -> None:
     """
     register = context.register()
     seen = _seen(register, message_id)
-    _report(decisions.accept(register, message_id, by=_who(by), seen=seen))
+    _report(decisions.accept(register, message_id, by=person(by), seen=seen))
 
 
 @review.command("ignore")
@@ -175,7 +173,7 @@ def review_ignore(context: Context, message_id: int, reason: str | None, by: str
     """
     register = context.register()
     seen = _seen(register, message_id)
-    _report(decisions.ignore(register, message_id, by=_who(by), reason=reason, seen=seen))
+    _report(decisions.ignore(register, message_id, by=person(by), reason=reason, seen=seen))
 
 
 @review.command("campaign")
@@ -194,11 +192,9 @@ def review_campaign(context: Context, message_id: int, campaign_code: str, by: s
     """
     register = context.register()
     seen = _seen(register, message_id)
-    _report(decisions.choose_campaign(register, message_id, campaign_code, by=_who(by), seen=seen))
-
-
-def _who(by: str | None) -> str:
-    return by or os.environ.get("USER") or getpass.getuser()
+    _report(
+        decisions.choose_campaign(register, message_id, campaign_code, by=person(by), seen=seen)
+    )
 
 
 def _seen(register: Register, message_id: int) -> Seen | None:
