@@ -208,6 +208,11 @@ class Config:
         """Return the campaign whose code is ``code``, if one is configured."""
         return next((c for c in self.campaigns if c.code == code), None)
 
+    def campaign_of(self, code: str | None) -> Campaign:
+        """Return the campaign a message whose campaign is ``code`` is spoken of in: that
+        one, else (a message of none yet, or of a campaign since removed) ``campaign``."""
+        return (self.find_campaign(code) if code else None) or self.campaign
+
 
 def load_config(path: Path) -> Config:
     """Read ``path`` and return the validated configuration."""

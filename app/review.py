@@ -278,8 +278,7 @@ def _unit_status(
 ) -> UnitStatus:
     """Return a unit's standing in the campaign a message belongs to (the default
     campaign for a message of none)."""
-    config = register.config
-    campaign = (config.find_campaign(campaign_code) if campaign_code else None) or config.campaign
+    campaign = register.config.campaign_of(campaign_code)
     tallies = compliance_tallies(session, campaign.code)
     for standing in assess_tallies(register.roster, campaign, tallies):
         if standing.unit.code == code:

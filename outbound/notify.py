@@ -163,7 +163,7 @@ def _receipt(
     except BadAddress as error:
         log.warning("no receipt for message %d: %s", row.id, error)
         return None
-    notice = receipt_notice(row, unit_name, _campaign_of(row, config), own, signature)
+    notice = receipt_notice(row, unit_name, config.campaign_of(row.campaign), own, signature)
     return _receipt_mail(
         row, notice, (to,), f"receipt:{row.id}", config, now, in_reply_to=row.message_id
     )
@@ -180,7 +180,9 @@ def _receipt_copy(
 ) -> NewMail:
     """Return the copy of a receipt to the unit's known addresses (not a reply: they never
     saw the message)."""
-    notice = receipt_notice(row, unit_name, _campaign_of(row, config), own, signature, copy=True)
+    notice = receipt_notice(
+        row, unit_name, config.campaign_of(row.campaign), own, signature, copy=True
+    )
     return _receipt_mail(row, notice, known, f"receipt-copy:{row.id}", config, now)
 
 
@@ -212,11 +214,6 @@ def _receipt_mail(
         raw=build_message(outgoing, message_id, now),
         reply_to_message=row.id,
     )
-
-
-def _campaign_of(row: SubmissionRow, config: Config) -> Campaign:
-    """Return the campaign a message belongs to (the default one for a message of none)."""
-    return (config.find_campaign(row.campaign) if row.campaign else None) or config.campaign
 
 
 def enqueue_reminders(

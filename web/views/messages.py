@@ -75,8 +75,7 @@ def show(message_id: int) -> ResponseReturnValue:
     found = message(register(), message_id)
     if found is None:
         abort(404)
-    config = register().config
-    campaign = (config.find_campaign(found.campaign) if found.campaign else None) or config.campaign
+    campaign = register().config.campaign_of(found.campaign)
     return render_template(
         "message.html",
         m=found,
