@@ -17,13 +17,18 @@ PASSWORDS = {"viewer": "xem-mat-khau-1", "reviewer": "xet-mat-khau-2", "admin": 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
-@pytest.fixture
-def app(register: Register) -> Flask:
+def app_with_accounts(register: Register) -> Flask:
+    """Return the web application over ``register``, with one account of each role."""
     for role, password in PASSWORDS.items():
         assert accounts.create(register, role, role, password, by="test").ok
     made = create_app(register)
     made.config["TESTING"] = True
     return made
+
+
+@pytest.fixture
+def app(register: Register) -> Flask:
+    return app_with_accounts(register)
 
 
 @pytest.fixture

@@ -8,15 +8,12 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from app import accounts
 from app.root import Register
 from store.models import Message
 from tests.store.register import store_message
-from tests.web.conftest import PASSWORDS, csrf_token, log_in
-from web.factory import create_app
+from tests.web.conftest import app_with_accounts, csrf_token, log_in
 
 RECEIVED = datetime(2024, 6, 22, 2, 0, tzinfo=UTC)
 
@@ -33,11 +30,7 @@ def several(register: Register) -> Register:
 
 @pytest.fixture
 def client(several: Register) -> FlaskClient:
-    for role, password in PASSWORDS.items():
-        assert accounts.create(several, role, role, password, by="test").ok
-    made: Flask = create_app(several)
-    made.config["TESTING"] = True
-    return made.test_client()
+    return app_with_accounts(several).test_client()
 
 
 def page(client: FlaskClient, path: str) -> str:

@@ -7,17 +7,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from app import accounts
 from app.root import Register
 from parsers.campaign import PAPER_COPY, SOFT_FILE
 from store.accounts import list_events
 from store.paper import list_paper_copies
 from tests.store.register import store_message
-from tests.web.conftest import PASSWORDS, csrf_token, log_in
-from web.factory import create_app
+from tests.web.conftest import app_with_accounts, csrf_token, log_in
 
 RECEIVED = datetime(2024, 6, 20, 6, 30, tzinfo=UTC)
 UNIT = "/units/xa-an-co"
@@ -32,11 +29,7 @@ def paper_register(register: Register) -> Register:
 
 @pytest.fixture
 def paper_client(paper_register: Register) -> FlaskClient:
-    for role, password in PASSWORDS.items():
-        assert accounts.create(paper_register, role, role, password, by="test").ok
-    made: Flask = create_app(paper_register)
-    made.config["TESTING"] = True
-    return made.test_client()
+    return app_with_accounts(paper_register).test_client()
 
 
 def text(client: FlaskClient, path: str) -> str:
