@@ -47,6 +47,41 @@ def select_campaign(config: Config, code: str | None, today: date) -> Campaign:
     return min(campaigns, key=lambda c: c.opens)
 
 
+class UnknownSeries(Exception):
+    """No periodic report has the code a person gave, or none was given and several exist."""
+
+    def __init__(self, code: str | None, known: tuple[str, ...]) -> None:
+        self.code = code
+        self.known = known
+        listed = ", ".join(known) or "chưa có"
+        if code is None:
+            problem = "Cần --series MÃ: có nhiều báo cáo định kỳ"
+        else:
+            problem = f"Không có báo cáo định kỳ mã {code!r} trong cấu hình"
+        super().__init__(f"{problem} (các báo cáo định kỳ: {listed}).")
+
+
+def series_codes(config: Config) -> tuple[str, ...]:
+    """Return the codes of the periodic reports configured, in order."""
+    return tuple(dict.fromkeys(c.series for c in config.campaigns if c.series))
+
+
+def select_series(config: Config, code: str | None) -> tuple[Campaign, ...]:
+    """Return the periods of the periodic report ``code`` (the only one, if None), oldest
+    first; raise UnknownSeries when there is no such report or the choice is not clear."""
+    known = series_codes(config)
+    if code is None and len(known) == 1:
+        code = known[0]
+    if code is None or code not in known:
+        raise UnknownSeries(code, known)
+    return tuple(sorted((c for c in config.campaigns if c.series == code), key=lambda c: c.opens))
+
+
+def series_title(period: Campaign) -> str:
+    """Return a periodic report's name without the period ("Báo cáo CCHC")."""
+    return period.name.replace(period.period, "").strip(" -–/") or period.series
+
+
 @dataclass(frozen=True)
 class CampaignSummary:
     """A campaign as `campaign list` / `campaign show` print it."""

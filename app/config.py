@@ -21,6 +21,7 @@ import tomli
 
 from parsers.campaign import FORMS, SOFT_FILE, Campaign
 from parsers.limits import DEFAULT_LIMITS, Limits
+from parsers.periods import Every, Recurrence, expand
 from parsers.roster import Roster, Unit, UnitKind
 from parsers.text import nfc
 from parsers.units import PLACE_LEVELS, parse_place
@@ -90,6 +91,10 @@ CAMPAIGN_KEYS = (
     "min_per_unit",
     "requires",
     "keywords",
+    # A periodic report (parsers.periods): one campaign per period from `opens` to `until`.
+    "every",
+    "until",
+    "due_day",
 )
 SCHEDULE_KEYS = ("poll_every", "digest_at", "stale_after")
 SMTP_KEYS = (
@@ -502,15 +507,58 @@ def _campaigns(reader: _Reader, data: Mapping[str, Any]) -> tuple[Campaign, ...]
         if not isinstance(table, dict):
             raise reader.fail(f"[{where}]", "phải là một bảng [[campaigns]]")
         reader.only_keys(table, f"[{where}]", CAMPAIGN_KEYS)
-        campaign = _campaign(reader, table, where)
-        if any(c.code == campaign.code for c in campaigns):
-            raise reader.fail(
-                f"[{where}].code",
-                f"mã {campaign.code!r} đã dùng cho một đợt khác: mỗi đợt một mã"
-                ' (đặt code cho đợt thứ hai, ví dụ "bc-quy-2-2024")',
-            )
-        campaigns.append(campaign)
+        made = (
+            _recurring(reader, table, where)
+            if "every" in table
+            else (_campaign(reader, table, where),)
+        )
+        for campaign in made:
+            if any(c.code == campaign.code for c in campaigns):
+                raise reader.fail(
+                    f"[{where}].code",
+                    f"mã {campaign.code!r} đã dùng cho một đợt khác: mỗi đợt một mã"
+                    ' (đặt code cho đợt thứ hai, ví dụ "bc-quy-2-2024")',
+                )
+            campaigns.append(campaign)
     return tuple(campaigns)
+
+
+#: A periodic report's code leaves room for the period it is followed by ("-2024-q2").
+SERIES_CODE_LENGTH = 32
+
+
+def _recurring(reader: _Reader, table: Mapping[str, Any], where: str) -> tuple[Campaign, ...]:
+    """Return a periodic report's campaigns, one per period (parsers.periods)."""
+    every = table["every"]
+    allowed = ", ".join(f'"{e.value}"' for e in Every)
+    if every not in {e.value for e in Every}:
+        raise reader.fail(f"[{where}].every", f"{every!r} không hợp lệ: một trong {allowed}")
+    if "closes" in table:
+        raise reader.fail(
+            f"[{where}].closes",
+            "đợt định kỳ (có `every`) không dùng closes: hạn của mỗi kỳ là `due_day`,"
+            " kỳ cuối cùng là kỳ chứa ngày `until`",
+        )
+    if "code" not in table:
+        raise reader.fail(
+            f"[{where}].code",
+            'bắt buộc với đợt định kỳ (ví dụ "bc-quy": các kỳ là "bc-quy-2024-q1", …)',
+        )
+    first = reader.day(table, where, "opens")
+    until = reader.day(table, where, "until")
+    if until < first:
+        raise reader.fail(f"[{where}].until", f"trước ngày [{where}].opens")
+    due_day = table.get("due_day")
+    if due_day is not None and (
+        not isinstance(due_day, int) or isinstance(due_day, bool) or not 1 <= due_day <= 31
+    ):
+        raise reader.fail(f"[{where}].due_day", "phải là một ngày trong tháng, từ 1 đến 31")
+    template = _campaign(reader, {**table, "closes": first}, where)
+    if len(template.code) > SERIES_CODE_LENGTH:
+        raise reader.fail(
+            f"[{where}].code", f"quá dài: đợt định kỳ dùng mã tối đa {SERIES_CODE_LENGTH} ký tự"
+        )
+    return expand(template, Recurrence(Every(every), first, until, due_day))
 
 
 def _campaign(reader: _Reader, table: Mapping[str, Any], where: str) -> Campaign:

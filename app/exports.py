@@ -19,6 +19,7 @@ from reports.initiatives import (
     initiative_cells,
     list_initiatives,
 )
+from reports.periods import PeriodMatrix, matrix_cells, matrix_headings
 from reports.render import (
     SUBMISSION_HEADINGS,
     as_csv,
@@ -82,6 +83,19 @@ def report_file(register: Register, report: str, fmt: str, campaign: Campaign) -
             cells = initiative_cells(lines, campaign.timezone)
             data = as_csv(INITIATIVE_HEADINGS, cells).encode()
     return ReportFile(data, f"{FILE_STEMS[report]}.{fmt}", MEDIA_TYPES[fmt])
+
+
+def periods_file(matrix: PeriodMatrix, fmt: str) -> ReportFile:
+    """Return a periodic report's unit × period matrix as XLSX or CSV bytes."""
+    if fmt == "xlsx":
+        from reports.xlsx import periods_xlsx
+
+        data = periods_xlsx(matrix)
+    elif fmt == "csv":
+        data = as_csv(matrix_headings(matrix), matrix_cells(matrix)).encode()
+    else:
+        raise ValueError(f"no periods report in {fmt!r}")
+    return ReportFile(data, f"theo-ky-{matrix.series}.{fmt}", MEDIA_TYPES[fmt])
 
 
 def initiative_lines(register: Register, campaign: Campaign) -> list[InitiativeLine]:

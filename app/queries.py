@@ -6,6 +6,7 @@ shells (the CLI's reports, the web's pages) only present them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -16,6 +17,7 @@ from parsers.roster import Unit
 from reports.compliance import UnitCompliance, UnitStatus, assess_tallies
 from reports.digest import deadline_phrase
 from reports.health import FolderHealth, assess_folders, default_stale_after
+from reports.periods import PeriodMatrix, build_matrix, has_begun
 from store.browse import (
     LearnedRow,
     MessageDetail,
@@ -41,6 +43,14 @@ def unit_standings(register: Register, campaign: Campaign) -> list[UnitComplianc
         tallies = compliance_tallies(session, campaign.code)
         papers = paper_copies_by_unit(session, campaign.code)
     return assess_tallies(register.roster, campaign, tallies, papers)
+
+
+def period_matrix(register: Register, periods: Sequence[Campaign], today: date) -> PeriodMatrix:
+    """Return every unit's standing in each period of a periodic report (``periods``,
+    app.campaigns.select_series); a period that has not begun by ``today`` has none."""
+    standings = [unit_standings(register, p) if has_begun(p, today) else None for p in periods]
+    series = periods[0].series if periods else ""
+    return build_matrix(series, register.roster.units, periods, standings)
 
 
 def campaign_today(register: Register, now: datetime) -> date:

@@ -40,6 +40,12 @@ class Campaign:
     # Words that tell this campaign's mail from another's ("báo cáo quý"), looked for
     # in the subject, the body and the documents; none: the window alone decides.
     keywords: tuple[str, ...] = ()
+    # A periodic report's occurrence (parsers.periods): the definition's code, the
+    # period's label ("quý II/2024") and what a subject says to name the period
+    # ("quý II", "quý 2"). Empty for a campaign that does not recur.
+    series: str = ""
+    period: str = ""
+    period_terms: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.code:
@@ -79,18 +85,22 @@ class Attribution:
     timings: Mapping[str, Timing]  # the message judged against each campaign, by code
 
 
-def attribute(received_at: datetime, text: str, campaigns: Sequence[Campaign]) -> Attribution:
+def attribute(
+    received_at: datetime, text: str, campaigns: Sequence[Campaign], subject: str = ""
+) -> Attribution:
     """Return the campaign a message received at ``received_at`` belongs to.
 
     ``text`` is what the message says (subject, body, documents). Campaigns
     whose keywords it names come first; failing those, campaigns without
-    keywords; failing both, every campaign. Among them the one whose window
+    keywords; failing both, every campaign. Of a periodic report's periods,
+    those the ``subject`` names ("quý II") come first: documents carry dates of
+    every month, so only the subject is trusted to name a period. Among them the one whose window
     holds the receive time wins; outside every window, the one that closed
     last before it (the mail is late for it), else the one that opens next
     (early). Two that the rule cannot tell apart go to a person.
     """
     timings = {c.code: judge_timing(received_at, c) for c in campaigns}
-    pool = _by_keywords(text, campaigns)
+    pool = _by_period(subject, _by_keywords(text, campaigns))
     open_now = [c for c in pool if timings[c.code] is Timing.ON_TIME]
     if not open_now:
         closed = [c for c in pool if timings[c.code] is Timing.LATE]
@@ -115,6 +125,14 @@ def _by_keywords(text: str, campaigns: Sequence[Campaign]) -> list[Campaign]:
         return named
     plain = [c for c in campaigns if not c.keywords]
     return plain or list(campaigns)
+
+
+def _by_period(subject: str, pool: list[Campaign]) -> list[Campaign]:
+    if not subject or not any(c.period_terms for c in pool):
+        return pool
+    folded = search_form(subject)
+    named = [c for c in pool if any(_names(folded, t) for t in c.period_terms)]
+    return named or pool
 
 
 def _names(text: str, keyword: str) -> bool:

@@ -120,7 +120,8 @@ def classify(
     if any(d.extract_status is not ExtractStatus.OK for d in documents):
         reasons.append("unreadable_attachment")
 
-    belongs = attribute(received_at, campaign_text(message, documents), campaigns)
+    subject = "\n".join([message.subject, *(f.subject for f in message.forwarded)])
+    belongs = attribute(received_at, campaign_text(message, documents), campaigns, subject)
     timing = belongs.timings[belongs.campaign] if belongs.campaign else None
     reasons += _timing_reasons(belongs.campaign, timing)
 

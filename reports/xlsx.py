@@ -23,6 +23,7 @@ from parsers.campaign import PAPER_COPY, Campaign
 from reports.cells import put_text
 from reports.compliance import UnitCompliance
 from reports.initiatives import INITIATIVE_HEADINGS, InitiativeLine
+from reports.periods import PeriodMatrix, matrix_cells, matrix_headings
 from reports.render import (
     FORMS_LABELS,
     KIND_LABELS,
@@ -192,3 +193,8 @@ def _display_width(value: Cell) -> int:
     if isinstance(value, date):
         return 10
     return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def periods_xlsx(matrix: PeriodMatrix) -> bytes:
+    """Return the unit × period matrix of a periodic report as one sheet."""
+    return workbook_bytes([Sheet("Theo kỳ", matrix_headings(matrix), matrix_cells(matrix))])

@@ -9,6 +9,7 @@ from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from app.accounts import ROLE_WORDS, may
+from app.campaigns import series_codes
 from app.root import Register
 from parsers.campaign import PAPER_COPY
 from reports.render import (
@@ -99,7 +100,9 @@ def install(app: Flask, register: Register) -> None:
         action=lambda code: ACTION_LABELS.get(code or "", code or ""),
         role=lambda code: ROLE_WORDS.get(code or "", code or ""),
     )
-    app.jinja_env.globals.update(campaigns=register.config.campaigns)
+    app.jinja_env.globals.update(
+        campaigns=register.config.campaigns, has_series=bool(series_codes(register.config))
+    )
 
     @app.context_processor
     def campaign() -> dict[str, Any]:

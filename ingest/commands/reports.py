@@ -8,13 +8,15 @@ from typing import NoReturn
 
 import click
 
-from app.exports import ReportFile, initiative_lines, report_file
-from app.queries import campaign_today, unit_standings
+from app.campaigns import UnknownSeries, select_series, series_title
+from app.exports import ReportFile, initiative_lines, periods_file, report_file
+from app.queries import campaign_today, period_matrix, unit_standings
 from app.root import Register
 from ingest.commands.campaigns import CAMPAIGN, chosen_campaign
 from ingest.commands.context import Context, emit, pass_context, write_output
 from parsers.campaign import Campaign
 from reports.initiatives import INITIATIVE_HEADINGS, initiative_cells, initiatives_json
+from reports.periods import matrix_cells, matrix_headings, matrix_json
 from reports.render import (
     as_table,
     compliance_cells,
@@ -164,6 +166,45 @@ def report_initiatives(
         emit(initiatives_json(lines, campaign.zone), output)
     else:
         emit(as_table(INITIATIVE_HEADINGS, initiative_cells(lines, campaign.timezone)), output)
+
+
+@report.command("periods")
+@click.option(
+    "--series",
+    "series",
+    default=None,
+    metavar="MÃ",
+    help="Báo cáo định kỳ nào (mã của bảng [[campaigns]] có `every`); không cần khi chỉ có một.",
+)
+@click.option("--format", "fmt", type=FORMATS, default=None, help=FORMAT_HELP)
+@click.option("--output", type=OUTPUT, default=None, metavar="TỆP", help=OUTPUT_HELP)
+@pass_context
+def report_periods(
+    context: Context, series: str | None, fmt: str | None, output: Path | None
+) -> None:
+    """Báo cáo định kỳ theo kỳ: mỗi đơn vị, mỗi kỳ đúng hạn, trễ hạn hay chưa nộp.
+
+    Mỗi dòng một đơn vị bắt buộc, mỗi cột một kỳ (quý, tháng, năm); cuối bảng là số
+    đơn vị của từng tình trạng. Kỳ chưa bắt đầu ghi "Chưa đến kỳ".
+
+    \b
+    Ví dụ:
+      cchc-inbox report periods --series bc-quy --output theo-ky.xlsx
+    """
+    fmt = output_format(fmt, output)
+    register = context.register()
+    try:
+        periods = select_series(register.config, series)
+    except UnknownSeries as error:
+        _refuse(str(error))
+    matrix = period_matrix(register, periods, campaign_today(register, register.clock()))
+    if fmt in FILE_FORMATS:
+        emit_file(periods_file(matrix, fmt), output)
+    elif fmt == "json":
+        emit(matrix_json(matrix), output)
+    else:
+        table = as_table(matrix_headings(matrix), matrix_cells(matrix))
+        emit(f"{series_title(periods[0])}\n\n{table}", output)
 
 
 def chosen(register: Register, code: str | None) -> Campaign:

@@ -235,3 +235,54 @@ def test_a_campaign_table_and_campaigns_tables_together_are_refused(tmp_path: Pa
     path = write_config(tmp_path, (text, text + "\n" + TWO_CAMPAIGNS))
     with pytest.raises(ConfigError, match=r"\[campaign\] hoặc các bảng \[\[campaigns\]\]"):
         load_config(path)
+
+
+QUARTERLY = """[[campaigns]]
+code = "bc-quy"
+name = "Báo cáo CCHC {period}"
+every = "quarter"
+opens = 2024-01-01
+until = 2024-12-31
+due_day = 15
+timezone = "Asia/Ho_Chi_Minh"
+keywords = ["báo cáo CCHC"]
+"""
+
+
+def test_a_periodic_report_is_one_campaign_per_period(tmp_path: Path) -> None:
+    config = load_config(with_campaigns(tmp_path, QUARTERLY))
+    assert [(c.code, c.closes.isoformat()) for c in config.campaigns] == [
+        ("bc-quy-2024-q1", "2024-03-15"),
+        ("bc-quy-2024-q2", "2024-06-15"),
+        ("bc-quy-2024-q3", "2024-09-15"),
+        ("bc-quy-2024-q4", "2024-12-15"),
+    ]
+    assert config.campaigns[3].name == "Báo cáo CCHC quý IV/2024"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('every = "quarter"', 'every = "week"'), "[campaigns[0]].every: 'week' không hợp lệ"),
+        (("until = 2024-12-31", "until = 2023-12-31"), "[campaigns[0]].until: trước ngày"),
+        (("until = 2024-12-31", "closes = 2024-12-31"), "[campaigns[0]].closes: đợt định kỳ"),
+        (('code = "bc-quy"\n', ""), "[campaigns[0]].code: bắt buộc với đợt định kỳ"),
+        (("due_day = 15", "due_day = 0"), "[campaigns[0]].due_day: phải là một ngày"),
+        (("until = 2024-12-31\n", ""), "[campaigns[0]].until: bắt buộc"),
+    ],
+)
+def test_a_wrong_periodic_report_names_the_file_and_the_key(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    assert change[0] in QUARTERLY
+    path = with_campaigns(tmp_path, QUARTERLY.replace(*change))
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value).startswith(str(path))
+    assert message in str(raised.value)
+
+
+def test_a_period_whose_code_another_campaign_has_is_refused(tmp_path: Path) -> None:
+    clash = QUARTERLY + TWO_CAMPAIGNS.replace('code = "bc-quy-2-2024"', 'code = "bc-quy-2024-q2"')
+    with pytest.raises(ConfigError, match=r"\[campaigns\[2\]\]\.code: mã 'bc-quy-2024-q2' đã dùng"):
+        load_config(with_campaigns(tmp_path, clash))

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from parsers.campaign import Campaign, Timing, attribute, judge_timing
+from parsers.periods import Every, Recurrence, expand
 
 CAMPAIGN = Campaign("Sáng kiến CCHC 2024", date(2024, 5, 15), date(2024, 6, 25), "Asia/Ho_Chi_Minh")
 ICT = timezone(timedelta(hours=7))
@@ -109,3 +110,44 @@ def test_when_every_campaign_has_keywords_and_none_is_named_the_window_decides()
         keywords=("báo cáo quý III",),
     )
     assert attribute(local(2024, 9, 5), "gửi báo cáo", [Q2, q3]).campaign == "q3"
+
+
+# --- periodic reports: the subject names the period ---------------------------------
+
+QUARTERS = expand(
+    Campaign(
+        "Báo cáo CCHC {period}",
+        date(2024, 1, 1),
+        date(2024, 1, 1),
+        ZONE,
+        code="bc-quy",
+        keywords=("báo cáo CCHC",),
+    ),
+    Recurrence(Every.QUARTER, date(2024, 1, 1), date(2025, 12, 31), 15),
+)
+
+
+def test_a_report_sent_after_the_next_quarter_opened_goes_to_the_quarter_its_subject_names() -> (
+    None
+):
+    subject = "Báo cáo CCHC quý II năm 2024"
+    found = attribute(local(2024, 7, 3), subject, [Y2024, *QUARTERS], subject)
+    assert (found.campaign, found.timings["bc-quy-2024-q2"]) == ("bc-quy-2024-q2", Timing.LATE)
+
+
+def test_the_quarter_of_the_right_year_is_the_one_that_closed_last() -> None:
+    subject = "Báo cáo CCHC quý IV"
+    found = attribute(local(2025, 1, 10), subject, QUARTERS, subject)
+    assert found.campaign == "bc-quy-2024-q4"
+
+
+def test_dates_in_the_documents_do_not_name_a_period_only_the_subject_does() -> None:
+    text = "Báo cáo CCHC\nChâu Thành, ngày 20 tháng 6 năm 2024, báo cáo quý II đã gửi"
+    found = attribute(local(2024, 9, 10), text, QUARTERS, subject="Báo cáo CCHC")
+    assert found.campaign == "bc-quy-2024-q3"  # the window decides
+
+
+def test_quy_one_does_not_name_quarters_two_and_three() -> None:
+    subject = "Báo cáo CCHC quý I/2024"
+    found = attribute(local(2024, 5, 2), subject, QUARTERS, subject)
+    assert (found.campaign, found.timings["bc-quy-2024-q1"]) == ("bc-quy-2024-q1", Timing.LATE)
