@@ -91,4 +91,4 @@ class CampaignSummary:
 
 
 def summarise(campaign: Campaign, roster: Roster) -> CampaignSummary:
-    return CampaignSummary(campaign, sum(1 for u in roster.units if u.required))
+    return CampaignSummary(campaign, sum(1 for u in roster.in_force(campaign.closes) if u.required))

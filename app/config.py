@@ -113,7 +113,7 @@ SMTP_KEYS = (
 DIGEST_KEYS = ("to",)
 NOTIFICATIONS_KEYS = ("receipts", "reminder_days_before")
 ROSTER_TOP_LEVEL = ("area", "unit")
-UNIT_KEYS = ("code", "name", "kind", "required", "emails")
+UNIT_KEYS = ("code", "name", "kind", "required", "emails", "from", "until", "successor")
 ADDRESS_BOOK_TOP_LEVEL = ("addresses",)
 
 
@@ -276,6 +276,7 @@ def load_roster(units_file: Path, addresses_file: Path | None = None) -> Roster:
                 f"{_unit_label(unit.code, None, 0)}.code", "mã này đã dùng cho một đơn vị khác"
             )
         codes.add(unit.code)
+    _check_successors(reader, units)
     addresses = _address_book(addresses_file, codes) if addresses_file is not None else {}
     return Roster(units=units, addresses=addresses, area=_area(reader, data.get("area", [])))
 
@@ -675,13 +676,55 @@ def _unit(reader: _Reader, item: Any, index: int) -> Unit:
     emails = item.get("emails", [])
     if not isinstance(emails, list) or not all(isinstance(e, str) and "@" in e for e in emails):
         raise reader.fail(f"{where}.emails", "phải là danh sách địa chỉ thư điện tử")
+    starts = _optional_day(reader, item, where, "from")
+    ends = _optional_day(reader, item, where, "until")
+    if starts and ends and ends < starts:
+        raise reader.fail(f"{where}.until", f"trước ngày {where}.from")
+    successor = item.get("successor")
+    if successor is not None:
+        if not isinstance(successor, str) or not successor.strip():
+            raise reader.fail(f"{where}.successor", 'phải là mã một đơn vị, ví dụ "xa-hoa-hoi"')
+        if ends is None:
+            raise reader.fail(
+                f"{where}.successor", "cần until: ngày cuối cùng đơn vị này còn tồn tại"
+            )
     return Unit(
         code=code,
         name=name,
         kind=UnitKind(kind),
         required=required,
         emails=tuple(e.lower() for e in emails),
+        starts=starts,
+        ends=ends,
+        successor=successor,
     )
+
+
+def _optional_day(reader: _Reader, item: Mapping[str, Any], where: str, key: str) -> date | None:
+    if key not in item:
+        return None
+    value = item[key]
+    if not isinstance(value, date) or hasattr(value, "hour"):
+        raise reader.fail(f"{where}.{key}", "phải là một ngày dạng 2025-07-01 (không có ngoặc kép)")
+    return value
+
+
+def _check_successors(reader: _Reader, units: tuple[Unit, ...]) -> None:
+    """Refuse a successor the roster does not have, or a chain of them that comes back."""
+    by_code = {u.code: u for u in units}
+    for unit in units:
+        if unit.successor is None:
+            continue
+        where = f"{_unit_label(unit.code, None, 0)}.successor"
+        if unit.successor not in by_code:
+            raise reader.fail(where, f"đơn vị {unit.successor!r} không có trong danh sách đơn vị")
+        seen: set[str] = {unit.code}
+        code: str | None = unit.successor
+        while code is not None:
+            if code in seen:
+                raise reader.fail(where, "đơn vị kế thừa quay vòng lại chính nó")
+            seen.add(code)
+            code = by_code[code].successor
 
 
 def _resolve_sqlite(url: str, base: Path) -> str:

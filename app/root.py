@@ -57,6 +57,7 @@ def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None
             m.trusted_authserv_id.lower() for m in config.mailboxes if m.trusted_authserv_id
         ),
         limits=config.limits,
+        successors=roster.successors(),
     )
 
 

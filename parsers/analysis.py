@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from parsers.archives import Unpacked, container_kind, unpack
 from parsers.campaign import Campaign
@@ -41,6 +41,8 @@ class Rules:
     trusted_authserv_ids: frozenset[str] = frozenset()
     # What one attachment may cost to read.
     limits: Limits = DEFAULT_LIMITS
+    # Units merged or renamed: their last day and successor (Roster.successors).
+    successors: Mapping[str, tuple[date, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def analyse(
         rules.own_addresses,
         rules.names,
         rules.trusted_authserv_ids,
+        rules.successors,
     )
     return Analysis(message, attachments, classification)
 

@@ -6,12 +6,12 @@ import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from parsers.campaign import Campaign, Timing, attribute
 from parsers.documents import ExtractStatus
 from parsers.mail import ParsedMessage
-from parsers.roster import find_unit_by_address
+from parsers.roster import find_unit_by_address, stands_for
 from parsers.text import fold_tone_style
 from parsers.units import UnitNames, signature_block, strip_diacritics
 
@@ -91,12 +91,15 @@ def classify(
     own_addresses: frozenset[str],
     names: UnitNames | None = None,
     trusted_authserv_ids: frozenset[str] = frozenset(),
+    successors: Mapping[str, tuple[date, str]] | None = None,
 ) -> Classification:
     """Classify one parsed message; a pure function of its inputs.
 
     ``address_book`` holds the roster's addresses and the learned ones;
     ``names`` the roster's unit names; ``trusted_authserv_ids`` whose
-    Authentication-Results headers to believe.
+    Authentication-Results headers to believe; ``successors`` the units merged
+    or renamed (Roster.successors): mail of one that had ended when it arrived
+    counts for its successor, with the reason ``successor_unit``.
     """
     ignored = ignore_reason(message, own_addresses)
     if ignored:
@@ -124,6 +127,12 @@ def classify(
     belongs = attribute(received_at, campaign_text(message, documents), campaigns, subject)
     timing = belongs.timings[belongs.campaign] if belongs.campaign else None
     reasons += _timing_reasons(belongs.campaign, timing)
+    if unit is not None and successors:
+        zone = next((c.zone for c in campaigns if c.code == belongs.campaign), campaigns[0].zone)
+        heir = stands_for(unit, received_at.astimezone(zone).date(), successors)
+        if heir != unit:
+            unit = heir
+            reasons.append("successor_unit")
 
     status = Status.NEEDS_REVIEW if BLOCKING.intersection(reasons) else Status.ACCEPTED
     return Classification(

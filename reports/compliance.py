@@ -147,7 +147,9 @@ def assess_tallies(
             paper=_paper(kept.get(unit.code), campaign),
             requires=campaign.requires,
         )
-        for unit in roster.units
+        # The roster as it stood when the campaign closed: a unit merged away before
+        # it is not asked for, its successor is.
+        for unit in roster.in_force(campaign.closes)
     ]
 
 

@@ -37,6 +37,7 @@ REASON_LABELS = {
     "ambiguous_unit": "Thư chỉ ra nhiều đơn vị khác nhau",
     "ambiguous_sender": "Thư ghi nhiều người gửi (nhiều địa chỉ ở ô From)",
     "new_sender_address": "Gửi từ địa chỉ mới, chưa có trong các địa chỉ đã biết của đơn vị",
+    "successor_unit": "Đơn vị gửi đã sáp nhập hoặc đổi tên: tính cho đơn vị kế thừa",
     "reply_to_differs": "Địa chỉ trả lời (Reply-To, Sender) khác địa chỉ người gửi",
     "foreign_area": "Đơn vị cùng tên ở huyện, tỉnh khác",
     "no_document": "Không có tệp văn bản đính kèm",

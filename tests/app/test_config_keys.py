@@ -248,3 +248,34 @@ def test_a_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
     path = write_config(tmp_path)
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp1258", errors="replace"))
     assert config_error(path) == (f"{path}: tệp không phải UTF-8: hãy lưu lại với mã hóa UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            'until = 2025-06-30\nsuccessor = "xa-khong-co"\n',
+            "[[unit]] \"xa-an-co\".successor: đơn vị 'xa-khong-co' không có trong danh sách",
+        ),
+        ('successor = "xa-an-binh"\n', '[[unit]] "xa-an-co".successor: cần until'),
+        ("from = 2025-07-01\nuntil = 2025-06-30\n", '[[unit]] "xa-an-co".until: trước ngày'),
+        ('until = "2025-06-30"\n', '[[unit]] "xa-an-co".until: phải là một ngày'),
+    ],
+)
+def test_a_wrong_date_or_successor_in_the_roster_names_the_unit_and_key(
+    tmp_path: Path, extra: str, message: str
+) -> None:
+    units = tmp_path / "units.toml"
+    other = UNIT.replace("an-co", "an-binh").replace("An Cơ", "An Bình")
+    units.write_text(UNIT + extra + other, encoding="utf-8")
+    found = roster_error(units)
+    assert found.startswith(f"{units}: ")
+    assert message in found
+
+
+def test_successors_that_come_back_to_themselves_are_refused(tmp_path: Path) -> None:
+    units = tmp_path / "units.toml"
+    first = UNIT + 'until = 2025-06-30\nsuccessor = "xa-an-binh"\n'
+    second = UNIT.replace("an-co", "an-binh").replace("An Cơ", "An Bình")
+    units.write_text(first + second + 'until = 2026-06-30\nsuccessor = "xa-an-co"\n', "utf-8")
+    assert "successor: đơn vị kế thừa quay vòng lại chính nó" in roster_error(units)
