@@ -82,6 +82,13 @@ def series_title(period: Campaign) -> str:
     return period.name.replace(period.period, "").strip(" -–/") or period.series
 
 
+def open_campaigns(config: Config, day: date) -> tuple[Campaign, ...]:
+    """Return the campaigns open on ``day`` (from their opening to their closing day),
+    the one that opened last first: the order select_campaign prefers them in."""
+    found = [c for c in config.campaigns if c.opens <= day <= c.closes]
+    return tuple(sorted(found, key=lambda c: (c.opens, c.code), reverse=True))
+
+
 @dataclass(frozen=True)
 class CampaignSummary:
     """A campaign as `campaign list` / `campaign show` print it."""

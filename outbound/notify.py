@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.campaigns import select_campaign
+from app.campaigns import open_campaigns, select_campaign
 from app.config import Config, SmtpConfig, load_roster
 from app.root import utc_now
 from outbound.mailing import BadAddress, OutgoingMail, build_message, new_message_id, parse_address
@@ -49,9 +49,12 @@ def prepare_digest(
     campaign: Campaign | None = None,
 ) -> Digest:
     """Return the digest dated ``for_date`` (covering the day before) from the register,
-    of ``campaign`` (by default the one that day falls in)."""
-    campaign = campaign or select_campaign(config, None, for_date - timedelta(days=1))
-    return gather_digest(sessions, roster, campaign, for_date)
+    of ``campaign`` (by default the one that day falls in), with the standing of every
+    other campaign open that day after it."""
+    covered = for_date - timedelta(days=1)
+    campaign = campaign or select_campaign(config, None, covered)
+    others = [c for c in open_campaigns(config, covered) if c.code != campaign.code]
+    return gather_digest(sessions, roster, campaign, for_date, others)
 
 
 def digest_mail(config: Config, digest: Digest, now: datetime) -> NewMail:
@@ -246,7 +249,9 @@ def enqueue_reminders(
         outgoing = OutgoingMail(sender=smtp.sender, to=to, subject=notice.subject, text=notice.text)
         mail = NewMail(
             kind="reminder",
-            dedupe_key=f"reminder:{unit.code}:{today.isoformat()}",
+            # One reminder per unit, day and campaign: two campaigns open on the same
+            # day each remind of their own.
+            dedupe_key=f"reminder:{campaign.code}:{unit.code}:{today.isoformat()}",
             rfc_message_id=message_id,
             sender=smtp.sender,
             recipients=to,
@@ -339,7 +344,8 @@ def daily_mail(config: Config, engine: Engine, clock: Clock = utc_now) -> None:
             digest = prepare_digest(sessions, config, roster, today)
             enqueue_digest(sessions, config, digest, clock())
         if config.notifications.reminder_days_before:
-            enqueue_reminders(sessions, config, roster, today, clock())
+            for campaign in open_campaigns(config, today):
+                enqueue_reminders(sessions, config, roster, today, clock(), campaign)
         log.info("daily mail: %s", deliver(config, sessions, clock))
     except Exception:  # the worker keeps polling; the outbox keeps what was queued
         log.exception("the daily digest or reminders could not be sent")

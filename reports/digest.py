@@ -80,6 +80,23 @@ class HealthLine:
 
 
 @dataclass(frozen=True)
+class OtherCampaign:
+    """Another campaign open on the day a digest covers: its standing in a few lines."""
+
+    name: str
+    deadline: date
+    days_left: int
+    counts: dict[str, int]  # on_time / late / missing among required units
+    required: int
+    missing: tuple[str, ...]
+    missing_paper: tuple[str, ...] = ()
+
+    @property
+    def deadline_text(self) -> str:
+        return deadline_phrase(self.days_left)
+
+
+@dataclass(frozen=True)
 class Digest:
     campaign: str
     for_date: date
@@ -100,6 +117,9 @@ class Digest:
     # not handed theirs in (whether or not their soft file arrived).
     paper_required: bool = False
     missing_paper: tuple[str, ...] = ()
+    # The other campaigns open on the day it covers (a quarterly report beside the
+    # initiatives): each one's standing, after the main campaign's.
+    others: tuple[OtherCampaign, ...] = ()
 
     @property
     def subject(self) -> str:
@@ -264,6 +284,22 @@ def compose_digest(
             item for r, item in zip(day, new, strict=True) if NEW_ADDRESS in r.reasons
         ),
         paper_required=PAPER_COPY in campaign.requires,
+        missing_paper=tuple(c.unit.name for c in required if c.missing_paper),
+    )
+
+
+def other_campaign(
+    campaign: Campaign, for_date: date, standing: Sequence[UnitCompliance]
+) -> OtherCampaign:
+    """Return another open campaign's standing as the digest dated ``for_date`` shows it."""
+    required = [c for c in standing if c.unit.required]
+    return OtherCampaign(
+        name=campaign.name,
+        deadline=campaign.closes,
+        days_left=(campaign.closes - for_date).days,
+        counts={s.value: sum(1 for c in required if c.status is s) for s in UnitStatus},
+        required=len(required),
+        missing=tuple(c.unit.name for c in required if c.status is UnitStatus.MISSING),
         missing_paper=tuple(c.unit.name for c in required if c.missing_paper),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from parsers.campaign import Campaign
@@ -13,6 +15,7 @@ from reports.digest import (
     DigestSources,
     compose_digest,
     digest_window,
+    other_campaign,
     papers_until,
 )
 from store.db import SessionFactory
@@ -27,13 +30,18 @@ from store.tallies import compliance_tallies
 
 
 def gather_digest(
-    sessions: SessionFactory, roster: Roster, campaign: Campaign, for_date: date
+    sessions: SessionFactory,
+    roster: Roster,
+    campaign: Campaign,
+    for_date: date,
+    others: Sequence[Campaign] = (),
 ) -> Digest:
     """Return the digest dated ``for_date`` (covering the day before) from the register.
 
     It asks for the window's mail, each unit's standing as of the window's
     end (grouped by the database), the review queue and the mailboxes: the
     database returns a few thousand rows, whatever the size of the register.
+    ``others`` are the other campaigns open that day: their standing follows.
     """
     start = digest_window(campaign, for_date, None).until
     with sessions() as session:
@@ -46,4 +54,17 @@ def gather_digest(
             review=review_candidates(session, FLAG_REASONS, window.until),
             mailboxes=list_mailboxes(session),
         )
-    return compose_digest(roster, campaign, for_date, window, sources)
+        beside = tuple(
+            other_campaign(
+                other,
+                for_date,
+                assess_tallies(
+                    roster,
+                    other,
+                    compliance_tallies(session, other.code, window.until),
+                    papers_until(paper_copies_by_unit(session, other.code), window),
+                ),
+            )
+            for other in others
+        )
+    return replace(compose_digest(roster, campaign, for_date, window, sources), others=beside)

@@ -96,8 +96,11 @@ def reminder_notice(
         today=today.strftime("%d/%m/%Y"),
         deadline_text=deadline_phrase(days_left),
         signature=signature,
+        periodic=bool(campaign.series),
     )
     subject = f"Nhắc gửi sáng kiến CCHC: hạn chót hết ngày {campaign.closes:%d/%m/%Y}"
+    if campaign.series:  # a periodic report is named, not called an initiative
+        subject = f"Nhắc gửi {campaign.name}: hạn chót hết ngày {campaign.closes:%d/%m/%Y}"
     if not lacking_file:
         subject = f"Nhắc nộp bản giấy sáng kiến CCHC: hạn chót hết ngày {campaign.closes:%d/%m/%Y}"
     return Notice(subject=subject, text=text)

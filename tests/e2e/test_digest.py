@@ -224,3 +224,52 @@ def test_sending_without_an_smtp_section_names_the_missing_key(register: Registe
     result = register.run("digest", "--date", "2024-06-26", "--send", check=False)
     assert result.returncode == 2
     assert "[smtp]" in result.stderr
+
+
+TWO_OPEN = """[[campaigns]]
+name = "Sáng kiến, giải pháp CCHC năm 2024"
+opens = 2024-05-15
+closes = 2024-06-25
+timezone = "Asia/Ho_Chi_Minh"
+
+[[campaigns]]
+code = "bc-quy"
+name = "Báo cáo CCHC {period}"
+every = "quarter"
+opens = 2024-04-01
+until = 2024-06-30
+due_day = 25
+timezone = "Asia/Ho_Chi_Minh"
+keywords = ["báo cáo CCHC"]
+"""
+
+
+def test_with_two_campaigns_open_the_daily_job_reminds_of_each_once_and_the_digest_shows_both(
+    register: Register, smtp_server: SmtpSandbox
+) -> None:
+    text = register.config.read_text(encoding="utf-8")
+    head, rest = text.split("[campaign]\n", 1)
+    register.config.write_text(head + TWO_OPEN + rest[rest.index("[schedule]") :], "utf-8")
+    configure_mail(register, smtp_server, receipts=False)
+    register.dovecot.seed(SAMPLES, folder=register.folder)
+    register.run("poll")
+    config = load_config(register.config)
+    engine = open_engine(config)
+    try:
+        at_seven = datetime(2024, 6, 23, 0, 5, tzinfo=UTC)  # 2 days before both close
+        daily_mail(config, engine, lambda: at_seven)
+        daily_mail(config, engine, lambda: at_seven)
+    finally:
+        engine.dispose()
+    received = [m.message for m in smtp_server.received]
+    subjects = [m["Subject"] for m in received]
+    initiatives = [s for s in subjects if s.startswith("Nhắc gửi sáng kiến")]
+    reports = [s for s in subjects if s.startswith("Nhắc gửi Báo cáo CCHC quý II/2024")]
+    # No unit sent the quarterly report: each unit with an address is reminded of it,
+    # beside the initiatives' reminders to the units still missing there.
+    assert initiatives and len(reports) > len(initiatives)
+    [digest] = [m for m in received if m["Subject"].startswith("[CCHC] Báo cáo ngày 22/06/2024")]
+    body = digest.get_body(("plain",))
+    assert body is not None
+    assert "CÁC ĐỢT KHÁC ĐANG MỞ (1)" in body.get_content()
+    assert "* Báo cáo CCHC quý II/2024: Còn 2 ngày đến hạn chót (25/06/2024)." in body.get_content()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -118,3 +119,29 @@ def test_mail_from_a_new_address_read_from_the_register_is_listed_as_from_every_
         "Văn thư <canbo.anco@gmail.com>",
         "tro.ly@gmail.com, khac@gmail.com",
     )
+
+
+def test_the_digest_shows_the_standing_of_every_other_campaign_open_that_day(
+    sessions: SessionFactory,
+) -> None:
+    quarterly = replace(
+        CAMPAIGN, code="bc-quy-2024-q2", name="Báo cáo CCHC quý II/2024", closes=date(2024, 6, 25)
+    )
+    store_message(sessions, 1, at(18), "xa-an-co", campaign="bc-quy-2024-q2")
+    store_message(sessions, 2, at(19), "phong-tu-phap", campaign=CAMPAIGN.code)
+    digest = gather_digest(sessions, ROSTER, CAMPAIGN, date(2024, 6, 21), [quarterly])
+    [other] = digest.others
+    assert (other.name, other.days_left, other.counts["on_time"]) == (
+        "Báo cáo CCHC quý II/2024",
+        4,
+        1,
+    )
+    assert "UBND xã An Cơ" not in other.missing
+    assert "Phòng Tư pháp" in other.missing  # its mail was of the initiatives, not the report
+    text = render_text(digest)
+    assert "CÁC ĐỢT KHÁC ĐANG MỞ (1)" in text
+    assert "* Báo cáo CCHC quý II/2024: Còn 4 ngày đến hạn chót (25/06/2024)." in text
+    html = render_html(digest)
+    assert 'id="others"' in html and "Báo cáo CCHC quý II/2024" in html
+    alone = gather_digest(sessions, ROSTER, CAMPAIGN, date(2024, 6, 21))
+    assert alone.others == () and "CÁC ĐỢT KHÁC" not in render_text(alone)

@@ -76,3 +76,15 @@ def test_a_receipt_for_mail_from_a_known_address_says_nothing_of_addresses() -> 
     row = submission(1, "xa-thai-binh", datetime(2024, 6, 20, 9, 0, tzinfo=ICT))
     notice = receipt_notice(row, "UBND xã Thái Bình", CAMPAIGN, "p@b.vn", SIGNATURE)
     assert "địa chỉ mới" not in notice.text and "bản sao" not in notice.text
+
+
+def test_a_reminder_of_a_periodic_report_names_the_report_not_an_initiative() -> None:
+    quarter = replace(
+        CAMPAIGN, code="bc-quy-2024-q2", name="Báo cáo CCHC quý II/2024", series="bc-quy"
+    )
+    notice = reminder_notice(
+        ROSTER.units[2], quarter, date(2024, 6, 18), "phongnv-cth@tayninh.gov.vn", SIGNATURE
+    )
+    assert notice.subject.startswith("Nhắc gửi Báo cáo CCHC quý II/2024: hạn chót hết ngày")
+    assert 'Mỗi đơn vị gửi "Báo cáo CCHC quý II/2024" về hộp thư' in notice.text
+    assert "sáng kiến" not in notice.text
