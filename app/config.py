@@ -61,6 +61,7 @@ TOP_LEVEL_TABLES = (
     "digest",
     "notifications",
     "limits",
+    "web",
 )
 DATABASE_KEYS = ("url",)
 STORAGE_KEYS = ("dir",)
@@ -811,19 +812,17 @@ def _web(reader: _Reader, table: Any) -> WebConfig:
     if table is None:
         return WebConfig()
     if not isinstance(table, dict):
-        raise reader.fail("[web]", "must be a table")
-    unknown = sorted(set(table) - _WEB_KEYS)
-    if unknown:
-        raise reader.fail(f"[web].{unknown[0]}", "unknown key")
+        raise reader.fail("[web]", "phải là một bảng")
+    reader.only_keys(table, "[web]", sorted(_WEB_KEYS))
     defaults = WebConfig()
     bind = table.get("bind", defaults.bind)
     if not isinstance(bind, str) or not re.fullmatch(r"\[?[0-9A-Za-z.:-]+\]?:\d{1,5}", bind):
-        raise reader.fail("[web].bind", 'expected HOST:PORT, like "127.0.0.1:8080"')
+        raise reader.fail("[web].bind", 'cần dạng MÁY:CỔNG, ví dụ "127.0.0.1:8080"')
     threads = reader.integer(table, "web", "threads", defaults.threads)
     attempts = reader.integer(table, "web", "max_failed_logins", defaults.max_failed_logins)
     if threads == 0 or attempts == 0:
         key = "threads" if threads == 0 else "max_failed_logins"
-        raise reader.fail(f"[web].{key}", "must be at least 1")
+        raise reader.fail(f"[web].{key}", "phải ít nhất là 1")
     durations = {}
     for key in ("idle_timeout", "lockout"):
         if key not in table:
@@ -833,10 +832,10 @@ def _web(reader: _Reader, table: Any) -> WebConfig:
         except ValueError as error:
             raise reader.fail(f"[web].{key}", str(error)) from None
         if durations[key] < timedelta(minutes=1):
-            raise reader.fail(f"[web].{key}", "must be at least 1m")
+            raise reader.fail(f"[web].{key}", "phải ít nhất 1m")
     proxy = table.get("behind_proxy", False)
     if not isinstance(proxy, bool):
-        raise reader.fail("[web].behind_proxy", "must be true or false")
+        raise reader.fail("[web].behind_proxy", "phải là true hoặc false")
     return WebConfig(
         bind=bind,
         threads=threads,

@@ -279,3 +279,30 @@ def test_successors_that_come_back_to_themselves_are_refused(tmp_path: Path) -> 
     second = UNIT.replace("an-co", "an-binh").replace("An Cơ", "An Bình")
     units.write_text(first + second + 'until = 2026-06-30\nsuccessor = "xa-an-co"\n', "utf-8")
     assert "successor: đơn vị kế thừa quay vòng lại chính nó" in roster_error(units)
+
+
+def test_a_web_table_in_the_configuration_file_is_read(tmp_path: Path) -> None:
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    extra = '\n[web]\nbind = "0.0.0.0:8081"\nthreads = 4\nlockout = "30m"\nbehind_proxy = true\n'
+    config = load_config(write_config(tmp_path, (text, text + extra)))
+    assert (config.web.bind, config.web.threads, config.web.behind_proxy) == (
+        "0.0.0.0:8081",
+        4,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            '\n[web]\nbnd = "0.0.0.0:8081"\n',
+            "[web]: khóa `bnd` không hợp lệ — có phải ý bạn là `bind`?",
+        ),
+        ('\n[web]\nbind = "8081"\n', '[web].bind: cần dạng MÁY:CỔNG, ví dụ "127.0.0.1:8080"'),
+        ('\n[web]\nlockout = "30s"\n', "[web].lockout: phải ít nhất 1m"),
+    ],
+)
+def test_a_wrong_web_key_is_named_in_vietnamese(tmp_path: Path, extra: str, message: str) -> None:
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    assert message in config_error(write_config(tmp_path, (text, text + extra)))
