@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from docx.enum.section import WD_ORIENT
 from docx.shared import Length, Pt
 
+from parsers.initiatives import FIELDS
 from reports.documents.layout import FONT, MOTTO, NATION
-from reports.documents.results import ANNEX_HEADINGS
+from reports.documents.results import ANNEX_HEADINGS, NO_FIELD, field_counts
+from reports.initiatives import InitiativeLine
 from tests.reports.documents import all_text, every_run, opened, report_docx, rows_of
 
 
@@ -151,3 +155,29 @@ def test_hostile_titles_stay_literal_text_and_never_break_the_xml() -> None:
     assert cells[2] == hostile[2]
     assert cells[3] == hostile[3]
     assert "fldSimple" not in doc.element.xml and "instrText" not in doc.element.xml
+
+
+def line_of(field: str | None) -> InitiativeLine:
+    received = datetime(2024, 6, 1, tzinfo=UTC)
+    return InitiativeLine("xa-an-co", "UBND xã An Cơ", "T", field, (), received, "on_time", ())
+
+
+def test_fields_are_counted_in_the_six_reform_fields_whichever_wording_was_read() -> None:
+    lines = [
+        line_of("cải cách thủ tục hành chính"),
+        line_of("Hiện đại hóa hành chính"),  # the older wording of the e-government field
+        line_of("xây dựng, phát triển chính quyền điện tử, chính quyền số"),
+        line_of("Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức"),
+        line_of(None),
+    ]
+    counts = dict(field_counts(lines))
+    assert list(counts)[:6] == [name for name, _ in FIELDS]
+    assert counts["cải cách thủ tục hành chính"] == 1
+    assert counts["xây dựng, phát triển chính quyền điện tử, chính quyền số"] == 2
+    assert counts["cải cách chế độ công vụ"] == 1
+    assert counts["cải cách thể chế"] == 0
+    assert counts[NO_FIELD] == 1
+
+
+def test_every_initiative_with_a_field_leaves_out_the_unknown_row() -> None:
+    assert NO_FIELD not in dict(field_counts([line_of("cải cách tài chính công")]))
