@@ -13,7 +13,7 @@ from datetime import date
 
 from parsers.campaign import Campaign
 from parsers.initiatives import FIELDS, classify_field
-from reports.compliance import UnitCompliance, UnitStatus
+from reports.compliance import FormsStatus, UnitCompliance, UnitStatus
 from reports.documents.layout import (
     Annex,
     Block,
@@ -109,13 +109,18 @@ def results_report(
         signer=Signer(letterhead.signer_capacity, letterhead.signer_name),
         annexes=(
             Annex(
-                title=f"Danh sách sáng kiến, giải pháp — {campaign.name}",
-                note=f"(Kèm theo Báo cáo số {header.number_text} của {letterhead.issuer})",
+                title="Danh sách sáng kiến, giải pháp đã nhận",
+                note=f"(Kèm theo Báo cáo số {header.number_text}{_issued(day)} "
+                f"của {letterhead.issuer})",
                 table=annex_table(lines, campaign),
                 landscape=True,
             ),
         ),
     )
+
+
+def _issued(day: date | None) -> str:
+    return f" ngày {day:%d/%m/%Y}" if day else ""
 
 
 def _receipt(
@@ -143,9 +148,12 @@ def _receipt(
     extra = [s for s in standings if not s.unit.required and s.has_file]
     if extra:
         blocks.append(Text(f"Đơn vị không bắt buộc đã gửi: {len(extra)} đơn vị{_names(extra)}"))
-    no_paper = [s for s in required if s.missing_paper]
-    if no_paper and any(s.paper_required for s in required):
-        blocks.append(Text(f"Đơn vị chưa nộp bản giấy: {len(no_paper)} đơn vị{_names(no_paper)}"))
+    # Those that sent nothing are listed above already: here, the file without the paper.
+    no_paper = [s for s in required if s.forms is FormsStatus.MISSING_PAPER_COPY]
+    if no_paper:
+        blocks.append(
+            Text(f"Đơn vị đã gửi tệp, chưa nộp bản giấy: {len(no_paper)} đơn vị{_names(no_paper)}")
+        )
     return blocks
 
 
