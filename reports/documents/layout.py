@@ -176,8 +176,11 @@ def _run(
     run = paragraph.add_run(xml_text(text))
     run.font.name = FONT
     run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.italic = italic
+    # Only what differs from the style: an explicit "not bold" per run costs time and bytes.
+    if bold:
+        run.font.bold = True
+    if italic:
+        run.font.italic = True
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
@@ -240,7 +243,8 @@ def _body_text(doc: Document, block: Text) -> None:
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     form = paragraph.paragraph_format
-    form.first_line_indent = Mm(10)
+    form.first_line_indent = None if block.heading else Mm(10)
+    form.keep_with_next = block.heading  # never a heading alone at the foot of a page
     form.space_before = Pt(6)
     form.line_spacing = 1.15
     _run(paragraph, block.text, BODY_PT, bold=block.heading)
@@ -255,7 +259,10 @@ def _table(doc: Document, block: Table) -> None:
     for cell, heading in zip(table.rows[0].cells, block.headings, strict=True):
         _cell_text(cell, heading, bold=True, centred=True)
     for number, values in enumerate(block.rows):
-        cells = table.add_row().cells
+        row = table.add_row()
+        # The row's own cells: `row.cells` walks the whole table each time (slow for
+        # an annex of hundreds of initiatives).
+        cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
         for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
             bold = number in block.bold_rows
             _cell_text(cell, value, bold=bold, centred=index in block.centred)
@@ -267,8 +274,9 @@ def _widths(table: DocxTable, widths_mm: Sequence[int]) -> None:
     """Fix the columns' widths: Word reads the cells', LibreOffice the grid's."""
     for column, mm in zip(table.columns, widths_mm, strict=True):
         column.width = Mm(mm)
-        for cell in column.cells:
-            cell.width = Mm(mm)
+    for tr in table._tbl.tr_lst:
+        for tc, mm in zip(tr.tc_lst, widths_mm, strict=True):
+            tc.width = Mm(mm)
 
 
 def _repeat_header(row: _Row) -> None:

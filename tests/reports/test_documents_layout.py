@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 from docx.enum.section import WD_ORIENT
 from docx.shared import Length, Pt
 
+from parsers.campaign import PAPER_COPY, SOFT_FILE
 from parsers.initiatives import FIELDS
-from reports.documents.layout import FONT, MOTTO, NATION
-from reports.documents.results import ANNEX_HEADINGS, NO_FIELD, field_counts
-from reports.initiatives import InitiativeLine
-from tests.reports.documents import all_text, every_run, opened, report_docx, rows_of
+from reports.compliance import assess_compliance
+from reports.documents.layout import FONT, MOTTO, NATION, write_docx
+from reports.documents.results import ANNEX_HEADINGS, NO_FIELD, field_counts, results_report
+from reports.initiatives import InitiativeLine, list_initiatives
+from store.paper import PaperCopyRow
+from tests.reports.documents import (
+    LETTERHEAD,
+    all_text,
+    every_run,
+    opened,
+    report_docx,
+    rows_of,
+)
+from tests.reports.rows import CAMPAIGN, ROSTER
+
+NOW = datetime(2024, 6, 27, 3, tzinfo=UTC)
 
 
 def test_the_header_table_holds_the_issuing_body_left_and_the_nation_right() -> None:
@@ -181,3 +195,25 @@ def test_fields_are_counted_in_the_six_reform_fields_whichever_wording_was_read(
 
 def test_every_initiative_with_a_field_leaves_out_the_unknown_row() -> None:
     assert NO_FIELD not in dict(field_counts([line_of("cải cách tài chính công")]))
+
+
+def test_a_campaign_that_requires_the_paper_copy_names_who_sent_the_file_but_not_the_paper() -> (
+    None
+):
+    campaign = replace(CAMPAIGN, requires=(SOFT_FILE, PAPER_COPY))
+    rows = rows_of(["Số hóa hồ sơ"])
+    paper = PaperCopyRow("2024", "xa-an-co", date(2024, 6, 27), 1, None, None, "lan", NOW)
+    standings = assess_compliance(ROSTER, campaign, rows, {"xa-an-co": paper})
+    document = results_report(
+        campaign,
+        standings,
+        list_initiatives(ROSTER, rows),
+        LETTERHEAD,
+        number=None,
+        day=None,
+        year=2024,
+    )
+    text = all_text(opened(write_docx(document)))
+    # Thái Bình sent the file only; Phòng Tư pháp sent nothing and is listed once, above.
+    assert "Đơn vị đã gửi tệp, chưa nộp bản giấy: 1 đơn vị (UBND xã Thái Bình)." in text
+    assert text.count("Phòng Tư pháp") == 1
