@@ -62,6 +62,7 @@ TOP_LEVEL_TABLES = (
     "notifications",
     "limits",
     "web",
+    "documents",
 )
 DATABASE_KEYS = ("url",)
 STORAGE_KEYS = ("dir",)
@@ -113,6 +114,15 @@ SMTP_KEYS = (
 )
 DIGEST_KEYS = ("to",)
 NOTIFICATIONS_KEYS = ("receipts", "reminder_days_before")
+DOCUMENTS_KEYS = (
+    "issuer",
+    "parent",
+    "place",
+    "number_suffix",
+    "signer_capacity",
+    "signer_name",
+    "recipients",
+)
 ROSTER_TOP_LEVEL = ("area", "unit")
 UNIT_KEYS = ("code", "name", "kind", "required", "emails", "from", "until", "successor")
 ADDRESS_BOOK_TOP_LEVEL = ("addresses",)
@@ -174,6 +184,24 @@ class NotificationsConfig:
 
 
 @dataclass(frozen=True)
+class DocumentsConfig:
+    """Who issues and signs the council's documents ([documents]); every key has a default.
+
+    ``parent`` and ``place`` left out are taken from the roster's ``area`` when
+    a document is made (app.documents): "huyện Châu Thành" gives "UBND huyện
+    Châu Thành" and "Châu Thành".
+    """
+
+    issuer: str = "Phòng Nội vụ"
+    parent: str | None = None
+    place: str | None = None
+    number_suffix: str = "BC-PNV"
+    signer_capacity: str = "Trưởng phòng"
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ("Lưu: VT.",)
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """The staff's web application ([web]); every key has a default."""
 
@@ -203,6 +231,7 @@ class Config:
     notifications: NotificationsConfig = NotificationsConfig()
     limits: Limits = DEFAULT_LIMITS
     web: WebConfig = WebConfig()
+    documents: DocumentsConfig = DocumentsConfig()
 
     @property
     def campaign(self) -> Campaign:
@@ -258,6 +287,7 @@ def load_config(path: Path) -> Config:
         notifications=_notifications(reader, data.get("notifications")),
         limits=_limits(reader, data.get("limits")),
         web=_web(reader, data.get("web")),
+        documents=_documents(reader, data.get("documents")),
     )
 
 
@@ -863,6 +893,44 @@ def _notifications(reader: _Reader, table: Any) -> NotificationsConfig:
             "[notifications].reminder_days_before", "phải là danh sách số nguyên ≥ 0, ví dụ [7, 2]"
         )
     return NotificationsConfig(receipts=receipts, reminder_days_before=tuple(sorted(set(days))))
+
+
+def _documents(reader: _Reader, table: Any) -> DocumentsConfig:
+    if table is None:
+        return DocumentsConfig()
+    if not isinstance(table, dict):
+        raise reader.fail("[documents]", "phải là một bảng")
+    reader.only_keys(table, "[documents]", DOCUMENTS_KEYS)
+    defaults = DocumentsConfig()
+    texts: dict[str, str] = {}
+    for key in ("issuer", "parent", "place", "number_suffix", "signer_capacity"):
+        value = reader.optional_text(table, "documents", key)
+        if value is not None:
+            if "\n" in value or "\r" in value:
+                raise reader.fail(f"[documents].{key}", "phải nằm trên một dòng")
+            texts[key] = nfc(value.strip())
+    name = table.get("signer_name", defaults.signer_name)
+    if not isinstance(name, str) or "\n" in name or "\r" in name:
+        raise reader.fail(
+            "[documents].signer_name", 'phải là một chuỗi một dòng, ví dụ "Nguyễn Văn A"'
+        )
+    recipients = table.get("recipients", list(defaults.recipients))
+    if not isinstance(recipients, list) or not all(
+        isinstance(r, str) and r.strip() for r in recipients
+    ):
+        raise reader.fail(
+            "[documents].recipients",
+            'cần một danh sách chuỗi không rỗng, ví dụ ["UBND huyện (b/c);", "Lưu: VT."]',
+        )
+    return DocumentsConfig(
+        issuer=texts.get("issuer", defaults.issuer),
+        parent=texts.get("parent"),
+        place=texts.get("place"),
+        number_suffix=texts.get("number_suffix", defaults.number_suffix),
+        signer_capacity=texts.get("signer_capacity", defaults.signer_capacity),
+        signer_name=nfc(name.strip()),
+        recipients=tuple(nfc(r.strip()) for r in recipients),
+    )
 
 
 # [limits] keys: (config key, Limits field, scale from the config unit).

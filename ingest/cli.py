@@ -66,6 +66,10 @@ COMMANDS = {
         "Nhắc đơn vị bắt buộc chưa nộp, vào ngày [notifications] reminder_days_before.",
     ),
     "outbox": ("ingest.commands.outbox:outbox", "Thư gửi đi: bản tin, thư xác nhận và thư nhắc."),
+    "documents": (
+        "ingest.commands.documents:documents",
+        "Văn bản của hội đồng (Nghị định 30/2020/NĐ-CP), tệp .docx: báo cáo kết quả.",
+    ),
     "export": (
         "ingest.commands.export:export",
         "Bản sao hồ sơ để in và gửi hội đồng sáng kiến.",

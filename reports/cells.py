@@ -19,8 +19,9 @@ if TYPE_CHECKING:  # openpyxl is slow to import; only the workbook writer needs 
 
 #: What makes a spreadsheet read a CSV cell as a formula (tab and CR: OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 cannot hold: an XLSX cell cannot keep them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot hold (lone surrogates too): an XLSX cell or a DOCX
+# paragraph cannot keep them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def csv_text(text: str) -> str:
@@ -35,5 +36,10 @@ def put_text(cell: Cell, text: str) -> None:
     string type keeps the value exactly, except characters XML cannot hold,
     which become U+FFFD.
     """
-    cell.value = _NOT_XML.sub("\ufffd", text)
+    cell.value = xml_text(text)
     cell.data_type = "s"
+
+
+def xml_text(text: str) -> str:
+    """Return ``text`` with the characters XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)

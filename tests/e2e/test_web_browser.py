@@ -303,3 +303,19 @@ def test_a_reviewer_records_a_paper_copy_on_the_unit_page_at_desktop_and_phone_w
         assert overflow <= 1, (label, overflow)
         shoot(page, paper_site, f"overview-paper-{label}")
         page.context.close()  # type: ignore[attr-defined]
+
+
+def test_the_results_report_downloads_from_the_exports_page(browser: object, site: Site) -> None:
+    from docx import Document
+
+    page = signed_in(browser, site, "xem")
+    page.goto(site.base + "/exports?campaign=2024")  # type: ignore[attr-defined]
+    with page.expect_download() as caught:  # type: ignore[attr-defined]
+        page.get_by_role("link", name="Tải báo cáo (.docx)").click()  # type: ignore[attr-defined]
+    download = caught.value
+    assert download.suggested_filename == "bao-cao-ket-qua-2024.docx"
+    doc = Document(download.path())
+    assert "PHÒNG NỘI VỤ" in doc.tables[0].rows[0].cells[0].text
+    annex = doc.tables[-1]
+    assert annex.rows[0].cells[1].text == "Tên sáng kiến" and len(annex.rows) > 1
+    page.context.close()  # type: ignore[attr-defined]

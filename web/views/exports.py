@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from app import accounts
+from app.documents import results_report_file
 from app.exports import FORMATS, REPORTS, files_plan, files_zip, report_file
 from web.auth import requires
 from web.context import client_address, page_campaign, register, who
@@ -30,6 +31,20 @@ def report(report: str, fmt: str) -> ResponseReturnValue:
     if report not in REPORTS or fmt not in FORMATS:
         abort(404)
     made = report_file(register(), report, fmt, page_campaign())
+    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
+    return Response(
+        made.data,
+        mimetype=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )
+
+
+@bp.route("/exports/documents/bao-cao-ket-qua.docx")
+@requires("viewer")
+def results_report() -> ResponseReturnValue:
+    """The report on the campaign's results, as `documents report` writes it (no number
+    or day: the clerk fills them in when it is issued)."""
+    made = results_report_file(register(), page_campaign())
     accounts.record(register(), who(), "export", target=made.filename, address=client_address())
     return Response(
         made.data,

@@ -1,0 +1,81 @@
+"""The council's official documents as DOCX files, the same bytes for the CLI and the web.
+
+`cchc-inbox documents report` and the web's /exports page both call
+``results_report_file``: the standings and the initiatives come from the
+register, the wording and layout from reports/documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from app.config import DocumentsConfig
+from app.exports import ReportFile, initiative_lines
+from app.queries import campaign_today, unit_standings
+from app.root import Register
+from parsers.campaign import Campaign
+from parsers.roster import Roster
+from reports.documents.layout import write_docx
+from reports.documents.results import Letterhead, results_report
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: File names people get (Vietnamese, without marks so every system keeps them).
+RESULTS_STEM = "bao-cao-ket-qua"
+#: The level words a roster's area opens with, longest first ("thành phố" before "phố").
+_LEVELS = ("thành phố", "thị trấn", "thị xã", "huyện", "quận", "tỉnh", "xã", "phường")
+
+
+def letterhead(documents: DocumentsConfig, roster: Roster) -> Letterhead:
+    """Return who issues and signs: [documents], with the parent body and the place
+    taken from the roster's first ``area`` where [documents] does not say."""
+    area = roster.area[0] if roster.area else ""
+    return Letterhead(
+        parent=documents.parent or (f"UBND {area}" if area else ""),
+        issuer=documents.issuer,
+        place=documents.place or place_name(area),
+        number_suffix=documents.number_suffix,
+        signer_capacity=documents.signer_capacity,
+        signer_name=documents.signer_name,
+        recipients=documents.recipients,
+    )
+
+
+def place_name(area: str) -> str:
+    """Return the name in an area without its level word: "huyện Châu Thành" → "Châu Thành"."""
+    lowered = area.lower()
+    for level in _LEVELS:
+        if lowered.startswith(level + " "):
+            return area[len(level) :].strip()
+    return area.strip()
+
+
+def results_report_file(
+    register: Register,
+    campaign: Campaign,
+    *,
+    number: str | None = None,
+    day: date | None = None,
+    tags: Mapping[str, int] | None = None,
+) -> ReportFile:
+    """Return the report on ``campaign``'s results (Báo cáo kết quả thực hiện Kế hoạch) as
+    DOCX bytes.
+
+    No ``number`` or ``day`` leaves them blank for the clerk who issues it (the
+    year is this year's). ``tags`` are the initiatives counted by reform index,
+    once they are tagged; without them that section is left out.
+    """
+    standings = unit_standings(register, campaign)
+    lines = initiative_lines(register, campaign)
+    year = day.year if day else campaign_today(register, register.clock()).year
+    document = results_report(
+        campaign,
+        standings,
+        lines,
+        letterhead(register.config.documents, register.roster),
+        number=number,
+        day=day,
+        year=year,
+        tags=tags,
+    )
+    return ReportFile(write_docx(document), f"{RESULTS_STEM}-{campaign.code}.docx", DOCX)
