@@ -36,6 +36,7 @@ class MessageFilter:
     since: datetime | None = None  # received at or after
     until: datetime | None = None  # received before
     text: str | None = None  # every word must appear (without marks or case)
+    campaign: str | None = None  # the campaign's code
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,8 @@ def _condition(session: Session, which: MessageFilter) -> ColumnElement[bool]:
         parts.append(Message.status == which.status)
     if which.timing is not None:
         parts.append(Message.timing == which.timing)
+    if which.campaign is not None:
+        parts.append(Message.campaign_code == which.campaign)
     if which.since is not None:
         parts.append(Message.received_at >= which.since)
     if which.until is not None:

@@ -92,3 +92,21 @@ def test_a_reviewer_puts_a_message_that_fits_two_campaigns_into_one(
     shown = page(client, f"/messages/{waiting}")
     assert "Sáng kiến, giải pháp CCHC năm 2024 (2024)" in shown
     assert "Xếp vào đợt: Sáng kiến, giải pháp CCHC năm 2024 (2024)" in shown
+
+
+def test_the_message_list_shows_one_campaign_s_mail_when_asked(
+    client: FlaskClient, several: Register
+) -> None:
+    store_message(
+        several.sessions, 1, RECEIVED, unit="xa-an-co", subject="Thư đợt bổ sung", campaign="bs"
+    )
+    store_message(
+        several.sessions, 2, RECEIVED, unit="xa-an-co", subject="Thư đợt 2024", campaign="2024"
+    )
+    log_in(client, "viewer")
+    every = page(client, "/messages")
+    assert "Thư đợt bổ sung" in every and "Thư đợt 2024" in every
+    only = page(client, "/messages?campaign=bs")
+    assert "Thư đợt bổ sung" in only and "Thư đợt 2024" not in only
+    assert 'option value="bs" selected' in only
+    assert client.get("/messages?campaign=2023").status_code == 404

@@ -43,8 +43,12 @@ def index() -> ResponseReturnValue:
     unit = args.get("unit") or None
     if unit is not None and register().roster.by_code(unit) is None:
         unit = None
+    campaign = args.get("campaign") or None
+    if campaign is not None and register().config.find_campaign(campaign) is None:
+        campaign = None
     which = MessageFilter(
         unit=unit,
+        campaign=campaign,
         status=args.get("status") if args.get("status") in STATUSES else None,
         timing=args.get("timing") if args.get("timing") in TIMINGS else None,
         since=bounds.since,
