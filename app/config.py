@@ -93,6 +93,8 @@ CAMPAIGN_KEYS = (
     "min_per_unit",
     "requires",
     "keywords",
+    # Reminders of this campaign on other days than [notifications].reminder_days_before.
+    "reminder_days_before",
     # A periodic report (parsers.periods): one campaign per period from `opens` to `until`.
     "every",
     "until",
@@ -242,6 +244,13 @@ class Config:
     def find_campaign(self, code: str) -> Campaign | None:
         """Return the campaign whose code is ``code``, if one is configured."""
         return next((c for c in self.campaigns if c.code == code), None)
+
+    def reminder_days(self, campaign: Campaign) -> tuple[int, ...]:
+        """Return the days before ``campaign`` closes that units are reminded on: its own
+        ``reminder_days_before``, else [notifications]'s."""
+        if campaign.reminder_days is not None:
+            return campaign.reminder_days
+        return self.notifications.reminder_days_before
 
     def campaign_of(self, code: str | None) -> Campaign:
         """Return the campaign a message whose campaign is ``code`` is spoken of in: that
@@ -621,6 +630,11 @@ def _campaign(reader: _Reader, table: Mapping[str, Any], where: str) -> Campaign
         code=code,
         requires=_forms(reader, table.get("requires", [SOFT_FILE]), f"[{where}].requires"),
         keywords=_keywords(reader, table.get("keywords", []), f"[{where}].keywords"),
+        reminder_days=(
+            _reminder_days(reader, table["reminder_days_before"], f"[{where}]")
+            if "reminder_days_before" in table
+            else None
+        ),
     )
 
 
@@ -885,14 +899,19 @@ def _notifications(reader: _Reader, table: Any) -> NotificationsConfig:
     receipts = table.get("receipts", False)
     if not isinstance(receipts, bool):
         raise reader.fail("[notifications].receipts", "phải là true hoặc false")
-    days = table.get("reminder_days_before", [])
+    days = _reminder_days(reader, table.get("reminder_days_before", []), "[notifications]")
+    return NotificationsConfig(receipts=receipts, reminder_days_before=days)
+
+
+def _reminder_days(reader: _Reader, days: object, where: str) -> tuple[int, ...]:
+    """Return the days before a deadline to remind on: a list of integers ≥ 0."""
     if not isinstance(days, list) or not all(
         isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in days
     ):
         raise reader.fail(
-            "[notifications].reminder_days_before", "phải là danh sách số nguyên ≥ 0, ví dụ [7, 2]"
+            f"{where}.reminder_days_before", "phải là danh sách số nguyên ≥ 0, ví dụ [7, 2]"
         )
-    return NotificationsConfig(receipts=receipts, reminder_days_before=tuple(sorted(set(days))))
+    return tuple(sorted(set(days)))
 
 
 def _documents(reader: _Reader, table: Any) -> DocumentsConfig:

@@ -63,7 +63,7 @@ COMMANDS = {
     ),
     "remind": (
         "ingest.commands.digest:remind",
-        "Nhắc đơn vị bắt buộc chưa nộp, vào ngày [notifications] reminder_days_before.",
+        "Nhắc đơn vị bắt buộc chưa nộp, vào các ngày nhắc (reminder_days_before).",
     ),
     "outbox": ("ingest.commands.outbox:outbox", "Thư gửi đi: bản tin, thư xác nhận và thư nhắc."),
     "documents": (

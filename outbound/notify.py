@@ -232,7 +232,7 @@ def enqueue_reminders(
     its paper copy, if required)."""
     campaign = campaign or select_campaign(config, None, today)
     days_left = (campaign.closes - today).days
-    if days_left not in config.notifications.reminder_days_before:
+    if days_left not in config.reminder_days(campaign):
         return 0
     smtp = _smtp(config)
     sender = parse_address(smtp.sender)
@@ -343,8 +343,8 @@ def daily_mail(config: Config, engine: Engine, clock: Clock = utc_now) -> None:
         if config.digest.to:
             digest = prepare_digest(sessions, config, roster, today)
             enqueue_digest(sessions, config, digest, clock())
-        if config.notifications.reminder_days_before:
-            for campaign in open_campaigns(config, today):
+        for campaign in open_campaigns(config, today):
+            if config.reminder_days(campaign):
                 enqueue_reminders(sessions, config, roster, today, clock(), campaign)
         log.info("daily mail: %s", deliver(config, sessions, clock))
     except Exception:  # the worker keeps polling; the outbox keeps what was queued

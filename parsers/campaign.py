@@ -46,6 +46,8 @@ class Campaign:
     series: str = ""
     period: str = ""
     period_terms: tuple[str, ...] = ()
+    # Days before ``closes`` its reminders go out; None: the configuration's default.
+    reminder_days: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.code:

@@ -113,7 +113,7 @@ def digest(
 def remind(
     context: Context, day: datetime | None, dry_run: bool, campaign_code: str | None
 ) -> None:
-    """Nhắc đơn vị bắt buộc chưa nộp, vào ngày [notifications] reminder_days_before.
+    """Nhắc đơn vị bắt buộc chưa nộp, vào các ngày nhắc (reminder_days_before).
 
     \b
     Ví dụ:
@@ -126,7 +126,7 @@ def remind(
     for_date = day.date() if day else today(config)
     campaign = chosen_campaign(config, campaign_code, for_date)
     days_left = (campaign.closes - for_date).days
-    if days_left not in config.notifications.reminder_days_before:
+    if days_left not in config.reminder_days(campaign):
         click.echo(f"Ngày {for_date:%d/%m/%Y} (còn {days_left} ngày) không phải ngày nhắc.")
         return
     if dry_run:

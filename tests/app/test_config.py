@@ -286,3 +286,22 @@ def test_a_period_whose_code_another_campaign_has_is_refused(tmp_path: Path) -> 
     clash = QUARTERLY + TWO_CAMPAIGNS.replace('code = "bc-quy-2-2024"', 'code = "bc-quy-2024-q2"')
     with pytest.raises(ConfigError, match=r"\[campaigns\[2\]\]\.code: mã 'bc-quy-2024-q2' đã dùng"):
         load_config(with_campaigns(tmp_path, clash))
+
+
+def test_a_campaign_may_remind_on_its_own_days(tmp_path: Path) -> None:
+    own = TWO_CAMPAIGNS.replace(
+        'keywords = ["báo cáo CCHC quý II", "báo cáo quý II"]',
+        'keywords = ["báo cáo CCHC quý II", "báo cáo quý II"]\nreminder_days_before = [3, 1, 3]',
+    )
+    config = load_config(with_campaigns(tmp_path, own))
+    initiatives, report = config.campaigns
+    assert config.reminder_days(report) == (1, 3)
+    assert config.reminder_days(initiatives) == config.notifications.reminder_days_before
+
+
+def test_a_wrong_campaign_reminder_day_names_the_campaign(tmp_path: Path) -> None:
+    wrong = TWO_CAMPAIGNS + "reminder_days_before = [-1]\n"
+    with pytest.raises(
+        ConfigError, match=r"\[campaigns\[1\]\]\.reminder_days_before: phải là danh"
+    ):
+        load_config(with_campaigns(tmp_path, wrong))
