@@ -1,0 +1,171 @@
+"""Find near-duplicate documents: the same initiative sent by two units, or sent again.
+
+Pure: texts in, pairs with their similarity out. Each text is normalised
+(``normalise_body``: NFC, tone style folded, no case; the header boilerplate
+of an administrative document and the units' names dropped, so that a copy
+sent under another unit's name, with another number and date, is still the
+same text) and cut into word shingles (``SHINGLE_WORDS`` words). MinHash
+signatures of the shingle sets go into LSH buckets (datasketch), which give
+the candidate pairs without comparing every document with every other; each
+candidate's similarity is then the exact Jaccard index of the two shingle
+sets (0..1), and a pair is flagged at ``FLAG_AT`` or above. Reordered
+sections change only the shingles across their borders, so they keep a copy
+well above the mark.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from parsers.text import fold_tone_style, nfc
+
+#: Words per shingle.
+SHINGLE_WORDS = 3
+#: MinHash permutations: more is more exact estimates, slower indexing.
+NUM_PERM = 128
+#: The LSH's own threshold, below FLAG_AT so that it misses no pair worth scoring.
+LSH_THRESHOLD = 0.3
+#: The similarity (Jaccard of shingles) from which two documents are flagged.
+FLAG_AT = 0.5
+#: Documents with fewer shingles than this are too short to compare.
+MIN_SHINGLES = 8
+
+#: The longest line taken for a header line.
+HEADER_CHARS = 120
+_WORD = re.compile(r"[^\W_]+")
+#: Lines of an administrative document's header and ending that say nothing of the
+#: initiative: who sent it, to whom, its number, place and date, the motto, the signature.
+_BOILERPLATE = re.compile(
+    r"^(?:"
+    r"cộng hòa xã hội chủ nghĩa việt nam|độc lập\s*[-–—]\s*tự do\s*[-–—]\s*hạnh phúc"
+    r"|số\s*:|số\s+\d|kính gửi|nơi nhận|[-–—•]?\s*như trên|[-–—•]?\s*lưu\b"
+    r"|ủy ban nhân dân|ubnd\b|hội đồng nhân dân|hđnd\b|phòng\b|văn phòng\b|thanh tra\b"
+    r"|xã\b|thị trấn\b|huyện\b|tm\.?\s|kt\.?\s|chủ tịch|phó chủ tịch|trưởng phòng"
+    r"|phó trưởng phòng|người viết|người đề nghị|xác nhận của|ký tên|\(ký"
+    r"|[^\n]{0,60}ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\S+"
+    r")",
+)
+
+K = TypeVar("K", bound=Hashable)
+
+
+_UNIT_PREFIX = re.compile(
+    r"^(?:ubnd|ủy ban nhân dân)\s+|^(?:xã|thị trấn|phòng|văn phòng)\s+|\s+huyện$"
+)
+
+
+def name_forms(name: str) -> tuple[str, ...]:
+    """Return a unit's name and its core ("UBND xã An Cơ" -> also "An Cơ"), as written."""
+    forms = [nfc(name).strip()]
+    core = forms[0]
+    while True:
+        shorter = _UNIT_PREFIX.sub("", fold_tone_style(core).casefold())
+        if shorter == fold_tone_style(core).casefold() or not shorter:
+            break
+        core = shorter
+    if core != forms[0]:
+        forms.append(core)
+    return tuple(forms)
+
+
+def normalise_body(text: str, names: Iterable[str] = ()) -> str:
+    """Return the words of ``text`` that say what the initiative is, one space apart.
+
+    NFC, tone style folded ("hoà" is "hòa"), no case; header and signature
+    lines dropped; every one of ``names`` (the units' names) removed.
+    """
+    folded = fold_tone_style(nfc(text)).casefold()
+    kept = []
+    for raw in folded.splitlines():
+        line = raw.strip()
+        # Header lines are short; a long line is text even if it starts like one.
+        if line and not (len(line) <= HEADER_CHARS and _BOILERPLATE.match(line)):
+            kept.append(line)
+    body = "\n".join(kept)
+    for name in sorted({fold_tone_style(nfc(n)).casefold() for n in names if n}, key=len)[::-1]:
+        body = body.replace(name, " ")
+    return " ".join(_WORD.findall(body))
+
+
+def shingles(body: str, size: int = SHINGLE_WORDS) -> frozenset[str]:
+    """Return the runs of ``size`` consecutive words of a normalised body."""
+    words = body.split()
+    if len(words) < size:
+        return frozenset([" ".join(words)]) if words else frozenset()
+    return frozenset(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Return |a ∩ b| / |a ∪ b| (0 when both are empty)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+@dataclass(frozen=True)
+class Pair(Generic[K]):
+    first: K
+    second: K
+    similarity: float  # 0..1, the Jaccard index of the two shingle sets
+
+
+@dataclass
+class SimilarityIndex(Generic[K]):
+    """Documents by key, their shingles and MinHash signatures in LSH buckets."""
+
+    names: Sequence[str] = ()
+    flag_at: float = FLAG_AT
+    _shingles: dict[K, frozenset[str]] = field(default_factory=dict)
+    _order: list[K] = field(default_factory=list)
+    _signatures: dict[K, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Imported here: numpy and datasketch load in a tenth of a second, needed only here.
+        from datasketch import MinHashLSH
+
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+
+    def add_many(self, documents: Iterable[tuple[K, str]]) -> None:
+        """Index documents (key, text); a key already indexed, or too short a text, is skipped."""
+        from datasketch import MinHash
+
+        batch: list[tuple[K, frozenset[str]]] = []
+        for key, text in documents:
+            if key in self._shingles:
+                continue
+            found = shingles(normalise_body(text, self.names))
+            if len(found) >= MIN_SHINGLES:
+                self._shingles[key] = found
+                self._order.append(key)
+                batch.append((key, found))
+        signatures = MinHash.bulk([[s.encode() for s in sh] for _, sh in batch], num_perm=NUM_PERM)
+        with self._lsh.insertion_session() as session:
+            for (key, _), signature in zip(batch, signatures, strict=True):
+                session.insert(key, signature, check_duplication=False)
+                self._signatures[key] = signature
+
+    def similar_to(self, key: K) -> list[Pair[K]]:
+        """Return the documents flagged as near-duplicates of ``key``, most similar first."""
+        if key not in self._shingles:
+            return []
+        mine = self._shingles[key]
+        pairs = []
+        for other in self._lsh.query(self._signatures[key]):
+            if other == key:
+                continue
+            score = jaccard(mine, self._shingles[other])
+            if score >= self.flag_at:
+                pairs.append(Pair(key, other, round(score, 3)))
+        return sorted(pairs, key=lambda p: -p.similarity)
+
+    def pairs(self) -> list[Pair[K]]:
+        """Return every flagged pair once, in the order the documents were indexed."""
+        rank = {key: i for i, key in enumerate(self._order)}
+        return [
+            pair
+            for key in self._order
+            for pair in self.similar_to(key)
+            if rank[pair.second] > rank[key]
+        ]
