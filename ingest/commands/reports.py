@@ -163,7 +163,8 @@ def report_initiatives(
     if fmt == "json":
         emit(initiatives_json(lines, campaign.zone), output)
     else:
-        emit(as_table(INITIATIVE_HEADINGS, initiative_cells(lines, campaign.timezone)), output)
+        listed = [ln for ln in lines if not ln.withdrawn]
+        emit(as_table(INITIATIVE_HEADINGS, initiative_cells(listed, campaign.timezone)), output)
 
 
 def chosen(register: Register, code: str | None) -> Campaign:

@@ -28,11 +28,19 @@ CONG_VU = "Cải cách chế độ công vụ"
         ),
         ("Lĩnh vực áp dụng: xây dựng chính quyền số", None, SO),
         # Decomposed (NFD) text, as some mailers send it.
-        (unicodedata.normalize("NFD", "Lĩnh vực áp dụng: cải cách tài chính công"), None, "Cải cách tài chính công"),
+        (
+            unicodedata.normalize("NFD", "Lĩnh vực áp dụng: cải cách tài chính công"),
+            None,
+            "Cải cách tài chính công",
+        ),
         # The field the document states (or staff corrected) comes first.
         ("Mô tả: thủ tục hành chính ở xã.", "Cải cách thể chế", "Cải cách thể chế"),
         # No stated field: a field named outright anywhere.
-        ("Sáng kiến phục vụ cải cách tổ chức bộ máy hành chính nhà nước.", None, "Cải cách tổ chức bộ máy hành chính nhà nước"),
+        (
+            "Sáng kiến phục vụ cải cách tổ chức bộ máy hành chính nhà nước.",
+            None,
+            "Cải cách tổ chức bộ máy hành chính nhà nước",
+        ),
         # Written without marks: compared without marks.
         ("Linh vuc ap dung: cai cach the che", None, "Cải cách thể chế"),
     ],
