@@ -153,16 +153,20 @@ def _fields(pool: Sequence[str], field: str | None, marked: bool) -> list[Tag]:
         return comparable(sentence) if marked else search_form(sentence)
 
     line = form(_FIELD_LINE)
-    stated = [field] if field else []
-    stated += [s for s in pool if line in form(s)]
-    for sentence in stated:
-        named = [
-            Tag(FIELD, value, evidence_of(sentence))
-            for value, pattern in _COMPILED[("stated", marked)].items()
-            if pattern.search(form(sentence))
-        ]
-        if named:
-            return named
+    patterns = _COMPILED[("stated", marked)]
+    lines = [s for s in pool if line in form(s)]
+    for sentence in ([field] if field else []) + lines:
+        values = [v for v, pattern in patterns.items() if pattern.search(form(sentence))]
+        if values:
+            # The document's own sentence is the better evidence of the same field.
+            return [
+                Tag(
+                    FIELD,
+                    v,
+                    evidence_of(next((s for s in lines if patterns[v].search(form(s))), sentence)),
+                )
+                for v in values
+            ]
     # No stated field names one: a field named outright anywhere in the text.
     found = []
     for value, pattern in _COMPILED[(FIELD, marked)].items():
