@@ -26,8 +26,12 @@ from parsers.text import fold_tone_style, nfc
 SHINGLE_WORDS = 3
 #: MinHash permutations: more is more exact estimates, slower indexing.
 NUM_PERM = 128
-#: The LSH's own threshold, below FLAG_AT so that it misses no pair worth scoring.
-LSH_THRESHOLD = 0.3
+#: The LSH's own threshold, below FLAG_AT so that it rarely misses a pair worth scoring:
+#: with 128 permutations datasketch makes it 32 bands of 4 rows, so a pair of
+#: similarity 0.5 becomes a candidate with probability 0.87, 0.6 with 0.99, and 0.2
+#: (two distinct descriptions on the same form) with 0.05. Lower, the candidates
+#: grow with the square of the documents (0.3: 85 per document among 2,000).
+LSH_THRESHOLD = 0.4
 #: The similarity (Jaccard of shingles) from which two documents are flagged.
 FLAG_AT = 0.5
 #: Documents with fewer shingles than this are too short to compare.
