@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import Any, Generic, TypeVar
 
 from parsers.text import fold_tone_style, nfc
@@ -75,11 +76,24 @@ def name_forms(name: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-def normalise_body(text: str, names: Iterable[str] = ()) -> str:
+def _as_is(value: int) -> int:
+    return value
+
+
+def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """Return the pattern that finds any of ``names`` in a normalised text (longest first)."""
+    forms = {fold_tone_style(nfc(n)).casefold().strip() for n in names if n.strip()}
+    if not forms:
+        return None
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+
+
+def normalise_body(text: str, names: Iterable[str] | re.Pattern[str] | None = ()) -> str:
     """Return the words of ``text`` that say what the initiative is, one space apart.
 
     NFC, tone style folded ("hoà" is "hòa"), no case; header and signature
-    lines dropped; every one of ``names`` (the units' names) removed.
+    lines dropped; every one of ``names`` (the units' names, or their
+    ``names_pattern``) removed.
     """
     folded = fold_tone_style(nfc(text)).casefold()
     kept = []
@@ -89,20 +103,29 @@ def normalise_body(text: str, names: Iterable[str] = ()) -> str:
         if line and not (len(line) <= HEADER_CHARS and _BOILERPLATE.match(line)):
             kept.append(line)
     body = "\n".join(kept)
-    for name in sorted({fold_tone_style(nfc(n)).casefold() for n in names if n}, key=len)[::-1]:
-        body = body.replace(name, " ")
+    pattern = names if isinstance(names, re.Pattern) or names is None else names_pattern(names)
+    if pattern is not None:
+        body = pattern.sub(" ", body)
     return " ".join(_WORD.findall(body))
 
 
-def shingles(body: str, size: int = SHINGLE_WORDS) -> frozenset[str]:
-    """Return the runs of ``size`` consecutive words of a normalised body."""
+def shingles(body: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
+    """Return the runs of ``size`` consecutive words of a normalised body, each as a
+    32-bit BLAKE2 hash: sets of numbers compare faster than sets of strings, and the
+    hash is random enough for MinHash to take as it is (CRC-32, being linear, made
+    ten times the candidate pairs)."""
     words = body.split()
-    if len(words) < size:
-        return frozenset([" ".join(words)]) if words else frozenset()
-    return frozenset(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+    runs = [" ".join(words[i : i + size]) for i in range(max(len(words) - size + 1, 0))]
+    if not runs and words:
+        runs = [" ".join(words)]
+    return frozenset(_hash32(run) for run in runs)
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def _hash32(text: str) -> int:
+    return int.from_bytes(blake2b(text.encode(), digest_size=4).digest(), "little")
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     """Return |a ∩ b| / |a ∪ b| (0 when both are empty)."""
     union = len(a | b)
     return len(a & b) / union if union else 0.0
@@ -121,7 +144,7 @@ class SimilarityIndex(Generic[K]):
 
     names: Sequence[str] = ()
     flag_at: float = FLAG_AT
-    _shingles: dict[K, frozenset[str]] = field(default_factory=dict)
+    _shingles: dict[K, frozenset[int]] = field(default_factory=dict)
     _order: list[K] = field(default_factory=list)
     _signatures: dict[K, Any] = field(default_factory=dict)
 
@@ -130,21 +153,23 @@ class SimilarityIndex(Generic[K]):
         from datasketch import MinHashLSH
 
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._names = names_pattern(self.names)
 
     def add_many(self, documents: Iterable[tuple[K, str]]) -> None:
         """Index documents (key, text); a key already indexed, or too short a text, is skipped."""
         from datasketch import MinHash
 
-        batch: list[tuple[K, frozenset[str]]] = []
+        batch: list[tuple[K, frozenset[int]]] = []
         for key, text in documents:
             if key in self._shingles:
                 continue
-            found = shingles(normalise_body(text, self.names))
+            found = shingles(normalise_body(text, self._names))
             if len(found) >= MIN_SHINGLES:
                 self._shingles[key] = found
                 self._order.append(key)
                 batch.append((key, found))
-        signatures = MinHash.bulk([[s.encode() for s in sh] for _, sh in batch], num_perm=NUM_PERM)
+        # The shingles are 32-bit hashes already: MinHash permutes them as they are.
+        signatures = MinHash.bulk([list(sh) for _, sh in batch], num_perm=NUM_PERM, hashfunc=_as_is)
         with self._lsh.insertion_session() as session:
             for (key, _), signature in zip(batch, signatures, strict=True):
                 session.insert(key, signature, check_duplication=False)
