@@ -266,10 +266,22 @@ def _detail_text(detail: InitiativeDetail, zone: ZoneInfo) -> str:
     if record.withdrawn_at is not None:
         out.append(f"Đã rút ({record.withdrawn_by}, {local_text(record.withdrawn_at, zone)})")
     for e in detail.edits:
-        out.append(
-            f"  {local_text(e.edited_at, zone)} {e.edited_by}: {e.what} {e.before!r} → {e.after!r}"
-        )
+        when = local_text(e.edited_at, zone)
+        out.append(f"  {when} {e.edited_by}: {e.what} {_value(e.before)} → {_value(e.after)}")
     return "\n".join(out)
+
+
+def _value(value: Any) -> str:
+    """Return a kept value as staff read it; None is the value read from the documents."""
+    if value is None:
+        return "(như đọc từ hồ sơ)"
+    if value is True:
+        return "đã rút"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value(v)}" for k, v in value.items())
+    return str(value)
 
 
 def _unknown(record_id: int) -> NoReturn:

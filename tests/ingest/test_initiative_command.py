@@ -121,3 +121,30 @@ def test_an_unknown_id_or_a_bad_tag_is_one_vietnamese_line_exit_2_and_nothing_wr
     assert nothing.exit_code == 2 and "--title" in nothing.stderr
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(InitiativeEdit)) == 0
+
+
+def test_show_tells_the_values_as_read_the_corrections_and_who_made_them(
+    tmp_path: Path, database_url: str, sessions: SessionFactory
+) -> None:
+    config = configure(tmp_path, database_url, sessions)
+    [item] = report(config)
+    ident = str(item["id"])
+    run_cli(
+        "--config",
+        str(config),
+        "initiative",
+        "edit",
+        ident,
+        "--field",
+        "Cải cách thể chế",
+        "--by",
+        "lan",
+    )
+    shown = run_cli("--config", str(config), "initiative", "show", ident)
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert lines[0] == f"Sáng kiến {ident}: đơn vị xa-an-co, đợt 2024"
+    assert "Lĩnh vực: Cải cách thể chế" in lines
+    assert "Nhãn field:Cải cách thể chế — Cải cách thể chế" in lines
+    assert "Đã sửa tay: field" in lines
+    assert lines[-1].endswith(" lan: field (như đọc từ hồ sơ) → Cải cách thể chế")
