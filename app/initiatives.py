@@ -13,9 +13,16 @@ from app.root import Register
 from parsers.campaign import Campaign
 from parsers.similarity import SimilarityIndex, name_forms
 from parsers.tags import parse_label
-from reports.initiatives import InitiativeLine, Similar, list_initiatives, tags_of
+from reports.initiatives import (
+    InitiativeLine,
+    Similar,
+    fold_merged,
+    list_initiatives,
+    tags_of,
+)
 from store.initiatives import (
     EditRow,
+    MergeRefused,
     RecordRow,
     UnknownInitiative,
     correct_record,
@@ -23,12 +30,14 @@ from store.initiatives import (
     edit_tags,
     ensure_records,
     find_record,
+    merge_record,
     record_edits,
+    unmerge_record,
     withdraw_record,
 )
 from store.read import SubmissionRow, list_submissions
 
-__all__ = ["UnknownInitiative"]
+__all__ = ["MergeRefused", "UnknownInitiative"]
 
 
 def council_lines(register: Register, campaign: Campaign) -> list[InitiativeLine]:
@@ -64,10 +73,13 @@ def _every_campaign(register: Register, campaign: Campaign) -> dict[str, list[In
     index: SimilarityIndex[int] = SimilarityIndex(names=names)
     kept: dict[str, list[InitiativeLine]] = {}
     for code, group in lines.items():
+        own = {(ln.unit_code, ln.key): records[code][(ln.unit_code, ln.key)] for ln in group}
+        of_id = {record.id: record for record in own.values()}
+        merged = {r.id: r.merged_into for r in of_id.values() if r.merged_into is not None}
+        fixed = [corrected(ln, own[(ln.unit_code, ln.key)]) for ln in group]
         kept[code] = []
-        for line in group:
-            record = records[code][(line.unit_code, line.key)]
-            line = corrected(line, record)
+        for line in fold_merged(fixed, merged):
+            record = of_id[line.id or 0]
             line = replace(line, tags=tags_of(line, texts, record.tags_added, record.tags_removed))
             kept[code].append(line)
             text = "\n".join(texts.get(source, "") for source in line.sources)
@@ -154,6 +166,19 @@ def withdraw_initiative(register: Register, record_id: int, *, by: str) -> Recor
     """Mark an initiative withdrawn (raise UnknownInitiative if none has the id)."""
     with register.sessions.begin() as session:
         return withdraw_record(session, record_id, by=by, now=register.clock())
+
+
+def merge_initiatives(register: Register, record_id: int, into_id: int, *, by: str) -> RecordRow:
+    """List initiative ``record_id`` as part of ``into_id``; raise MergeRefused or
+    UnknownInitiative, having written nothing."""
+    with register.sessions.begin() as session:
+        return merge_record(session, record_id, into_id, by=by, now=register.clock())
+
+
+def unmerge_initiative(register: Register, record_id: int, *, by: str) -> RecordRow:
+    """List a merged initiative on its own again (raise UnknownInitiative if none has the id)."""
+    with register.sessions.begin() as session:
+        return unmerge_record(session, record_id, by=by, now=register.clock())
 
 
 class BadTag(ValueError):

@@ -55,7 +55,7 @@ COMMANDS = {
     ),
     "initiative": (
         "ingest.commands.initiatives:initiative",
-        "Sáng kiến của hội đồng: liệt kê, xem, sửa, gắn nhãn, đánh dấu rút.",
+        "Sáng kiến của hội đồng: liệt kê, xem, sửa, gắn nhãn, gộp, đánh dấu rút.",
     ),
     "campaign": (
         "ingest.commands.campaigns:campaign",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -48,6 +48,8 @@ class InitiativeLine:
     withdrawn: bool = False
     tags: tuple[Tag, ...] = ()
     similar: tuple[Similar, ...] = ()
+    # The ids of the records staff merged into this one (``initiative merge``).
+    merged: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,41 @@ def list_initiatives(
     return sorted(lines, key=lambda ln: (order.get(ln.unit_code, len(order)), ln.received_at))
 
 
+def fold_merged(
+    lines: Sequence[InitiativeLine], merged_into: Mapping[int, int]
+) -> list[InitiativeLine]:
+    """Return the lines with each merged record's line folded into the one it is part of.
+
+    The folded line keeps its own title, field and authors, gains the other's
+    files, and is received when the first of them was (and timed like it: the
+    first counting copy). A line whose target is not listed stays on its own.
+    """
+    present = {ln.id for ln in lines}
+    members: dict[int, list[InitiativeLine]] = {}
+    for line in lines:
+        target = merged_into.get(line.id or 0)
+        if target is not None and target in present:
+            members.setdefault(target, []).append(line)
+    folded = []
+    for line in lines:
+        if merged_into.get(line.id or 0) in present:
+            continue
+        extra = members.get(line.id or 0, [])
+        if extra:
+            copies = sorted([line, *extra], key=lambda ln: ln.received_at)
+            counted = [c.timing for c in copies if c.timing in COUNTING_TIMINGS]
+            line = replace(
+                line,
+                received_at=copies[0].received_at,
+                timing=counted[0] if counted else copies[0].timing,
+                filenames=tuple(dict.fromkeys(f for c in [line, *extra] for f in c.filenames)),
+                sources=tuple(dict.fromkeys(s for c in [line, *extra] for s in c.sources)),
+                merged=tuple(sorted(c.id for c in extra if c.id is not None)),
+            )
+        folded.append(line)
+    return folded
+
+
 def tags_of(
     line: InitiativeLine,
     texts: Mapping[tuple[int, str], str],
@@ -176,6 +213,7 @@ def initiatives_json(lines: Iterable[InitiativeLine], zone: ZoneInfo) -> str:
             "id": line.id,
             "withdrawn": line.withdrawn,
             "tags": [{"kind": t.kind, "value": t.value, "evidence": t.evidence} for t in line.tags],
+            "merged": list(line.merged),
             "similar": [
                 {
                     "id": s.id,

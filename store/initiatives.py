@@ -49,6 +49,15 @@ class RecordRow:
     tags_removed: tuple[str, ...]
     withdrawn_at: datetime | None
     withdrawn_by: str | None
+    merged_into: int | None = None
+
+
+class MergeRefused(Exception):
+    """Two records cannot be merged: the same one, or of another campaign or unit."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # same | other_campaign | other_unit
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,45 @@ def edit_tags(
     return _row(record)
 
 
+def merge_record(
+    session: Session, record_id: int, into_id: int, *, by: str, now: datetime
+) -> RecordRow:
+    """List ``record_id`` as part of ``into_id`` (one initiative kept as two records).
+
+    Both must be of one campaign and one unit. Records merged into ``record_id``
+    follow it; merging into a record that is itself merged goes to the one it
+    is part of. Raise MergeRefused or UnknownInitiative; nothing is written then.
+    """
+    record = _locked(session, record_id)
+    into = _locked(session, into_id)
+    while into.merged_into is not None:
+        into = _locked(session, into.merged_into)
+    if into.id == record.id:
+        raise MergeRefused("same")
+    if into.campaign_code != record.campaign_code:
+        raise MergeRefused("other_campaign")
+    if into.unit_code != record.unit_code:
+        raise MergeRefused("other_unit")
+    if record.merged_into != into.id:
+        _audit(session, record_id, "merged_into", record.merged_into, into.id, by, now)
+        record.merged_into = into.id
+        followers = select(InitiativeRecord).where(InitiativeRecord.merged_into == record.id)
+        for follower in session.scalars(followers.with_for_update()):
+            follower.merged_into = into.id
+        session.flush()
+    return _row(record)
+
+
+def unmerge_record(session: Session, record_id: int, *, by: str, now: datetime) -> RecordRow:
+    """List a merged record on its own again; one that is not merged changes nothing."""
+    record = _locked(session, record_id)
+    if record.merged_into is not None:
+        _audit(session, record_id, "merged_into", record.merged_into, None, by, now)
+        record.merged_into = None
+        session.flush()
+    return _row(record)
+
+
 def record_edits(session: Session, record_id: int) -> list[EditRow]:
     """Return the changes made to a record, oldest first."""
     query = (
@@ -215,4 +263,5 @@ def _row(record: InitiativeRecord) -> RecordRow:
         tags_removed=tuple(record.tags_removed or ()),
         withdrawn_at=record.withdrawn_at,
         withdrawn_by=record.withdrawn_by,
+        merged_into=record.merged_into,
     )

@@ -418,6 +418,11 @@ class InitiativeRecord(Base):
     tags_removed: Mapped[list[str] | None] = mapped_column(JSON)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    # Staff found it is one initiative with another record (of its campaign and unit):
+    # listed as part of that one.
+    merged_into: Mapped[int | None] = mapped_column(
+        ForeignKey("initiative_records.id", ondelete="SET NULL")
+    )
 
 
 class InitiativeEdit(Base):
@@ -429,7 +434,7 @@ class InitiativeEdit(Base):
     record_id: Mapped[int] = mapped_column(
         ForeignKey("initiative_records.id", ondelete="CASCADE"), index=True
     )
-    # title | authors | field | tags | withdrawn
+    # title | authors | field | tags | withdrawn | merged_into
     what: Mapped[str] = mapped_column(String(20))
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from app import initiatives as records
-from app.initiatives import BadTag, InitiativeDetail, UnknownInitiative
+from app.initiatives import BadTag, InitiativeDetail, MergeRefused, UnknownInitiative
 from ingest.commands.campaigns import CAMPAIGN, FORMAT
 from ingest.commands.context import Context, pass_context, person
 from ingest.commands.reports import chosen
@@ -34,7 +34,7 @@ ID = click.argument("record_id", metavar="MÃ", type=int)
 
 @click.group()
 def initiative() -> None:
-    """Sáng kiến của hội đồng: liệt kê, xem, sửa, gắn nhãn, đánh dấu rút.
+    """Sáng kiến của hội đồng: liệt kê, xem, sửa, gắn nhãn, gộp, đánh dấu rút.
 
     \b
     Ví dụ:
@@ -162,6 +162,58 @@ def initiative_withdraw(context: Context, record_id: int, by: str | None) -> Non
     )
 
 
+MERGE_REFUSALS = {
+    "same": "Không gộp được sáng kiến {id} vào chính nó; chưa ghi gì.",
+    "other_campaign": (
+        "Không gộp được: sáng kiến {id} và {into} thuộc hai đợt khác nhau; chưa ghi gì."
+    ),
+    "other_unit": "Không gộp được: sáng kiến {id} và {into} của hai đơn vị khác nhau; chưa ghi gì.",
+}
+
+
+@initiative.command("merge")
+@ID
+@click.argument("into_id", metavar="VÀO_MÃ", type=int)
+@BY
+@pass_context
+def initiative_merge(context: Context, record_id: int, into_id: int, by: str | None) -> None:
+    """Gộp sáng kiến MÃ vào sáng kiến VÀO_MÃ (cùng đơn vị, cùng đợt): hai bản ghi là một sáng kiến.
+
+    Dòng gộp giữ tên, tác giả, lĩnh vực của VÀO_MÃ và có thêm các tệp của MÃ.
+
+    \b
+    Ví dụ:
+      cchc-inbox initiative merge 13 12 --by lan
+    """
+    register = context.register()
+    try:
+        record = records.merge_initiatives(register, record_id, into_id, by=person(by))
+    except UnknownInitiative as unknown:
+        _unknown(int(str(unknown)))
+    except MergeRefused as refused:
+        _refuse(MERGE_REFUSALS[refused.reason].format(id=record_id, into=into_id))
+    click.echo(f"Đã gộp sáng kiến {record.id} vào sáng kiến {record.merged_into}.")
+
+
+@initiative.command("unmerge")
+@ID
+@BY
+@pass_context
+def initiative_unmerge(context: Context, record_id: int, by: str | None) -> None:
+    """Tách sáng kiến MÃ đã gộp ra thành một dòng riêng như trước.
+
+    \b
+    Ví dụ:
+      cchc-inbox initiative unmerge 13 --by lan
+    """
+    register = context.register()
+    try:
+        record = records.unmerge_initiative(register, record_id, by=person(by))
+    except UnknownInitiative:
+        _unknown(record_id)
+    click.echo(f"Sáng kiến {record.id} lại là một dòng riêng.")
+
+
 @initiative.command("tag")
 @ID
 @click.option("--add", multiple=True, metavar="LOẠI:GIÁ_TRỊ", help="Thêm nhãn, ví dụ index:PAPI.")
@@ -201,6 +253,7 @@ def _summary(line: InitiativeLine) -> dict[str, Any]:
         "field": line.field,
         "authors": list(line.authors),
         "withdrawn": line.withdrawn,
+        "merged": list(line.merged),
         "tags": [{"kind": t.kind, "value": t.value, "evidence": t.evidence} for t in line.tags],
         "similar": [
             {"id": s.id, "unit": s.unit, "title": s.title, "similarity": s.similarity}
@@ -216,6 +269,7 @@ def _corrections(record: RecordRow) -> dict[str, Any]:
         "field": record.field,
         "tags_added": list(record.tags_added),
         "tags_removed": list(record.tags_removed),
+        "merged_into": record.merged_into,
     }
 
 
@@ -246,7 +300,9 @@ def _detail_json(detail: InitiativeDetail) -> dict[str, Any]:
 def _detail_text(detail: InitiativeDetail, zone: ZoneInfo) -> str:
     record, line = detail.record, detail.line
     out = [f"Sáng kiến {record.id}: đơn vị {record.unit}, đợt {record.campaign}"]
-    if line is None:
+    if record.merged_into is not None:
+        out.append(f"Đã gộp vào sáng kiến {record.merged_into}.")
+    elif line is None:
         out.append("Không còn trong danh sách của đợt (hồ sơ đã được phân tích lại khác đi).")
     else:
         out += [
@@ -267,8 +323,17 @@ def _detail_text(detail: InitiativeDetail, zone: ZoneInfo) -> str:
         out.append(f"Đã rút ({record.withdrawn_by}, {local_text(record.withdrawn_at, zone)})")
     for e in detail.edits:
         when = local_text(e.edited_at, zone)
-        out.append(f"  {when} {e.edited_by}: {e.what} {_value(e.before)} → {_value(e.after)}")
+        before, after = (
+            (_merge_value(e.before), _merge_value(e.after))
+            if e.what == "merged_into"
+            else (_value(e.before), _value(e.after))
+        )
+        out.append(f"  {when} {e.edited_by}: {e.what} {before} → {after}")
     return "\n".join(out)
+
+
+def _merge_value(value: Any) -> str:
+    return "(dòng riêng)" if value is None else f"sáng kiến {value}"
 
 
 def _value(value: Any) -> str:

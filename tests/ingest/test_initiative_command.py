@@ -111,12 +111,20 @@ def test_an_unknown_id_or_a_bad_tag_is_one_vietnamese_line_exit_2_and_nothing_wr
         ("withdraw", "999", "--by", "lan"),
         ("show", "999"),
         ("tag", "999", "--add", "index:PAPI"),
+        ("merge", "999", str(item["id"]), "--by", "lan"),
+        ("merge", str(item["id"]), "999", "--by", "lan"),
+        ("unmerge", "999", "--by", "lan"),
     ):
         result = run_cli("--config", str(config), "initiative", *args)
         assert result.exit_code == 2, args
         assert result.stderr == "Không có sáng kiến mã 999. Xem `cchc-inbox initiative list`.\n"
     bad = run_cli("--config", str(config), "initiative", "tag", str(item["id"]), "--add", "PAPI")
     assert bad.exit_code == 2 and "không hợp lệ" in bad.stderr and len(bad.stderr.splitlines()) == 1
+    itself = run_cli(
+        "--config", str(config), "initiative", "merge", str(item["id"]), str(item["id"])
+    )
+    assert itself.exit_code == 2
+    assert itself.stderr == f"Không gộp được sáng kiến {item['id']} vào chính nó; chưa ghi gì.\n"
     nothing = run_cli("--config", str(config), "initiative", "edit", str(item["id"]))
     assert nothing.exit_code == 2 and "--title" in nothing.stderr
     with sessions() as session:

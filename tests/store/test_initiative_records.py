@@ -11,10 +11,13 @@ from sqlalchemy import func, select, update
 from app.exports import report_file
 from app.initiatives import (
     BadTag,
+    MergeRefused,
     council_lines,
     edit_initiative,
     initiative_detail,
+    merge_initiatives,
     tag_initiative,
+    unmerge_initiative,
     withdraw_initiative,
 )
 from app.root import Register
@@ -209,4 +212,38 @@ def test_the_migration_gives_the_initiatives_counted_before_it_an_id(database_ur
     assert [tuple(k) for k in kept] == [
         ("xa-an-co", "số hóa hồ sơ"),
         ("xa-thai-binh", "số hóa hồ sơ"),
+    ]
+
+
+def test_two_records_of_one_initiative_are_merged_into_one_line_and_split_again(
+    register: Register,
+) -> None:
+    store(register, 1, "xa-an-co", "Số hóa hồ sơ một cửa", DESCRIPTION, day=1)
+    store(register, 2, "xa-an-co", "Số hoá hồ sơ 1 cửa (bản sửa)", DESCRIPTION, day=5)
+    store(register, 3, "xa-thai-binh", "Tổ tự quản vệ sinh", OTHER)
+    lines = council_lines(register, campaign_of(register))
+    first, second = (ln for ln in lines if ln.unit_code == "xa-an-co")
+    other = next(ln for ln in lines if ln.unit_code == "xa-thai-binh")
+    assert first.id and second.id and other.id
+    merge_initiatives(register, second.id, first.id, by="lan")
+    [merged] = [
+        ln for ln in council_lines(register, campaign_of(register)) if ln.unit_code == "xa-an-co"
+    ]
+    assert (merged.id, merged.title, merged.merged) == (first.id, first.title, (second.id,))
+    assert merged.filenames == ("sang-kien-1.docx", "sang-kien-2.docx")
+    assert merged.received_at == first.received_at
+    with pytest.raises(MergeRefused) as refused:
+        merge_initiatives(register, other.id, first.id, by="lan")
+    assert refused.value.reason == "other_unit"
+    with pytest.raises(MergeRefused):
+        merge_initiatives(register, first.id, first.id, by="lan")
+    unmerge_initiative(register, second.id, by="lan")
+    again = [
+        ln.id for ln in council_lines(register, campaign_of(register)) if ln.unit_code == "xa-an-co"
+    ]
+    assert again == [first.id, second.id]
+    edits = initiative_detail(register, second.id).edits
+    assert [(e.what, e.before, e.after) for e in edits] == [
+        ("merged_into", None, first.id),
+        ("merged_into", first.id, None),
     ]

@@ -32,6 +32,13 @@ def upgrade() -> None:
         sa.Column("tags_removed", sa.JSON(), nullable=True),
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("withdrawn_by", sa.String(length=200), nullable=True),
+        sa.Column("merged_into", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["merged_into"],
+            ["initiative_records.id"],
+            name=op.f("fk_initiative_records_merged_into_initiative_records"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_initiative_records")),
         sa.UniqueConstraint(
             "campaign_code",
