@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from app.root import Register
 from parsers.campaign import Campaign
-from parsers.similarity import SimilarityIndex, name_forms
+from parsers.similarity import SimilarityIndex, name_forms, shared_passages
 from parsers.tags import parse_label
 from reports.initiatives import (
     InitiativeLine,
@@ -72,6 +72,7 @@ def _every_campaign(register: Register, campaign: Campaign) -> dict[str, list[In
     names = [form for unit in register.roster.units for form in name_forms(unit.name)]
     index: SimilarityIndex[int] = SimilarityIndex(names=names)
     kept: dict[str, list[InitiativeLine]] = {}
+    text_of: dict[int, str] = {}
     for code, group in lines.items():
         own = {(ln.unit_code, ln.key): records[code][(ln.unit_code, ln.key)] for ln in group}
         of_id = {record.id: record for record in own.values()}
@@ -82,8 +83,8 @@ def _every_campaign(register: Register, campaign: Campaign) -> dict[str, list[In
             record = of_id[line.id or 0]
             line = replace(line, tags=tags_of(line, texts, record.tags_added, record.tags_removed))
             kept[code].append(line)
-            text = "\n".join(texts.get(source, "") for source in line.sources)
-            index.add_many([(record.id, text)])
+            text_of[record.id] = "\n".join(texts.get(source, "") for source in line.sources)
+            index.add_many([(record.id, text_of[record.id])])
     by_id = {ln.id: ln for group in kept.values() for ln in group}
     for code, group in kept.items():
         kept[code] = [
@@ -96,6 +97,9 @@ def _every_campaign(register: Register, campaign: Campaign) -> dict[str, list[In
                         title=by_id[pair.second].title,
                         campaign=by_id[pair.second].campaign,
                         similarity=pair.similarity,
+                        passages=shared_passages(
+                            text_of[line.id or 0], text_of[pair.second], index.names_pattern
+                        ),
                     )
                     for pair in index.similar_to(line.id or 0)
                     if pair.second in by_id

@@ -131,6 +131,33 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / union if union else 0.0
 
 
+#: Passages shown per near-duplicate, and the fewest words a passage has.
+PASSAGES = 3
+PASSAGE_WORDS = 8
+_SENTENCE = re.compile(r"(?<=[^\d\s][.!?;])\s+|\n+")  # not after "3."
+
+
+def shared_passages(
+    text: str, other: str, names: Iterable[str] | re.Pattern[str] | None = ()
+) -> tuple[str, ...]:
+    """Return the sentences of ``text`` that ``other`` also has (compared normalised, as
+    the index compares them), longest first: what staff read to judge a flag."""
+    pattern = names if isinstance(names, re.Pattern) or names is None else names_pattern(names)
+
+    def split(body: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for part in _SENTENCE.split(nfc(body)):
+            words = normalise_body(part, pattern)
+            if len(words.split()) >= PASSAGE_WORDS:
+                found.setdefault(words, " ".join(part.split()))
+        return found
+
+    theirs = split(other)
+    mine = split(text)
+    shared = [sentence for words, sentence in mine.items() if words in theirs]
+    return tuple(sorted(shared, key=len, reverse=True)[:PASSAGES])
+
+
 @dataclass(frozen=True)
 class Pair(Generic[K]):
     first: K
@@ -154,6 +181,11 @@ class SimilarityIndex(Generic[K]):
 
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._names = names_pattern(self.names)
+
+    @property
+    def names_pattern(self) -> re.Pattern[str] | None:
+        """Return the pattern of the units' names the index removes."""
+        return self._names
 
     def add_many(self, documents: Iterable[tuple[K, str]]) -> None:
         """Index documents (key, text); a key already indexed, or too short a text, is skipped."""

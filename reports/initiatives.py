@@ -61,6 +61,7 @@ class Similar:
     title: str
     campaign: str | None
     similarity: float  # 0..1
+    passages: tuple[str, ...] = ()  # sentences both texts have
 
 
 def list_initiatives(
@@ -221,6 +222,7 @@ def initiatives_json(lines: Iterable[InitiativeLine], zone: ZoneInfo) -> str:
                     "title": s.title,
                     "campaign": s.campaign,
                     "similarity": s.similarity,
+                    "passages": list(s.passages),
                 }
                 for s in line.similar
             ],

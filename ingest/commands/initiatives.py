@@ -312,10 +312,10 @@ def _detail_text(detail: InitiativeDetail, zone: ZoneInfo) -> str:
             f"Tệp: {'; '.join(line.filenames)}",
         ]
         out += [f"Nhãn {t.kind}:{t.value} — {t.evidence}" for t in line.tags]
-        out += [
-            f"Gần trùng: {s.id} ({s.unit}, đợt {s.campaign}) {s.title} — {s.similarity:.0%}"
-            for s in line.similar
-        ]
+        for s in line.similar:
+            where = f"{s.unit}, đợt {s.campaign}"
+            out.append(f"Gần trùng: {s.id} ({where}) {s.title} — {s.similarity:.0%}")
+            out += [f"  cùng đoạn: {passage}" for passage in s.passages]
     corrected = [k for k, v in _corrections(record).items() if v not in (None, [])]
     if corrected:
         out.append("Đã sửa tay: " + ", ".join(corrected))

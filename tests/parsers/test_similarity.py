@@ -13,6 +13,7 @@ from parsers.similarity import (
     jaccard,
     name_forms,
     normalise_body,
+    shared_passages,
     shingles,
 )
 
@@ -97,3 +98,14 @@ def test_a_generated_set_with_known_pairs_meets_the_precision_and_recall_targets
     result = score(generated)
     assert result.precision >= 0.95
     assert result.recall >= 0.9
+
+
+def test_the_passages_both_copies_have_are_shown_longest_first() -> None:
+    copy = header("xã Trí Bình", "40", "20") + BODY.replace("hòa", "hoà") + "Một câu ngắn thêm vào."
+    names = [*name_forms("UBND xã An Cơ"), *name_forms("UBND xã Trí Bình")]
+    passages = shared_passages(header("xã An Cơ", "12", "3") + BODY, copy, names)
+    assert passages == (
+        "3. Hiệu quả: giảm số lần người dân đến hỏi, tiết kiệm thời gian đi lại và nâng cao sự hài lòng của người dân đối với cơ quan hành chính nhà nước.",
+        "2. Nội dung: người dân quét mã QR trên giấy hẹn để biết hồ sơ đang ở khâu nào, cán bộ một cửa cập nhật tình trạng trên phần mềm mỗi ngày.",
+        "1. Tên sáng kiến: Ứng dụng mã QR tra cứu hồ sơ thủ tục hành chính",
+    )

@@ -194,6 +194,8 @@ def test_the_same_text_from_two_units_and_in_a_later_campaign_is_flagged_with_it
     similar = {(s.unit, s.campaign) for s in lines["xa-an-co"].similar}
     assert similar == {("xa-thai-binh", "2024"), ("xa-an-co", "2025")}
     assert all(0.5 <= s.similarity <= 1 for s in lines["xa-an-co"].similar)
+    passages = lines["xa-an-co"].similar[0].passages
+    assert passages[0].startswith("Người dân quét mã QR trên giấy hẹn")
     assert lines["xa-tri-binh"].similar == ()
 
 
