@@ -32,6 +32,7 @@ from store.initiatives import (
     find_record,
     merge_record,
     record_edits,
+    restore_record,
     unmerge_record,
     withdraw_record,
 )
@@ -170,6 +171,12 @@ def withdraw_initiative(register: Register, record_id: int, *, by: str) -> Recor
     """Mark an initiative withdrawn (raise UnknownInitiative if none has the id)."""
     with register.sessions.begin() as session:
         return withdraw_record(session, record_id, by=by, now=register.clock())
+
+
+def restore_initiative(register: Register, record_id: int, *, by: str) -> RecordRow:
+    """Undo a withdrawal (raise UnknownInitiative if none has the id)."""
+    with register.sessions.begin() as session:
+        return restore_record(session, record_id, by=by, now=register.clock())
 
 
 def merge_initiatives(register: Register, record_id: int, into_id: int, *, by: str) -> RecordRow:

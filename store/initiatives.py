@@ -137,6 +137,16 @@ def withdraw_record(session: Session, record_id: int, *, by: str, now: datetime)
     return _row(record)
 
 
+def restore_record(session: Session, record_id: int, *, by: str, now: datetime) -> RecordRow:
+    """Undo a withdrawal (marked by mistake); one not withdrawn changes nothing."""
+    record = _locked(session, record_id)
+    if record.withdrawn_at is not None:
+        record.withdrawn_at, record.withdrawn_by = None, None
+        _audit(session, record_id, "withdrawn", True, None, by, now)
+        session.flush()
+    return _row(record)
+
+
 def edit_tags(
     session: Session,
     record_id: int,

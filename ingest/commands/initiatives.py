@@ -162,6 +162,25 @@ def initiative_withdraw(context: Context, record_id: int, by: str | None) -> Non
     )
 
 
+@initiative.command("restore")
+@ID
+@BY
+@pass_context
+def initiative_restore(context: Context, record_id: int, by: str | None) -> None:
+    """Bỏ đánh dấu rút của sáng kiến MÃ (đánh dấu nhầm): sáng kiến lại có trong danh sách.
+
+    \b
+    Ví dụ:
+      cchc-inbox initiative restore 12 --by lan
+    """
+    register = context.register()
+    try:
+        record = records.restore_initiative(register, record_id, by=person(by))
+    except UnknownInitiative:
+        _unknown(record_id)
+    click.echo(f"Sáng kiến {record.id} lại có trong danh sách gửi hội đồng.")
+
+
 MERGE_REFUSALS = {
     "same": "Không gộp được sáng kiến {id} vào chính nó; chưa ghi gì.",
     "other_campaign": (
@@ -323,13 +342,14 @@ def _detail_text(detail: InitiativeDetail, zone: ZoneInfo) -> str:
         out.append(f"Đã rút ({record.withdrawn_by}, {local_text(record.withdrawn_at, zone)})")
     for e in detail.edits:
         when = local_text(e.edited_at, zone)
-        before, after = (
-            (_merge_value(e.before), _merge_value(e.after))
-            if e.what == "merged_into"
-            else (_value(e.before), _value(e.after))
-        )
+        shown = {"merged_into": _merge_value, "withdrawn": _withdrawn_value}.get(e.what, _value)
+        before, after = shown(e.before), shown(e.after)
         out.append(f"  {when} {e.edited_by}: {e.what} {before} → {after}")
     return "\n".join(out)
+
+
+def _withdrawn_value(value: Any) -> str:
+    return "đã rút" if value else "chưa rút"
 
 
 def _merge_value(value: Any) -> str:
@@ -340,8 +360,6 @@ def _value(value: Any) -> str:
     """Return a kept value as staff read it; None is the value read from the documents."""
     if value is None:
         return "(như đọc từ hồ sơ)"
-    if value is True:
-        return "đã rút"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, dict):

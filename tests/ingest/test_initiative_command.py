@@ -99,6 +99,9 @@ def test_staff_edit_an_initiative_by_its_id_and_the_report_shows_the_correction(
     assert {"kind": "index", "value": "PAPI", "evidence": "(cán bộ thêm)"} in last["tags"]
     listing = run_cli("--config", str(config), "initiative", "list", "--campaign", "2024")
     assert "Đã rút" in listing.stdout and "PAPI" in listing.stdout
+    restored = run_cli("--config", str(config), "initiative", "restore", ident, "--by", "hoa")
+    assert restored.exit_code == 0 and "lại có trong danh sách" in restored.stdout
+    assert report(config)[0]["withdrawn"] is False
 
 
 def test_an_unknown_id_or_a_bad_tag_is_one_vietnamese_line_exit_2_and_nothing_written(
@@ -114,6 +117,7 @@ def test_an_unknown_id_or_a_bad_tag_is_one_vietnamese_line_exit_2_and_nothing_wr
         ("merge", "999", str(item["id"]), "--by", "lan"),
         ("merge", str(item["id"]), "999", "--by", "lan"),
         ("unmerge", "999", "--by", "lan"),
+        ("restore", "999", "--by", "lan"),
     ):
         result = run_cli("--config", str(config), "initiative", *args)
         assert result.exit_code == 2, args
