@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from app.initiatives import council_lines
 from app.queries import unit_standings
 from app.root import Register
 from parsers.campaign import Campaign
@@ -17,7 +18,6 @@ from reports.initiatives import (
     INITIATIVE_HEADINGS,
     InitiativeLine,
     initiative_cells,
-    list_initiatives,
 )
 from reports.periods import PeriodMatrix, matrix_cells, matrix_headings
 from reports.render import (
@@ -74,7 +74,8 @@ def report_file(register: Register, report: str, fmt: str, campaign: Campaign) -
         else:
             data = as_csv(SUBMISSION_HEADINGS, submission_cells(rows, campaign)).encode()
     else:
-        lines = initiative_lines(register, campaign)
+        # A withdrawn initiative stays in the JSON (marked), not in the council's files.
+        lines = [ln for ln in initiative_lines(register, campaign) if not ln.withdrawn]
         if fmt == "xlsx":
             from reports.xlsx import initiatives_xlsx
 
@@ -100,10 +101,8 @@ def periods_file(matrix: PeriodMatrix, fmt: str) -> ReportFile:
 
 def initiative_lines(register: Register, campaign: Campaign) -> list[InitiativeLine]:
     """Return the council's list of ``campaign``: one line per distinct initiative of each
-    unit."""
-    with register.sessions() as session:
-        accepted = list_submissions(session, status="accepted", campaign=campaign.code)
-    return list_initiatives(register.roster, accepted)
+    unit, with its id, corrections, tags and near-duplicates (``app.initiatives``)."""
+    return council_lines(register, campaign)
 
 
 def files_plan(register: Register, campaign: Campaign) -> ExportPlan:

@@ -53,6 +53,10 @@ COMMANDS = {
         "ingest.commands.paper:paper",
         "Bản giấy hồ sơ đơn vị nộp tại Phòng Nội vụ: ghi nhận, liệt kê, xoá.",
     ),
+    "initiative": (
+        "ingest.commands.initiatives:initiative",
+        "Sáng kiến của hội đồng: liệt kê, xem, sửa, gắn nhãn, gộp, đánh dấu rút.",
+    ),
     "campaign": (
         "ingest.commands.campaigns:campaign",
         "Các đợt đã cấu hình: thời hạn, múi giờ, hình thức hồ sơ phải nộp.",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from parsers.roster import Roster
+from parsers.tags import Tag, apply_edits, detect_tags
 from reports.compliance import COUNTING_TIMINGS
 from reports.render import TIMING_LABELS, local_iso, local_text
 from store.read import SubmissionRow
@@ -37,9 +38,35 @@ class InitiativeLine:
     received_at: datetime  # the first copy received
     timing: str | None  # the first counting copy's timing, else the first copy's
     filenames: tuple[str, ...]
+    # What keys the initiative among its unit's (``store.tallies``: title key or file key).
+    key: str = ""
+    campaign: str | None = None
+    # The newest copy's documents, (message id, file name): where its text is read.
+    sources: tuple[tuple[int, str], ...] = ()
+    # From the initiative's record (app.initiatives): its id, staff's corrections.
+    id: int | None = None
+    withdrawn: bool = False
+    tags: tuple[Tag, ...] = ()
+    similar: tuple[Similar, ...] = ()
+    # The ids of the records staff merged into this one (``initiative merge``).
+    merged: tuple[int, ...] = ()
 
 
-def list_initiatives(roster: Roster, rows: Iterable[SubmissionRow]) -> list[InitiativeLine]:
+@dataclass(frozen=True)
+class Similar:
+    """Another initiative (of this or another campaign) whose text is nearly the same."""
+
+    id: int
+    unit: str
+    title: str
+    campaign: str | None
+    similarity: float  # 0..1
+    passages: tuple[str, ...] = ()  # sentences both texts have
+
+
+def list_initiatives(
+    roster: Roster, rows: Iterable[SubmissionRow], campaign: str | None = None
+) -> list[InitiativeLine]:
     """Return the accepted initiatives in roster order, then by first receipt.
 
     A corrected resubmission (same normalised title) is one line: the title,
@@ -49,6 +76,7 @@ def list_initiatives(roster: Roster, rows: Iterable[SubmissionRow]) -> list[Init
     order = {u.code: i for i, u in enumerate(roster.units)}
     groups: dict[tuple[str, str], list[tuple[SubmissionRow, str, str | None, tuple[str, ...]]]] = {}
     files: dict[tuple[str, str], list[str]] = {}
+    sources: dict[tuple[str, str], dict[int, list[str]]] = {}
     for row in sorted(rows, key=lambda r: (r.received_at, r.id)):
         if row.status != "accepted" or row.unit is None:
             continue
@@ -59,11 +87,13 @@ def list_initiatives(roster: Roster, rows: Iterable[SubmissionRow]) -> list[Init
             if item.filename:
                 titled.add(item.filename)
                 files.setdefault(key, []).append(item.filename)
+                sources.setdefault(key, {}).setdefault(row.id, []).append(item.filename)
         for attachment in row.attachments:
             if attachment.is_document and attachment.filename not in titled:
                 key = (row.unit, document_key(attachment.filename))
                 groups.setdefault(key, []).append((row, UNREADABLE_TITLE, None, ()))
                 files.setdefault(key, []).append(attachment.filename)
+                sources.setdefault(key, {}).setdefault(row.id, []).append(attachment.filename)
     lines = []
     for key, copies in groups.items():
         first, newest = copies[0], copies[-1]
@@ -79,9 +109,76 @@ def list_initiatives(roster: Roster, rows: Iterable[SubmissionRow]) -> list[Init
                 received_at=first[0].received_at,
                 timing=counted[0] if counted else first[0].timing,
                 filenames=tuple(dict.fromkeys(files.get(key, []))),
+                key=key[1],
+                campaign=campaign,
+                sources=tuple(
+                    (newest[0].id, f)
+                    for f in dict.fromkeys(sources.get(key, {}).get(newest[0].id, []))
+                ),
             )
         )
     return sorted(lines, key=lambda ln: (order.get(ln.unit_code, len(order)), ln.received_at))
+
+
+def fold_merged(
+    lines: Sequence[InitiativeLine], merged_into: Mapping[int, int]
+) -> list[InitiativeLine]:
+    """Return the lines with each merged record's line folded into the one it is part of.
+
+    The folded line keeps its own title, field and authors, gains the other's
+    files, and is received when the first of them was (and timed like it: the
+    first counting copy). A line whose target is not listed stays on its own.
+    """
+    present = {ln.id for ln in lines}
+    members: dict[int, list[InitiativeLine]] = {}
+    for line in lines:
+        target = merged_into.get(line.id or 0)
+        if target is not None and target in present:
+            members.setdefault(target, []).append(line)
+    folded = []
+    for line in lines:
+        if merged_into.get(line.id or 0) in present:
+            continue
+        extra = members.get(line.id or 0, [])
+        if extra:
+            copies = sorted([line, *extra], key=lambda ln: ln.received_at)
+            counted = [c.timing for c in copies if c.timing in COUNTING_TIMINGS]
+            line = replace(
+                line,
+                received_at=copies[0].received_at,
+                timing=counted[0] if counted else copies[0].timing,
+                filenames=tuple(dict.fromkeys(f for c in [line, *extra] for f in c.filenames)),
+                sources=tuple(dict.fromkeys(s for c in [line, *extra] for s in c.sources)),
+                merged=tuple(sorted(c.id for c in extra if c.id is not None)),
+            )
+        folded.append(line)
+    return folded
+
+
+def tags_of(
+    line: InitiativeLine,
+    texts: Mapping[tuple[int, str], str],
+    added: Sequence[str] = (),
+    removed: Sequence[str] = (),
+) -> tuple[Tag, ...]:
+    """Return the tags of an initiative line: detected in its documents' ``texts`` (by
+    (message id, file name), ``store.initiatives.document_texts``) and its field, then
+    staff's additions and removals (``kind:value``)."""
+    text = "\n".join(texts.get(source, "") for source in line.sources)
+    return apply_edits(detect_tags(text, line.field), added, removed)
+
+
+def count_tags(lines: Iterable[InitiativeLine]) -> dict[str, dict[str, int]]:
+    """Return how many initiatives carry each tag, by kind ("field", "index") then value;
+    withdrawn initiatives are not counted."""
+    counts: dict[str, dict[str, int]] = {"field": {}, "index": {}}
+    for line in lines:
+        if line.withdrawn:
+            continue
+        for tag in {(t.kind, t.value) for t in line.tags}:
+            kind = counts.setdefault(tag[0], {})
+            kind[tag[1]] = kind.get(tag[1], 0) + 1
+    return counts
 
 
 def initiative_cells(lines: Iterable[InitiativeLine], zone_name: str) -> list[list[str]]:
@@ -114,6 +211,21 @@ def initiatives_json(lines: Iterable[InitiativeLine], zone: ZoneInfo) -> str:
             "received_at": local_iso(line.received_at, zone),
             "timing": line.timing,
             "files": list(line.filenames),
+            "id": line.id,
+            "withdrawn": line.withdrawn,
+            "tags": [{"kind": t.kind, "value": t.value, "evidence": t.evidence} for t in line.tags],
+            "merged": list(line.merged),
+            "similar": [
+                {
+                    "id": s.id,
+                    "unit": s.unit,
+                    "title": s.title,
+                    "campaign": s.campaign,
+                    "similarity": s.similarity,
+                    "passages": list(s.passages),
+                }
+                for s in line.similar
+            ],
         }
         for line in lines
     ]

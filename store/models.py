@@ -392,3 +392,51 @@ class PaperCopy(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InitiativeRecord(Base):
+    """One distinct initiative of a unit in a campaign, with a stable id (``store.initiatives``).
+
+    Keyed like ``unit_initiatives`` (campaign, unit, key) but never deleted:
+    ``reprocess`` and tally rebuilds leave it and its id alone. What staff
+    corrected (title, authors, field, tags, withdrawn) lives here beside the
+    values read from the documents, and wins over them; None means "as read".
+    """
+
+    __tablename__ = "initiative_records"
+    __table_args__ = (UniqueConstraint("campaign_code", "unit_code", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_code: Mapped[str] = mapped_column(String(40))
+    unit_code: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str] | None] = mapped_column(JSON)
+    field: Mapped[str | None] = mapped_column(Text)
+    # Tags staff added or removed ("index:PAPI", "field:Cải cách thể chế").
+    tags_added: Mapped[list[str] | None] = mapped_column(JSON)
+    tags_removed: Mapped[list[str] | None] = mapped_column(JSON)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    # Staff found it is one initiative with another record (of its campaign and unit):
+    # listed as part of that one.
+    merged_into: Mapped[int | None] = mapped_column(
+        ForeignKey("initiative_records.id", ondelete="SET NULL")
+    )
+
+
+class InitiativeEdit(Base):
+    """One change staff made to an initiative record: never changed, the audit trail."""
+
+    __tablename__ = "initiative_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative_records.id", ondelete="CASCADE"), index=True
+    )
+    # title | authors | field | tags | withdrawn | merged_into
+    what: Mapped[str] = mapped_column(String(20))
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    edited_by: Mapped[str] = mapped_column(String(200))
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime)

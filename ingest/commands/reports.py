@@ -149,7 +149,9 @@ def report_initiatives(
 ) -> None:
     """Danh sách sáng kiến cho hội đồng: đơn vị, tên, lĩnh vực, tác giả, thời điểm, tệp.
 
-    Một sáng kiến gửi lại (bản sửa) là một dòng.
+    Một sáng kiến gửi lại (bản sửa) là một dòng. JSON có thêm mã sáng kiến (id), nhãn
+    lĩnh vực và chỉ số kèm câu dẫn chứng (tags) và các sáng kiến gần trùng (similar);
+    sáng kiến đã rút không có trong bảng, csv và xlsx (xem `cchc-inbox initiative`).
 
     \b
     Ví dụ:
@@ -165,7 +167,8 @@ def report_initiatives(
     if fmt == "json":
         emit(initiatives_json(lines, campaign.zone), output)
     else:
-        emit(as_table(INITIATIVE_HEADINGS, initiative_cells(lines, campaign.timezone)), output)
+        listed = [ln for ln in lines if not ln.withdrawn]
+        emit(as_table(INITIATIVE_HEADINGS, initiative_cells(listed, campaign.timezone)), output)
 
 
 @report.command("periods")

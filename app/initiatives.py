@@ -1,0 +1,211 @@
+"""The council's initiatives as records: ids, staff's corrections, tags and near-duplicates.
+
+Both shells call these: ``report initiatives`` and the exports (``app.exports``),
+``cchc-inbox initiative …``, and the web application when it shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from app.root import Register
+from parsers.campaign import Campaign
+from parsers.similarity import SimilarityIndex, name_forms, shared_passages
+from parsers.tags import parse_label
+from reports.initiatives import (
+    InitiativeLine,
+    Similar,
+    fold_merged,
+    list_initiatives,
+    tags_of,
+)
+from store.initiatives import (
+    EditRow,
+    MergeRefused,
+    RecordRow,
+    UnknownInitiative,
+    correct_record,
+    document_texts,
+    edit_tags,
+    ensure_records,
+    find_record,
+    merge_record,
+    record_edits,
+    restore_record,
+    unmerge_record,
+    withdraw_record,
+)
+from store.read import SubmissionRow, list_submissions
+
+__all__ = ["MergeRefused", "UnknownInitiative"]
+
+
+def council_lines(register: Register, campaign: Campaign) -> list[InitiativeLine]:
+    """Return the council's list of ``campaign``: one line per distinct initiative of each
+    unit, with its record's id, staff's corrections, its tags and its near-duplicates.
+
+    The near-duplicates are looked for among every campaign's initiatives: the
+    same text sent by another unit, or again in another year.
+    """
+    every = _every_campaign(register, campaign)
+    return every[campaign.code]
+
+
+def _every_campaign(register: Register, campaign: Campaign) -> dict[str, list[InitiativeLine]]:
+    with register.sessions.begin() as session:
+        rows = list_submissions(session, status="accepted")
+        by_campaign: dict[str, list[SubmissionRow]] = {campaign.code: []}
+        for row in rows:
+            # Mail of no campaign yet shows in the campaign listed, as list_submissions has it.
+            by_campaign.setdefault(row.campaign or campaign.code, []).append(row)
+        lines = {
+            code: list_initiatives(register.roster, group, campaign=code)
+            for code, group in by_campaign.items()
+        }
+        records = {
+            code: ensure_records(session, code, [(ln.unit_code, ln.key) for ln in group])
+            for code, group in lines.items()
+        }
+        texts = document_texts(
+            session, {m for group in lines.values() for ln in group for m, _ in ln.sources}
+        )
+    names = [form for unit in register.roster.units for form in name_forms(unit.name)]
+    index: SimilarityIndex[int] = SimilarityIndex(names=names)
+    kept: dict[str, list[InitiativeLine]] = {}
+    text_of: dict[int, str] = {}
+    for code, group in lines.items():
+        own = {(ln.unit_code, ln.key): records[code][(ln.unit_code, ln.key)] for ln in group}
+        of_id = {record.id: record for record in own.values()}
+        merged = {r.id: r.merged_into for r in of_id.values() if r.merged_into is not None}
+        fixed = [corrected(ln, own[(ln.unit_code, ln.key)]) for ln in group]
+        kept[code] = []
+        for line in fold_merged(fixed, merged):
+            record = of_id[line.id or 0]
+            line = replace(line, tags=tags_of(line, texts, record.tags_added, record.tags_removed))
+            kept[code].append(line)
+            text_of[record.id] = "\n".join(texts.get(source, "") for source in line.sources)
+            index.add_many([(record.id, text_of[record.id])])
+    by_id = {ln.id: ln for group in kept.values() for ln in group}
+    for code, group in kept.items():
+        kept[code] = [
+            replace(
+                line,
+                similar=tuple(
+                    Similar(
+                        id=pair.second,
+                        unit=by_id[pair.second].unit_code,
+                        title=by_id[pair.second].title,
+                        campaign=by_id[pair.second].campaign,
+                        similarity=pair.similarity,
+                        passages=shared_passages(
+                            text_of[line.id or 0], text_of[pair.second], index.names_pattern
+                        ),
+                    )
+                    for pair in index.similar_to(line.id or 0)
+                    if pair.second in by_id
+                ),
+            )
+            for line in group
+        ]
+    return kept
+
+
+def corrected(line: InitiativeLine, record: RecordRow) -> InitiativeLine:
+    """Return ``line`` with its record's id and staff's corrections, which win over the
+    values read from the documents."""
+    return replace(
+        line,
+        id=record.id,
+        title=line.title if record.title is None else record.title,
+        authors=line.authors if record.authors is None else record.authors,
+        field=line.field if record.field is None else record.field,
+        withdrawn=record.withdrawn_at is not None,
+    )
+
+
+@dataclass(frozen=True)
+class InitiativeDetail:
+    """One initiative as ``initiative show`` tells it: the line, as read and as corrected."""
+
+    record: RecordRow
+    line: InitiativeLine | None  # None: no longer in its campaign's list
+    edits: tuple[EditRow, ...]
+
+
+def initiative_detail(register: Register, record_id: int) -> InitiativeDetail:
+    """Return one initiative by id (raise UnknownInitiative if none has it)."""
+    with register.sessions() as session:
+        record = find_record(session, record_id)
+        edits = tuple(record_edits(session, record_id))
+    campaign = register.config.find_campaign(record.campaign)
+    line = None
+    if campaign is not None:
+        line = next((ln for ln in council_lines(register, campaign) if ln.id == record_id), None)
+    return InitiativeDetail(record, line, edits)
+
+
+def edit_initiative(
+    register: Register,
+    record_id: int,
+    *,
+    title: str | None,
+    authors: Sequence[str] | None,
+    field: str | None,
+    by: str,
+) -> RecordRow:
+    """Keep staff's corrections of an initiative (raise UnknownInitiative if none has the id)."""
+    with register.sessions.begin() as session:
+        return correct_record(
+            session,
+            record_id,
+            title=title,
+            authors=authors,
+            field=field,
+            by=by,
+            now=register.clock(),
+        )
+
+
+def withdraw_initiative(register: Register, record_id: int, *, by: str) -> RecordRow:
+    """Mark an initiative withdrawn (raise UnknownInitiative if none has the id)."""
+    with register.sessions.begin() as session:
+        return withdraw_record(session, record_id, by=by, now=register.clock())
+
+
+def restore_initiative(register: Register, record_id: int, *, by: str) -> RecordRow:
+    """Undo a withdrawal (raise UnknownInitiative if none has the id)."""
+    with register.sessions.begin() as session:
+        return restore_record(session, record_id, by=by, now=register.clock())
+
+
+def merge_initiatives(register: Register, record_id: int, into_id: int, *, by: str) -> RecordRow:
+    """List initiative ``record_id`` as part of ``into_id``; raise MergeRefused or
+    UnknownInitiative, having written nothing."""
+    with register.sessions.begin() as session:
+        return merge_record(session, record_id, into_id, by=by, now=register.clock())
+
+
+def unmerge_initiative(register: Register, record_id: int, *, by: str) -> RecordRow:
+    """List a merged initiative on its own again (raise UnknownInitiative if none has the id)."""
+    with register.sessions.begin() as session:
+        return unmerge_record(session, record_id, by=by, now=register.clock())
+
+
+class BadTag(ValueError):
+    """A tag is not written ``field:…`` or ``index:…``."""
+
+
+def tag_initiative(
+    register: Register, record_id: int, *, add: Sequence[str], remove: Sequence[str], by: str
+) -> RecordRow:
+    """Add or remove tags of an initiative by hand; raise BadTag before writing anything."""
+    labels = []
+    for given in (*add, *remove):
+        tag = parse_label(given)
+        if tag is None:
+            raise BadTag(given)
+        labels.append(tag.label)
+    added, removed = labels[: len(add)], labels[len(add) :]
+    with register.sessions.begin() as session:
+        return edit_tags(session, record_id, add=added, remove=removed, by=by, now=register.clock())

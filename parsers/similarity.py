@@ -1,0 +1,232 @@
+"""Find near-duplicate documents: the same initiative sent by two units, or sent again.
+
+Pure: texts in, pairs with their similarity out. Each text is normalised
+(``normalise_body``: NFC, tone style folded, no case; the header boilerplate
+of an administrative document and the units' names dropped, so that a copy
+sent under another unit's name, with another number and date, is still the
+same text) and cut into word shingles (``SHINGLE_WORDS`` words). MinHash
+signatures of the shingle sets go into LSH buckets (datasketch), which give
+the candidate pairs without comparing every document with every other; each
+candidate's similarity is then the exact Jaccard index of the two shingle
+sets (0..1), and a pair is flagged at ``FLAG_AT`` or above. Reordered
+sections change only the shingles across their borders, so they keep a copy
+well above the mark.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from hashlib import blake2b
+from typing import Any, Generic, TypeVar
+
+from parsers.text import fold_tone_style, nfc
+
+#: Words per shingle.
+SHINGLE_WORDS = 3
+#: MinHash permutations: more is more exact estimates, slower indexing.
+NUM_PERM = 128
+#: The LSH's own threshold, below FLAG_AT so that it rarely misses a pair worth scoring:
+#: with 128 permutations datasketch makes it 32 bands of 4 rows, so a pair of
+#: similarity 0.5 becomes a candidate with probability 0.87, 0.6 with 0.99, and 0.2
+#: (two distinct descriptions on the same form) with 0.05. Lower, the candidates
+#: grow with the square of the documents (0.3: 85 per document among 2,000).
+LSH_THRESHOLD = 0.4
+#: The similarity (Jaccard of shingles) from which two documents are flagged.
+FLAG_AT = 0.5
+#: Documents with fewer shingles than this are too short to compare.
+MIN_SHINGLES = 8
+
+#: The longest line taken for a header line.
+HEADER_CHARS = 120
+_WORD = re.compile(r"[^\W_]+")
+#: Lines of an administrative document's header and ending that say nothing of the
+#: initiative: who sent it, to whom, its number, place and date, the motto, the signature.
+_BOILERPLATE = re.compile(
+    r"^(?:"
+    r"cộng hòa xã hội chủ nghĩa việt nam|độc lập\s*[-–—]\s*tự do\s*[-–—]\s*hạnh phúc"
+    r"|số\s*:|số\s+\d|kính gửi|nơi nhận|[-–—•]?\s*như trên|[-–—•]?\s*lưu\b"
+    r"|ủy ban nhân dân|ubnd\b|hội đồng nhân dân|hđnd\b|phòng\b|văn phòng\b|thanh tra\b"
+    r"|xã\b|thị trấn\b|huyện\b|tm\.?\s|kt\.?\s|chủ tịch|phó chủ tịch|trưởng phòng"
+    r"|phó trưởng phòng|người viết|người đề nghị|xác nhận của|ký tên|\(ký"
+    r"|[^\n]{0,60}ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\S+"
+    r")",
+)
+
+K = TypeVar("K", bound=Hashable)
+
+
+_UNIT_PREFIX = re.compile(
+    r"^(?:ubnd|ủy ban nhân dân)\s+|^(?:xã|thị trấn|phòng|văn phòng)\s+|\s+huyện$"
+)
+
+
+def name_forms(name: str) -> tuple[str, ...]:
+    """Return a unit's name and its core ("UBND xã An Cơ" -> also "An Cơ"), as written."""
+    forms = [nfc(name).strip()]
+    core = forms[0]
+    while True:
+        shorter = _UNIT_PREFIX.sub("", fold_tone_style(core).casefold())
+        if shorter == fold_tone_style(core).casefold() or not shorter:
+            break
+        core = shorter
+    if core != forms[0]:
+        forms.append(core)
+    return tuple(forms)
+
+
+def _as_is(value: int) -> int:
+    return value
+
+
+def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """Return the pattern that finds any of ``names`` in a normalised text (longest first)."""
+    forms = {fold_tone_style(nfc(n)).casefold().strip() for n in names if n.strip()}
+    if not forms:
+        return None
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+
+
+def normalise_body(text: str, names: Iterable[str] | re.Pattern[str] | None = ()) -> str:
+    """Return the words of ``text`` that say what the initiative is, one space apart.
+
+    NFC, tone style folded ("hoà" is "hòa"), no case; header and signature
+    lines dropped; every one of ``names`` (the units' names, or their
+    ``names_pattern``) removed.
+    """
+    folded = fold_tone_style(nfc(text)).casefold()
+    kept = []
+    for raw in folded.splitlines():
+        line = raw.strip()
+        # Header lines are short; a long line is text even if it starts like one.
+        if line and not (len(line) <= HEADER_CHARS and _BOILERPLATE.match(line)):
+            kept.append(line)
+    body = "\n".join(kept)
+    pattern = names if isinstance(names, re.Pattern) or names is None else names_pattern(names)
+    if pattern is not None:
+        body = pattern.sub(" ", body)
+    return " ".join(_WORD.findall(body))
+
+
+def shingles(body: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
+    """Return the runs of ``size`` consecutive words of a normalised body, each as a
+    32-bit BLAKE2 hash: sets of numbers compare faster than sets of strings, and the
+    hash is random enough for MinHash to take as it is (CRC-32, being linear, made
+    ten times the candidate pairs)."""
+    words = body.split()
+    runs = [" ".join(words[i : i + size]) for i in range(max(len(words) - size + 1, 0))]
+    if not runs and words:
+        runs = [" ".join(words)]
+    return frozenset(_hash32(run) for run in runs)
+
+
+def _hash32(text: str) -> int:
+    return int.from_bytes(blake2b(text.encode(), digest_size=4).digest(), "little")
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    """Return |a ∩ b| / |a ∪ b| (0 when both are empty)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+#: Passages shown per near-duplicate, and the fewest words a passage has.
+PASSAGES = 3
+PASSAGE_WORDS = 8
+_SENTENCE = re.compile(r"(?<=[^\d\s][.!?;])\s+|\n+")  # not after "3."
+
+
+def shared_passages(
+    text: str, other: str, names: Iterable[str] | re.Pattern[str] | None = ()
+) -> tuple[str, ...]:
+    """Return the sentences of ``text`` that ``other`` also has (compared normalised, as
+    the index compares them), longest first: what staff read to judge a flag."""
+    pattern = names if isinstance(names, re.Pattern) or names is None else names_pattern(names)
+
+    def split(body: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for part in _SENTENCE.split(nfc(body)):
+            words = normalise_body(part, pattern)
+            if len(words.split()) >= PASSAGE_WORDS:
+                found.setdefault(words, " ".join(part.split()))
+        return found
+
+    theirs = split(other)
+    mine = split(text)
+    shared = [sentence for words, sentence in mine.items() if words in theirs]
+    return tuple(sorted(shared, key=len, reverse=True)[:PASSAGES])
+
+
+@dataclass(frozen=True)
+class Pair(Generic[K]):
+    first: K
+    second: K
+    similarity: float  # 0..1, the Jaccard index of the two shingle sets
+
+
+@dataclass
+class SimilarityIndex(Generic[K]):
+    """Documents by key, their shingles and MinHash signatures in LSH buckets."""
+
+    names: Sequence[str] = ()
+    flag_at: float = FLAG_AT
+    _shingles: dict[K, frozenset[int]] = field(default_factory=dict)
+    _order: list[K] = field(default_factory=list)
+    _signatures: dict[K, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Imported here: numpy and datasketch load in a tenth of a second, needed only here.
+        from datasketch import MinHashLSH
+
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._names = names_pattern(self.names)
+
+    @property
+    def names_pattern(self) -> re.Pattern[str] | None:
+        """Return the pattern of the units' names the index removes."""
+        return self._names
+
+    def add_many(self, documents: Iterable[tuple[K, str]]) -> None:
+        """Index documents (key, text); a key already indexed, or too short a text, is skipped."""
+        from datasketch import MinHash
+
+        batch: list[tuple[K, frozenset[int]]] = []
+        for key, text in documents:
+            if key in self._shingles:
+                continue
+            found = shingles(normalise_body(text, self._names))
+            if len(found) >= MIN_SHINGLES:
+                self._shingles[key] = found
+                self._order.append(key)
+                batch.append((key, found))
+        # The shingles are 32-bit hashes already: MinHash permutes them as they are.
+        signatures = MinHash.bulk([list(sh) for _, sh in batch], num_perm=NUM_PERM, hashfunc=_as_is)
+        with self._lsh.insertion_session() as session:
+            for (key, _), signature in zip(batch, signatures, strict=True):
+                session.insert(key, signature, check_duplication=False)
+                self._signatures[key] = signature
+
+    def similar_to(self, key: K) -> list[Pair[K]]:
+        """Return the documents flagged as near-duplicates of ``key``, most similar first."""
+        if key not in self._shingles:
+            return []
+        mine = self._shingles[key]
+        pairs = []
+        for other in self._lsh.query(self._signatures[key]):
+            if other == key:
+                continue
+            score = jaccard(mine, self._shingles[other])
+            if score >= self.flag_at:
+                pairs.append(Pair(key, other, round(score, 3)))
+        return sorted(pairs, key=lambda p: -p.similarity)
+
+    def pairs(self) -> list[Pair[K]]:
+        """Return every flagged pair once, in the order the documents were indexed."""
+        rank = {key: i for i, key in enumerate(self._order)}
+        return [
+            pair
+            for key in self._order
+            for pair in self.similar_to(key)
+            if rank[pair.second] > rank[key]
+        ]

@@ -1,0 +1,209 @@
+"""Tag an initiative with its reform field and the indices it improves, each with its evidence.
+
+Pure: text in, ``Tag`` values out. The six fields of Nghị quyết 76/NQ-CP are
+recognised in both wordings (the older "hiện đại hóa hành chính", "đội ngũ
+cán bộ, công chức"); the indices are those the plan names. Text is compared
+as ``comparable`` makes it (NFC, tone style folded, no case, single spaces)
+with its marks kept, so "Hoà"/"Hòa" match but names that differ only by marks
+do not; a text written without any marks is compared without marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from parsers.text import fold_tone_style, nfc, search_form, squash_spaces, strip_diacritics
+
+FIELD, INDEX = "field", "index"
+KINDS = (FIELD, INDEX)
+#: The longest evidence kept: one sentence, cut at a word.
+EVIDENCE_CHARS = 300
+#: What the evidence of a tag staff added by hand says.
+BY_HAND = "(cán bộ thêm)"
+
+
+@dataclass(frozen=True)
+class Tag:
+    kind: str  # field | index
+    value: str
+    evidence: str  # the sentence that supports it
+
+    @property
+    def label(self) -> str:
+        """Return the tag as staff type it: ``kind:value``."""
+        return f"{self.kind}:{self.value}"
+
+
+#: Each field's name as the council lists it, and the phrases that name it outright.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "Cải cách thể chế": ("cải cách thể chế",),
+    "Cải cách thủ tục hành chính": ("cải cách thủ tục hành chính", "cải cách tthc"),
+    "Cải cách tổ chức bộ máy hành chính nhà nước": ("cải cách tổ chức bộ máy",),
+    "Cải cách chế độ công vụ": (
+        "cải cách chế độ công vụ",
+        "xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức",
+    ),
+    "Cải cách tài chính công": ("cải cách tài chính công",),
+    "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số": (
+        "chính phủ điện tử",
+        "chính phủ số",
+        "chính quyền điện tử",
+        "chính quyền số",
+        "hiện đại hóa hành chính",
+        "hiện đại hóa nền hành chính",
+    ),
+}
+#: Shorter phrases that name a field only where the document states its field.
+STATED_FIELDS: dict[str, tuple[str, ...]] = {
+    "Cải cách thể chế": ("thể chế",),
+    "Cải cách thủ tục hành chính": ("thủ tục hành chính", "tthc"),
+    "Cải cách tổ chức bộ máy hành chính nhà nước": ("tổ chức bộ máy",),
+    "Cải cách chế độ công vụ": (
+        "chế độ công vụ",
+        "chất lượng đội ngũ cán bộ",
+        "đội ngũ cán bộ, công chức",
+    ),
+    "Cải cách tài chính công": ("tài chính công",),
+    "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số": FIELDS[
+        "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số"
+    ],
+}
+
+#: Each index's name and the phrases that name it.
+INDICES: dict[str, tuple[str, ...]] = {
+    "PAR INDEX": ("par index", "par-index", "chỉ số cải cách hành chính", "chỉ số cchc"),
+    "SIPAS": ("sipas", "chỉ số hài lòng", "sự hài lòng của người dân"),
+    "PAPI": ("papi", "chỉ số hiệu quả quản trị và hành chính công"),
+    "ICT Index": ("ict index", "ict-index", "chỉ số sẵn sàng cho phát triển và ứng dụng"),
+    "PCI": ("pci", "năng lực cạnh tranh cấp tỉnh"),
+}
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+#: Where a document states its field ("Lĩnh vực áp dụng sáng kiến: …").
+_FIELD_LINE = "lĩnh vực"
+
+
+def comparable(text: str) -> str:
+    """Return ``text`` as tags compare it: NFC, tone style folded, no case, single spaces."""
+    return squash_spaces(fold_tone_style(nfc(text)).casefold())
+
+
+def has_marks(text: str) -> bool:
+    """Whether ``text`` carries any Vietnamese mark (then marks must match)."""
+    return strip_diacritics(text) != text
+
+
+def _patterns(phrases: Iterable[str], marked: bool) -> re.Pattern[str]:
+    forms = sorted({comparable(p) if marked else search_form(p) for p in phrases}, key=len)
+    alternatives = "|".join(re.escape(f) for f in reversed(forms))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+_PHRASES = {
+    FIELD: FIELDS,
+    "stated": {v: FIELDS[v] + STATED_FIELDS[v] for v in FIELDS},
+    INDEX: INDICES,
+}
+_COMPILED = {
+    (kind, marked): {value: _patterns(phrases, marked) for value, phrases in table.items()}
+    for kind, table in _PHRASES.items()
+    for marked in (True, False)
+}
+
+
+def sentences(text: str) -> list[str]:
+    """Return the sentences of ``text`` (lines, then ends of sentences), NFC and trimmed."""
+    found = []
+    for part in _SENTENCE_END.split(nfc(text)):
+        sentence = squash_spaces(part)
+        if sentence:
+            found.append(sentence)
+    return found
+
+
+def evidence_of(sentence: str) -> str:
+    """Return a sentence short enough to show as evidence, cut at a word."""
+    if len(sentence) <= EVIDENCE_CHARS:
+        return sentence
+    return sentence[:EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def detect_tags(text: str, field: str | None = None) -> tuple[Tag, ...]:
+    """Return the field and index tags of a document, each with its first supporting sentence.
+
+    The field comes from ``field`` (what the document states, or staff's
+    correction) or from the text's "Lĩnh vực …" sentence when either names
+    one; otherwise from the first sentence that names a field outright.
+    """
+    marked = has_marks(text) or (field is not None and has_marks(field))
+    pool = sentences(text)
+    tags = list(_fields(pool, field, marked))
+    for value, pattern in _COMPILED[(INDEX, marked)].items():
+        for sentence in pool:
+            if pattern.search(comparable(sentence) if marked else search_form(sentence)):
+                tags.append(Tag(INDEX, value, evidence_of(sentence)))
+                break
+    return tuple(tags)
+
+
+def _fields(pool: Sequence[str], field: str | None, marked: bool) -> list[Tag]:
+    def form(sentence: str) -> str:
+        return comparable(sentence) if marked else search_form(sentence)
+
+    line = form(_FIELD_LINE)
+    patterns = _COMPILED[("stated", marked)]
+    lines = [s for s in pool if line in form(s)]
+    for sentence in ([field] if field else []) + lines:
+        values = [v for v, pattern in patterns.items() if pattern.search(form(sentence))]
+        if values:
+            # The document's own sentence is the better evidence of the same field.
+            return [
+                Tag(
+                    FIELD,
+                    v,
+                    evidence_of(next((s for s in lines if patterns[v].search(form(s))), sentence)),
+                )
+                for v in values
+            ]
+    # No stated field names one: a field named outright anywhere in the text.
+    found = []
+    for value, pattern in _COMPILED[(FIELD, marked)].items():
+        for sentence in pool:
+            if pattern.search(form(sentence)):
+                found.append(Tag(FIELD, value, evidence_of(sentence)))
+                break
+    return found
+
+
+def parse_label(label: str) -> Tag | None:
+    """Return the tag staff typed as ``kind:value`` (the value matched to a known one), or None.
+
+    Known fields and indices are matched whatever the case and tone style;
+    another value of a known kind is kept as typed.
+    """
+    kind, sep, value = nfc(label).partition(":")
+    kind, value = kind.strip().casefold(), squash_spaces(value)
+    if not sep or kind not in KINDS or not value:
+        return None
+    known = FIELDS if kind == FIELD else INDICES
+    for name in known:
+        if comparable(name) == comparable(value):
+            return Tag(kind, name, BY_HAND)
+    return Tag(kind, value, BY_HAND)
+
+
+def apply_edits(
+    detected: Sequence[Tag], added: Sequence[str], removed: Sequence[str]
+) -> tuple[Tag, ...]:
+    """Return the detected tags less those staff removed, plus those they added."""
+    gone = {t.label for t in (parse_label(r) for r in removed) if t is not None}
+    kept = [t for t in detected if t.label not in gone]
+    labels = {t.label for t in kept}
+    for label in added:
+        tag = parse_label(label)
+        if tag is not None and tag.label not in labels:
+            kept.append(tag)
+            labels.add(tag.label)
+    return tuple(kept)

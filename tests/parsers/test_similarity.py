@@ -1,0 +1,111 @@
+"""Near-duplicate documents: normalised text, shingles, and a generated set with known pairs."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from bench.similarity import generate, score
+from parsers.similarity import (
+    FLAG_AT,
+    SimilarityIndex,
+    jaccard,
+    name_forms,
+    normalise_body,
+    shared_passages,
+    shingles,
+)
+
+BODY = (
+    "1. Tên sáng kiến: Ứng dụng mã QR tra cứu hồ sơ thủ tục hành chính\n"
+    "2. Nội dung: người dân quét mã QR trên giấy hẹn để biết hồ sơ đang ở khâu nào,"
+    " cán bộ một cửa cập nhật tình trạng trên phần mềm mỗi ngày.\n"
+    "3. Hiệu quả: giảm số lần người dân đến hỏi, tiết kiệm thời gian đi lại và"
+    " nâng cao sự hài lòng của người dân đối với cơ quan hành chính nhà nước.\n"
+)
+
+
+def header(unit: str, number: str, day: str) -> str:
+    return (
+        f"ỦY BAN NHÂN DÂN\n{unit.upper()}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        f"Độc lập - Tự do - Hạnh phúc\nSố: {number}/BC-UBND\n"
+        f"An Cơ, ngày {day} tháng 6 năm 2024\nKính gửi: Phòng Nội vụ\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        ("UBND xã An Cơ", ("UBND xã An Cơ", "an cơ")),
+        ("UBND thị trấn Châu Thành", ("UBND thị trấn Châu Thành", "châu thành")),
+        ("Phòng Tư pháp", ("Phòng Tư pháp", "tư pháp")),
+        ("Huyện đoàn", ("Huyện đoàn",)),
+    ],
+)
+def test_a_unit_name_is_removed_with_its_core(name: str, forms: tuple[str, ...]) -> None:
+    assert name_forms(name) == forms
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # Another header: number, date, unit.
+        (header("xã An Cơ", "12", "3") + BODY, header("xã Trí Bình", "40", "20") + BODY),
+        # The old tone style and decomposed text.
+        (BODY.replace("hòa", "hoà"), unicodedata.normalize("NFD", BODY)),
+        # Another unit's name inside the text.
+        (BODY + "Áp dụng tại xã An Cơ.", BODY + "Áp dụng tại xã Trí Bình."),
+    ],
+)
+def test_what_does_not_say_what_the_initiative_is_is_not_compared(first: str, second: str) -> None:
+    names = [*name_forms("UBND xã An Cơ"), *name_forms("UBND xã Trí Bình")]
+    assert normalise_body(first, names) == normalise_body(second, names)
+
+
+def test_reordered_sections_stay_above_the_flag() -> None:
+    parts = BODY.splitlines()
+    reordered = "\n".join([parts[0], parts[2], parts[1]])
+    score_ = jaccard(shingles(normalise_body(BODY)), shingles(normalise_body(reordered)))
+    assert FLAG_AT < score_ < 1
+
+
+def test_the_index_flags_a_copy_sent_by_another_unit_and_not_a_different_initiative() -> None:
+    other = (
+        "1. Tên sáng kiến: Tổ tự quản vệ sinh môi trường khu phố\n"
+        "2. Nội dung: mỗi tổ nhận một đoạn đường, quét dọn và phân loại rác hằng tuần,"
+        " báo cáo ban điều hành khu phố bằng nhóm trực tuyến.\n"
+    )
+    index: SimilarityIndex[str] = SimilarityIndex(names=name_forms("UBND xã Trí Bình"))
+    index.add_many(
+        [
+            ("an-co", header("xã An Cơ", "12", "3") + BODY),
+            ("tri-binh", header("xã Trí Bình", "40", "20") + BODY),
+            ("other", other),
+            ("short", "Kính gửi: Phòng Nội vụ"),
+        ]
+    )
+    [pair] = index.pairs()
+    assert (pair.first, pair.second, pair.similarity) == ("an-co", "tri-binh", 1.0)
+    assert index.similar_to("other") == [] and index.similar_to("short") == []
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_generated_set_with_known_pairs_meets_the_precision_and_recall_targets(
+    seed: int,
+) -> None:
+    generated = generate(documents=300, pairs=40, seed=seed)
+    result = score(generated)
+    assert result.precision >= 0.95
+    assert result.recall >= 0.9
+
+
+def test_the_passages_both_copies_have_are_shown_longest_first() -> None:
+    copy = header("xã Trí Bình", "40", "20") + BODY.replace("hòa", "hoà") + "Một câu ngắn thêm vào."
+    names = [*name_forms("UBND xã An Cơ"), *name_forms("UBND xã Trí Bình")]
+    passages = shared_passages(header("xã An Cơ", "12", "3") + BODY, copy, names)
+    assert passages == (
+        "3. Hiệu quả: giảm số lần người dân đến hỏi, tiết kiệm thời gian đi lại và nâng cao sự hài lòng của người dân đối với cơ quan hành chính nhà nước.",
+        "2. Nội dung: người dân quét mã QR trên giấy hẹn để biết hồ sơ đang ở khâu nào, cán bộ một cửa cập nhật tình trạng trên phần mềm mỗi ngày.",
+        "1. Tên sáng kiến: Ứng dụng mã QR tra cứu hồ sơ thủ tục hành chính",
+    )
