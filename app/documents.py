@@ -18,6 +18,7 @@ from parsers.campaign import Campaign
 from parsers.roster import Roster
 from reports.documents.layout import write_docx
 from reports.documents.results import Letterhead, results_report
+from reports.initiatives import count_tags
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: File names people get (Vietnamese, without marks so every system keeps them).
@@ -62,11 +63,14 @@ def results_report_file(
     DOCX bytes.
 
     No ``number`` or ``day`` leaves them blank for the clerk who issues it (the
-    year is this year's). ``tags`` are the initiatives counted by reform index,
-    once they are tagged; without them that section is left out.
+    year is this year's). ``tags`` are the initiatives counted by reform index;
+    by default the register's tags (app.initiatives), and the section is left out
+    when no initiative carries one. Withdrawn initiatives are not reported.
     """
     standings = unit_standings(register, campaign)
-    lines = initiative_lines(register, campaign)
+    lines = [line for line in initiative_lines(register, campaign) if not line.withdrawn]
+    if tags is None:
+        tags = count_tags(lines)["index"]
     year = day.year if day else campaign_today(register, register.clock()).year
     document = results_report(
         campaign,
