@@ -45,8 +45,8 @@ REASON_LABELS = {
     "parse_failed": "Không phân tích được thư",
     "ambiguous_campaign": "Không rõ thư thuộc đợt nào (nhiều đợt cùng khớp)",
     "no_receive_time": (
-        "Không rõ giờ máy chủ của cơ quan nhận thư (thư nhập từ tệp không có dòng "
-        "Received: của máy chủ cơ quan); giờ nhận ghi là lúc nhập"
+        "Không rõ giờ nhận (thư nhập từ tệp, không có dòng Received: của máy chủ "
+        "cơ quan; giờ ghi là lúc nhập)"
     ),
     "late": "Gửi sau hạn chót",
     "early": "Gửi trước ngày bắt đầu",
