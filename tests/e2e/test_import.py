@@ -7,14 +7,26 @@ wrote to tests/data/import, on SQLite and PostgreSQL, beside the real Dovecot.
 from __future__ import annotations
 
 import mailbox
+import os
+import pty
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from store.db import make_engine, make_session_factory
+from store.models import Message
+from store.read import list_pending, list_submissions
 from tests.e2e.conftest import ROOT, Register
+from tests.e2e.imap_tools import generated_message
 
 pytestmark = pytest.mark.dovecot
 
@@ -60,6 +72,44 @@ def test_an_mbox_imported_twice_is_registered_once_with_its_source(office: Regis
     assert len(rows) == 3
     assert {row["source"] for row in rows} == {f"import:{OFFICE}"}
     assert all(row["parse_status"] == "ok" for row in rows)
+
+
+def test_on_a_terminal_the_import_shows_a_progress_bar(office: Register) -> None:
+    terminal, side = pty.openpty()
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ingest.cli",
+                "--config",
+                str(office.config),
+                "import",
+                str(OFFICE),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=side,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+    finally:
+        os.close(side)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # the other side is closed: all is read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert done.returncode == 0
+    assert "Nhập office.mbox" in shown.decode()
+    assert "100%" in shown.decode()
+    assert "3 thư mới" in done.stdout
 
 
 def test_the_receive_time_is_the_topmost_received_header_of_the_offices_server_not_date(
@@ -222,3 +272,51 @@ def test_an_unknown_mailbox_is_one_line_and_exit_2(office: Register) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == "Không có hộp thư “khac” trong cấu hình (các hộp thư: phongnv)"
     assert submissions(office) == []
+
+
+def import_until_killed(register: Register, database_url: str, path: Path, at: int) -> bool:
+    """Start `import PATH`, SIGKILL it once ``at`` messages are stored; False if it finished."""
+    engine = make_engine(database_url)
+    worker = register.spawn_piped("import", str(path))
+    try:
+        deadline = time.monotonic() + 120
+        while worker.poll() is None and time.monotonic() < deadline:
+            try:
+                with engine.connect() as connection:
+                    stored = connection.scalar(select(func.count()).select_from(Message)) or 0
+            except OperationalError:  # SQLite busy for a moment
+                stored = 0
+            if stored >= at:
+                os.kill(worker.pid, signal.SIGKILL)
+                worker.wait()
+                return True
+            time.sleep(0.02)
+        return False
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.communicate()
+        engine.dispose()
+
+
+def test_kill_9_during_an_import_then_running_it_again_stores_every_message_once(
+    office: Register, database_url: str, tmp_path: Path
+) -> None:
+    total = 300
+    path = tmp_path / "backfill.mbox"
+    box = mailbox.mbox(path)
+    for index in range(total):
+        box.add(generated_message(index, "import"))
+    box.close()
+    assert import_until_killed(office, database_url, path, 40), "the import ended before the kill"
+
+    out = office.run("import", str(path)).stdout
+    assert f"{total} thư đọc được" in out
+    sessions = make_session_factory(make_engine(database_url))
+    with sessions() as session:
+        rows = list_submissions(session)
+        pending = list_pending(session)
+    assert len(rows) == total
+    assert {r.message_id for r in rows} == {f"<import-{i}@test.cchc>" for i in range(total)}
+    assert pending == []
+    assert all(r.parse_status == "ok" for r in rows)
