@@ -33,6 +33,10 @@ KIND_LABELS = {
 }
 
 
+#: Outlook's own files, not read here (yet): named in the refusal.
+OUTLOOK_SUFFIXES = frozenset({".pst", ".ost", ".msg"})
+
+
 @dataclass(frozen=True)
 class Found:
     """A message read from the export: where it was, and its bytes (CRLF line ends)."""
@@ -126,6 +130,11 @@ def detect(path: Path) -> Kind:
         if not os.access(path, os.R_OK | os.X_OK):
             raise NotAnExport(f"không đọc được thư mục {path}: không có quyền đọc")
         return Kind.EML
+    if path.suffix.lower() in OUTLOOK_SUFFIXES:
+        raise NotAnExport(
+            f"{path}: tệp Outlook {path.suffix.lower()} chưa đọc được; hãy xuất hộp thư ra "
+            "mbox hoặc .eml (ví dụ: readpst -r -o THƯ_MỤC tệp.pst, gói pst-utils)"
+        )
     try:
         with path.open("rb") as handle:
             start = handle.read(64 * 1024)

@@ -17,6 +17,8 @@ from ingest.importing import ImportSummary, import_files
 from ingest.locks import LockLost, mailbox_lock
 from ingest.mailfiles import KIND_LABELS, MailFiles, NotAnExport
 from ingest.poll import resume_pending
+from outbound.notify import after_poll
+from store.db import Engine
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +59,12 @@ def import_mail(context: Context, path: Path, mailbox_name: str | None) -> None:
     except NotAnExport as error:
         click.echo(f"Không nhập được: {error}", err=True)
         sys.exit(2)
+    engine = context.engine()
     try:
-        summary = _run(config, context, mailbox, files)
+        summary = _run(config, engine, mailbox, files)
     finally:
         files.close()
+    after_poll(config, engine)  # receipts for newly accepted mail, as after a poll
     click.echo(describe_import(summary, files))
     listed = summary.skipped[:LISTED_SKIPS]
     for item in listed:
@@ -83,10 +87,7 @@ def _mailbox(config: Config, name: str | None) -> MailboxConfig:
     sys.exit(2)
 
 
-def _run(
-    config: Config, context: Context, mailbox: MailboxConfig, files: MailFiles
-) -> ImportSummary:
-    engine = context.engine()
+def _run(config: Config, engine: Engine, mailbox: MailboxConfig, files: MailFiles) -> ImportSummary:
     # The poller's lock of this mailbox: an import and a poll never store at once,
     # so a message both read from the file and fetched is stored once.
     with (

@@ -267,6 +267,20 @@ def test_a_file_that_is_not_mail_is_one_line_and_exit_2(office: Register) -> Non
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+def test_an_outlook_file_is_refused_in_one_line_that_says_how_to_export_it(
+    office: Register, tmp_path: Path
+) -> None:
+    pst = tmp_path / "phongnv.pst"
+    pst.write_bytes(b"!BDN" + bytes(508))  # a PST's signature, then nothing
+    done = office.run("import", str(pst), check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"Không nhập được: {pst}: tệp Outlook .pst chưa đọc được; hãy xuất hộp thư ra "
+        "mbox hoặc .eml (ví dụ: readpst -r -o THƯ_MỤC tệp.pst, gói pst-utils)"
+    )
+    assert submissions(office) == []
+
+
 def test_an_unknown_mailbox_is_one_line_and_exit_2(office: Register) -> None:
     done = office.run("import", str(OFFICE), "--mailbox", "khac", check=False)
     assert done.returncode == 2
