@@ -16,7 +16,7 @@ from datetime import datetime
 
 from app.config import MailboxConfig
 from ingest.faults import EnvironmentFailure
-from ingest.mailfiles import Found, Kind, MailFiles, Skipped
+from ingest.mailfiles import Found, Kind, MailFiles, Skipped, shown
 from ingest.poll import AnalysisPipeline, Services, store_batch
 from parsers.exported import receive_time
 from store.blobs import sha256_of
@@ -46,7 +46,7 @@ class ImportSummary:
 
 def source_of(files: MailFiles) -> str:
     """Return what the register records as an imported message's source."""
-    return f"import:{files.path.resolve()}"[:1000]
+    return f"import:{shown(files.path.resolve())}"[:1000]
 
 
 def receiving_hosts(mailbox: MailboxConfig) -> frozenset[str]:

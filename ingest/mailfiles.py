@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import mailbox
 import os
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,7 @@ class MailFiles:
             else:
                 self._files = list(_walk(path, self._unlisted))
         except OSError as error:
-            raise NotAnExport(f"không đọc được {path}: {_os_problem(error)}") from error
+            raise NotAnExport(f"không đọc được {shown(path)}: {_os_problem(error)}") from error
 
     @property
     def total(self) -> int:
@@ -103,9 +104,9 @@ class MailFiles:
     def _read_key(self, number: int, key: str) -> Found | Skipped:
         assert self._box is not None
         if self.kind is Kind.MBOX:
-            where = f"thư thứ {number} trong {self.path}"
+            where = f"thư thứ {number} trong {shown(self.path)}"
         else:
-            where = str(self.path / _maildir_subpath(self._box, key))
+            where = shown(self.path / _maildir_subpath(self._box, key))
         try:
             raw = self._box.get_bytes(key)
         except (OSError, KeyError) as error:
@@ -116,36 +117,43 @@ class MailFiles:
         try:
             raw = file.read_bytes()
         except OSError as error:
-            return Skipped(str(file), _os_problem(error))
-        return _checked(str(file), raw)
+            return Skipped(shown(file), _os_problem(error))
+        return _checked(shown(file), raw)
+
+
+def shown(path: Path | str) -> str:
+    """Return a path as text fit to print and store: a byte that is not UTF-8 and a
+    control character (an ESC in a file's name) each become U+FFFD."""
+    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cs") else c for c in str(path))
 
 
 def detect(path: Path) -> Kind:
     """Return the kind of export at ``path``; NotAnExport when it is none of them."""
     if not path.exists():
-        raise NotAnExport(f"không có tệp hay thư mục {path}")
+        raise NotAnExport(f"không có tệp hay thư mục {shown(path)}")
     if path.is_dir():
         if (path / "cur").is_dir() and (path / "new").is_dir():
             return Kind.MAILDIR
         if not os.access(path, os.R_OK | os.X_OK):
-            raise NotAnExport(f"không đọc được thư mục {path}: không có quyền đọc")
+            raise NotAnExport(f"không đọc được thư mục {shown(path)}: không có quyền đọc")
         return Kind.EML
     if path.suffix.lower() in OUTLOOK_SUFFIXES:
         raise NotAnExport(
-            f"{path}: tệp Outlook {path.suffix.lower()} chưa đọc được; hãy xuất hộp thư ra "
-            "mbox hoặc .eml (ví dụ: readpst -r -o THƯ_MỤC tệp.pst, gói pst-utils)"
+            f"{shown(path)}: tệp Outlook {path.suffix.lower()} chưa đọc được; "
+            "hãy xuất hộp thư ra mbox hoặc .eml "
+            "(ví dụ: readpst -r -o THƯ_MỤC tệp.pst, gói pst-utils)"
         )
     try:
         with path.open("rb") as handle:
             start = handle.read(64 * 1024)
     except OSError as error:
-        raise NotAnExport(f"không đọc được {path}: {_os_problem(error)}") from error
+        raise NotAnExport(f"không đọc được {shown(path)}: {_os_problem(error)}") from error
     if start.startswith(b"From "):
         return Kind.MBOX
     if is_mail(start):
         return Kind.EML
     raise NotAnExport(
-        f"{path} không phải tệp mbox, thư mục Maildir hay thư mục/tệp .eml "
+        f"{shown(path)} không phải tệp mbox, thư mục Maildir hay thư mục/tệp .eml "
         "(tệp mbox bắt đầu bằng dòng “From ”)"
     )
 
@@ -163,7 +171,7 @@ def _walk(folder: Path, unreadable: list[Skipped]) -> Iterator[Path]:
     """Yield the files of ``folder`` and its sub-folders, sorted, hidden ones left out."""
 
     def refused(error: OSError) -> None:
-        unreadable.append(Skipped(str(error.filename or folder), _os_problem(error)))
+        unreadable.append(Skipped(shown(error.filename or folder), _os_problem(error)))
 
     for top, folders, files in os.walk(folder, onerror=refused):
         folders[:] = sorted(f for f in folders if not f.startswith("."))

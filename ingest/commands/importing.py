@@ -15,7 +15,7 @@ from ingest.assembly import open_services
 from ingest.commands.context import Context, pass_context
 from ingest.importing import ImportSummary, import_files
 from ingest.locks import LockLost, mailbox_lock
-from ingest.mailfiles import KIND_LABELS, MailFiles, NotAnExport
+from ingest.mailfiles import KIND_LABELS, MailFiles, NotAnExport, shown
 from ingest.poll import resume_pending
 from outbound.notify import after_poll
 from store.db import Engine
@@ -125,13 +125,13 @@ def _progress(files: MailFiles) -> Iterator[Callable[[int], None] | None]:
         yield None
         return
     with click.progressbar(
-        length=files.total, label=f"Nhập {files.path.name}", file=sys.stderr
+        length=files.total, label=f"Nhập {shown(files.path.name)}", file=sys.stderr
     ) as bar:
-        shown = [0]
+        drawn = [0]
 
         def update(done: int) -> None:
-            bar.update(done - shown[0])
-            shown[0] = done
+            bar.update(done - drawn[0])
+            drawn[0] = done
 
         yield update
 
@@ -139,7 +139,7 @@ def _progress(files: MailFiles) -> Iterator[Callable[[int], None] | None]:
 def describe_import(summary: ImportSummary, files: MailFiles) -> str:
     """Return the one-line outcome of an import, in Vietnamese."""
     line = (
-        f"Nhập {KIND_LABELS[summary.kind]} {files.path} vào hộp thư {summary.mailbox}: "
+        f"Nhập {KIND_LABELS[summary.kind]} {shown(files.path)} vào hộp thư {summary.mailbox}: "
         f"{summary.read} thư đọc được, {summary.new} thư mới, "
         f"{summary.duplicates} thư trùng (đã có), {summary.failed} thư lỗi"
     )

@@ -235,6 +235,21 @@ def test_an_unreadable_file_in_a_folder_is_named_and_the_rest_registered(
     assert len(submissions(office)) == 2
 
 
+def test_a_hostile_file_name_is_shown_without_its_control_characters_or_bad_bytes(
+    office: Register, tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(DATA / "eml", folder)
+    name = b"\x1b[31mdo\xff.eml"
+    with open(os.path.join(os.fsencode(folder), name), "wb") as handle:
+        handle.write(b"not mail at all\n")
+    done = office.run("import", str(folder), check=False)
+    assert done.returncode == 1
+    assert f"Bỏ qua {folder}/\ufffd[31mdo\ufffd.eml: không phải thư điện tử" in done.stdout
+    assert "\x1b" not in done.stdout
+    assert len(submissions(office)) == 2
+
+
 def test_an_import_stopped_halfway_is_finished_by_running_it_again(
     office: Register, tmp_path: Path
 ) -> None:
