@@ -141,6 +141,11 @@ def test_a_message_without_a_received_header_of_the_offices_server_waits_for_a_p
     assert "no_receive_time" in again["reasons"]
     assert by_message_id(office)[LATE_ID]["reasons"].count("no_receive_time") == 0
 
+    # A person who knows when it came counts it.
+    office.run("review", "accept", str(again["id"]), "--by", "chuyenvien")
+    accepted = by_message_id(office)[NO_RECEIVED_ID]
+    assert accepted["status"] == "accepted"
+
 
 def test_without_receiving_hosts_or_trusted_authserv_id_no_receive_time_is_known(
     register: Register,
