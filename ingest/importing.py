@@ -57,6 +57,11 @@ def receiving_hosts(mailbox: MailboxConfig) -> frozenset[str]:
     return frozenset(hosts)
 
 
+def uid_of(digest: str) -> int:
+    """Return the UID of an imported message: 60 bits of its SHA-256 (a BIGINT holds it)."""
+    return int(digest[:15], 16)
+
+
 def as_fetched(
     found: Found, mailbox: str, source: str, hosts: Collection[str], now: datetime
 ) -> FetchedMessage:
@@ -71,7 +76,7 @@ def as_fetched(
         mailbox=mailbox,
         folder="",
         uidvalidity=IMPORTED_UIDVALIDITY,
-        uid=int(sha256_of(found.raw)[:15], 16),
+        uid=uid_of(sha256_of(found.raw)),
         raw=found.raw,
         received_at=received or now.replace(microsecond=0),
         source=source,
@@ -103,16 +108,15 @@ def import_files(
     read = 0
 
     def store(pipeline: AnalysisPipeline) -> None:
-        unknown = {
-            sha256_of(f.raw) for f in batch if not f.receive_time_known
-        }  # few: a set of digests
+        # The UIDs of the messages without a receive time (a UID is made from the digest).
+        unknown = {f.uid for f in batch if not f.receive_time_known}
         duplicates, stored = store_batch(
             batch, None, services, pipeline.timings, pipeline.io, still_held=still_held
         )
         batch.clear()
         counts.update(duplicates)
         for stored_id, digest, received_at in stored:
-            counts["no_receive_time"] += digest in unknown
+            counts["no_receive_time"] += uid_of(digest) in unknown
             counts.update(pipeline.submit(stored_id, digest, received_at))
         if pipeline.fault is not None:
             raise EnvironmentFailure(pipeline.fault)
