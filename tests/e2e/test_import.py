@@ -22,6 +22,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from app.config import load_config
+from app.root import open_engine
+from ingest.assembly import open_services
+from ingest.importing import as_fetched, receiving_hosts, source_of
+from ingest.mailfiles import Found, MailFiles
+from ingest.poll import store_batch
 from store.db import make_engine, make_session_factory
 from store.models import Message
 from store.read import list_pending, list_submissions
@@ -306,6 +312,42 @@ def test_an_unknown_mailbox_is_one_line_and_exit_2(office: Register) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == "Không có hộp thư “khac” trong cấu hình (các hộp thư: phongnv)"
     assert submissions(office) == []
+
+
+def test_a_message_stored_but_not_analysed_when_the_import_died_is_analysed_by_the_next(
+    office: Register, database_url: str
+) -> None:
+    # As a kill -9 between the commit of the raw bytes and their analysis leaves it.
+    config = load_config(office.config)
+    mailbox_config = config.mailboxes[0]
+    files = MailFiles(OFFICE)
+    found = [item for item in files.items() if isinstance(item, Found)][:1]
+    engine = open_engine(config)
+    with open_services(config, engine) as services:
+        fetched = [
+            as_fetched(
+                item,
+                mailbox_config.name,
+                source_of(files),
+                receiving_hosts(mailbox_config),
+                services.clock(),
+            )
+            for item in found
+        ]
+        store_batch(fetched, None, services)
+    files.close()
+    engine.dispose()
+    sessions = make_session_factory(make_engine(database_url))
+    with sessions() as session:
+        assert len(list_pending(session)) == 1
+
+    out = office.run("import", str(OFFICE)).stdout
+    assert "3 thư đọc được, 2 thư mới, 1 thư trùng (đã có)" in out
+    with sessions() as session:
+        assert list_pending(session) == []
+        rows = list_submissions(session)
+    assert len(rows) == 3
+    assert all(r.parse_status == "ok" for r in rows)
 
 
 def import_until_killed(register: Register, database_url: str, path: Path, at: int) -> bool:
