@@ -78,6 +78,7 @@ MAILBOX_KEYS = (
     "password_file",
     "folder",
     "trusted_authserv_id",
+    "receiving_hosts",
     "batch_size",
     "timeout_seconds",
     "mark_processed",
@@ -148,6 +149,9 @@ class MailboxConfig:
     move_to: str | None = None
     # `serve` also waits in IMAP IDLE on the folder and polls as soon as mail arrives.
     idle: bool = False
+    # Host names of the office's own mail servers (lower case): `import` takes a
+    # message's receive time from the topmost Received: header one of them wrote.
+    receiving_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -509,8 +513,27 @@ def _mailbox(reader: _Reader, item: Any, where: str, base: Path) -> MailboxConfi
         batch_size=batch,
         timeout=float(reader.integer(item, where, "timeout_seconds", 60)),
         idle=idle,
+        receiving_hosts=_host_names(reader, item, where),
         **_post_processing(reader, item, where),
     )
+
+
+def _host_names(reader: _Reader, item: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    """Return ``receiving_hosts``: a list of host names, lower case, without repeats."""
+    value = item.get("receiving_hosts", [])
+    key = f"[{where}].receiving_hosts"
+    if not isinstance(value, list):
+        raise reader.fail(key, 'phải là một danh sách tên máy, ví dụ ["mx1.tayninh.gov.vn"]')
+    hosts: list[str] = []
+    for host in value:
+        if not isinstance(host, str) or not host.strip() or any(c.isspace() for c in host.strip()):
+            raise reader.fail(
+                key, "mỗi phần tử phải là một tên máy (chuỗi không rỗng, không dấu cách)"
+            )
+        name = host.strip().lower().rstrip(".")
+        if name not in hosts:
+            hosts.append(name)
+    return tuple(hosts)
 
 
 POST_PROCESSING = ("flag", "move")

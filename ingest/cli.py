@@ -29,6 +29,10 @@ log = logging.getLogger("ingest.cli")
 COMMANDS = {
     "db": ("ingest.commands.database:db", "Cơ sở dữ liệu: tạo, nâng cấp, chép sang nơi khác."),
     "poll": ("ingest.commands.polling:poll", "Đọc mọi hộp thư một lần rồi thoát."),
+    "import": (
+        "ingest.commands.importing:import_mail",
+        "Đăng ký thư từ tệp xuất ra: tệp mbox, thư mục Maildir, thư mục tệp .eml.",
+    ),
     "serve": (
         "ingest.commands.polling:serve",
         "Chạy dịch vụ: đọc hộp thư mỗi [schedule] poll_every, gửi thư hằng ngày.",

@@ -318,7 +318,7 @@ def _progress_for(
 
 def store_batch(
     batch: list[FetchedMessage],
-    state_id: int,
+    state_id: int | None,
     services: Services,
     timings: StageTimes | None = None,
     io: ThreadPoolExecutor | None = None,
@@ -329,6 +329,8 @@ def store_batch(
 
     Returns the outcomes of duplicates ("duplicates", of which "matched": moved by
     a UIDVALIDITY change) and the (row id, digest, receive time) of the new messages.
+    ``state_id`` is the folder whose last UID advances (None: mail read from files,
+    whose progress is what is stored).
     ``still_held`` is asked just before the commit: when the mailbox's lock is gone,
     another poller may be storing the same messages, so nothing is committed and
     LockLost is raised.
@@ -362,7 +364,7 @@ def store_batch(
                     outcomes["matched"] += 1
             session.flush()
             stored.extend((row.id, digest, received_at) for row, digest, received_at in rows)
-            if batch:
+            if batch and state_id is not None:
                 state = session.get_one(MailboxState, state_id)
                 state.last_uid = max(state.last_uid, *(f.uid for f in batch))
             if still_held is not None and not still_held():

@@ -72,6 +72,7 @@ BLOCKING = frozenset(
         "auth_failed",
         "parse_failed",
         "ambiguous_campaign",
+        "no_receive_time",
     }
 )
 # Reasons that follow from the campaign a message is put in.
@@ -151,6 +152,20 @@ def classify(
 #: Characters of each document in which campaign keywords are looked for (the
 #: title page names the report; a long annex adds nothing but time).
 CAMPAIGN_TEXT_CHARS = 20_000
+
+
+def without_receive_time(verdict: Classification) -> Classification:
+    """Return ``verdict`` of a message whose server receive time is unknown.
+
+    Its timing was judged against a stand-in time (when it was imported), which
+    no one may count on: a person decides (reason ``no_receive_time``). Ignored
+    mail stays ignored.
+    """
+    if verdict.status is Status.IGNORED or "no_receive_time" in verdict.reasons:
+        return verdict
+    return replace(
+        verdict, status=Status.NEEDS_REVIEW, reasons=(*verdict.reasons, "no_receive_time")
+    )
 
 
 def campaign_text(message: ParsedMessage, documents: Sequence[DocumentSummary]) -> str:

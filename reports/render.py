@@ -45,6 +45,10 @@ REASON_LABELS = {
     "auth_failed": "Nghi giả mạo người gửi (xác thực thư không đạt)",
     "parse_failed": "Không phân tích được thư",
     "ambiguous_campaign": "Không rõ thư thuộc đợt nào (nhiều đợt cùng khớp)",
+    "no_receive_time": (
+        "Không rõ giờ nhận (thư nhập từ tệp, không có dòng Received: của máy chủ "
+        "cơ quan; giờ ghi là lúc nhập)"
+    ),
     "late": "Gửi sau hạn chót",
     "early": "Gửi trước ngày bắt đầu",
     "auto_reply": "Thư trả lời tự động",
@@ -78,6 +82,7 @@ SUBMISSION_HEADINGS = (
     "Ghi chú",
     "Tệp đính kèm",
     "Tên sáng kiến",
+    "Nguồn",
 )
 
 
@@ -212,6 +217,7 @@ def submission_fields(row: SubmissionRow) -> list[str]:
         reason_text(row.reasons),
         "; ".join(a.filename for a in row.attachments if a.is_document),
         "; ".join(i.title for i in row.initiatives),
+        row.source,
     ]
 
 
@@ -310,6 +316,8 @@ def _submission_dict(row: SubmissionRow, zone: ZoneInfo) -> dict[str, Any]:
             {"title": i.title, "field": i.field, "authors": list(i.authors)}
             for i in row.initiatives
         ],
+        # "imap", or "import:<path>" for mail registered from files (cchc-inbox import).
+        "source": row.source,
     }
 
 

@@ -111,6 +111,8 @@ class MessageDetail:
     # The campaign it belongs to, or the campaigns the rule could not tell apart.
     campaign: str | None = None
     campaign_candidates: tuple[str, ...] = ()
+    # "imap", or "import:<path>" (cchc-inbox import: no folder, no UID to show).
+    source: str = "imap"
 
 
 def list_messages(
@@ -226,6 +228,7 @@ def message_detail(session: Session, message_id: int) -> MessageDetail | None:
         candidates=tuple(message.candidates or ()),
         campaign=message.campaign_code,
         campaign_candidates=tuple(message.campaign_candidates or ()),
+        source=message.source,
         attachments=tuple(
             AttachmentDetail(
                 id=a.id,

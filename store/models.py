@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.sql import text
+from sqlalchemy.sql import expression, text
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -91,6 +91,11 @@ class MailboxState(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+#: The UIDVALIDITY of an imported message's row (IMAP's is never 0); its UID is
+#: made from its SHA-256, its folder is empty.
+IMPORTED_UIDVALIDITY = 0
+
+
 class Message(Base):
     """One fetched message: its raw copy, where it came from, and its classification."""
 
@@ -154,6 +159,15 @@ class Message(Base):
     # What the web's search looks in, in parsers.text.search_form: subject, sender,
     # file names and document text. Indexed outside the models (see SEARCH_INDEXES).
     search_text: Mapped[str | None] = mapped_column(Text)
+    # Where the message came from: "imap" (polled), or "import:<path>" (cchc-inbox
+    # import of an mbox, a Maildir or .eml files; IMPORTED_UIDVALIDITY below).
+    source: Mapped[str] = mapped_column(String(1000), default="imap", server_default="imap")
+    # False when no Received: header of the office's own server gave the receive
+    # time of an imported message: received_at is then when it was imported, and
+    # the message waits for a person (reason no_receive_time).
+    receive_time_known: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=expression.true()
+    )
 
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="Attachment.position"

@@ -69,6 +69,8 @@ class SubmissionRow:
     reply_to: tuple[str, ...] = ()
     # The campaign the message belongs to (its code), None when it belongs to none yet.
     campaign: str | None = None
+    # Where it came from: "imap", or "import:<path>" (cchc-inbox import).
+    source: str = "imap"
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -308,6 +310,7 @@ _MESSAGE_COLUMNS = (
     Message.sender,
     Message.reply_to,
     Message.campaign_code,
+    Message.source,
 )
 _ATTACHMENT_COLUMNS = (
     Attachment.message_id,
@@ -365,6 +368,7 @@ def _submission(
         sender=sender,
         reply_to=tuple(reply_to or ()),
         campaign=message[16],
+        source=message[17],
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from parsers.analysis import Analysis
-from parsers.classify import Classification
+from parsers.classify import Classification, without_receive_time
 from parsers.documents import Extraction
 from parsers.initiatives import InitiativeInfo
 from parsers.text import normalise_title, search_form
@@ -31,6 +31,11 @@ class FetchedMessage:
     uid: int
     raw: bytes
     received_at: datetime
+    #: "imap", or "import:<path>" for a message read from a file (cchc-inbox import).
+    source: str = "imap"
+    #: False when ``received_at`` is a stand-in (an imported message with no Received:
+    #: header of the office's server): the message then waits for a person.
+    receive_time_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -223,6 +228,8 @@ def record_raw_message(
         rfc_message_id=rfc_message_id,
         parse_status="pending",
         reasons=[],
+        source=fetched.source,
+        receive_time_known=fetched.receive_time_known,
     )
     session.add(message)
     if flush:
@@ -251,7 +258,12 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
     }
     # A person's decisions win over the classifier, however often it runs again
     # (read before anything changes, so no query has to flush first).
-    verdicts = [with_decisions(session, i, a.classification) for i, a in analyses]
+    verdicts = [
+        with_decisions(
+            session, i, _as_classified(messages.get(i) or session.get_one(Message, i), a)
+        )
+        for i, a in analyses
+    ]
     # Mail that counted for a unit may take initiatives away from it: count those
     # units again; mail that counted for nothing (new mail) only adds.
     recount: set[str] = set()
@@ -315,6 +327,14 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
     session.flush()
     refresh_unit_tallies(session, recount)
     add_to_unit_tallies(session, added)
+
+
+def _as_classified(message: Message, analysis: AnalysisRecord) -> Classification:
+    """Return the classifier's verdict on ``message``, held for a person when its
+    receive time is unknown (an imported message without the office's Received:)."""
+    if not message.receive_time_known:
+        return without_receive_time(analysis.classification)
+    return analysis.classification
 
 
 def mark_failed(session: Session, message_id: int, error: str) -> None:

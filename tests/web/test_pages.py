@@ -258,3 +258,22 @@ def test_a_decision_during_a_long_write_waits_for_it_instead_of_failing(
     assert "đã gán cho UBND xã An Cơ" in response.get_data(as_text=True)
     with register.sessions() as session:
         assert session.get_one(Message, message_id).unit_code == "xa-an-co"
+
+
+def test_an_imported_message_shows_the_file_it_came_from_and_why_it_waits(
+    client: FlaskClient, register: Register
+) -> None:
+    message_id = store_message(
+        register.sessions, 1, RECEIVED, status="needs_review", reasons=("no_receive_time",)
+    )
+    with register.sessions.begin() as session:
+        session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(source="import:/srv/export/<b>phongnv</b>.mbox", receive_time_known=False)
+        )
+    log_in(client, "reviewer")
+    page = client.get(f"/messages/{message_id}").get_data(as_text=True)
+    assert "nhập từ tệp /srv/export/&lt;b&gt;phongnv&lt;/b&gt;.mbox" in page
+    assert "INBOX, UID" not in page  # no IMAP place to show
+    assert "Không rõ giờ nhận (thư nhập từ tệp" in page
