@@ -3,8 +3,8 @@
 Every message stored before this revision was fetched over IMAP with its
 INTERNALDATE: it gets source 'imap' and a known receive time.
 
-Revision ID: 0012_message_source
-Revises: 0011_campaigns
+Revision ID: 0013_message_source
+Revises: 0012_initiative_records
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_message_source"
-down_revision: str | Sequence[str] | None = "0011_campaigns"
+revision: str = "0013_message_source"
+down_revision: str | Sequence[str] | None = "0012_initiative_records"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
