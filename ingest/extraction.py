@@ -40,6 +40,7 @@ from typing import IO, Any
 
 from pebble import ProcessExpired, ProcessPool
 
+from ingest.readonce import ReadOnce
 from parsers.analysis import Rules, analyse
 from parsers.documents import Extraction, ExtractStatus, extract_text
 from parsers.limits import Limits
@@ -203,7 +204,9 @@ def _analyse_file(
     """In a child: analyse a stored raw message and store its attachments."""
     started = time.perf_counter()
     limited = _TimeLimited(extract)
-    analysis = analyse(Path(path).read_bytes(), received_at, rules, extract=limited)
+    # A file read before (the same bytes, name suffix, readers and limits) is looked up.
+    once = ReadOnce(limited, blob_root)
+    analysis = analyse(Path(path).read_bytes(), received_at, rules, extract=once)
     analysed = time.perf_counter()
     blobs = BlobStore(blob_root)
     for attachment in analysis.attachments:

@@ -21,6 +21,10 @@ from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.ocr import read_scanned_pdf
 from parsers.text import nfc
 
+#: The version of the document readers: raise it whenever a change to them changes what
+#: is read from a file, so that what was read before is read again (ingest/readonce.py).
+READER_VERSION = "1"
+
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".odt", ".rtf", ".xlsx"} | ARCHIVE_SUFFIXES)
 DOCUMENT_TYPES = frozenset(
     {
