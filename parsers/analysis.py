@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import mimetypes
 from collections.abc import Callable, Iterator, Mapping
@@ -21,7 +22,14 @@ from parsers.documents import (
 )
 from parsers.initiatives import InitiativeInfo, find_initiative
 from parsers.limits import DEFAULT_LIMITS, Limits
-from parsers.mail import MailAttachment, ParsedMessage, parse_message, safe_filename
+from parsers.mail import (
+    ForwardedOrigin,
+    MailAttachment,
+    ParsedMessage,
+    parse_message,
+    safe_filename,
+)
+from parsers.outlook import OutlookRead, is_outlook_item, read_outlook_item
 from parsers.units import UnitNames, issuer_block
 
 # Reads one document: (filename, content type, bytes, limits) -> Extraction.
@@ -55,6 +63,8 @@ class AnalysedAttachment:
     extraction: Extraction | None
     initiative: InitiativeInfo | None
     parent: str | None = None
+    # An attached Outlook item's sender, subject and date (read like a forwarded .eml).
+    origin: ForwardedOrigin | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,11 @@ def analyse(
         for attachment in message.attachments
         for analysed in _analyse_attachment(attachment, rules.limits, extract)
     )
+    origins = tuple(
+        a.origin for a in attachments if a.origin is not None and a.origin not in message.forwarded
+    )
+    if origins:
+        message = dataclasses.replace(message, forwarded=message.forwarded + origins)
     documents = [
         DocumentSummary(a.filename, a.extraction.status, _issuer(a), a.extraction.text)
         for a in attachments
@@ -140,6 +155,11 @@ def _flatten(
     limits: Limits,
     extract: Extractor,
 ) -> Iterator[AnalysedAttachment]:
+    if is_outlook_item(suffix_of(filename), content_type):
+        yield from _outlook_item(
+            filename, content_type, data, parent, depth, budget, limits, extract
+        )
+        return
     kind = container_kind(filename, suffix_of(filename), content_type)
     if kind is None:
         yield _document(filename, content_type, data, parent, limits, extract)
@@ -171,6 +191,58 @@ def _flatten(
                 None,
             )
             continue
+        yield from _flatten(
+            name, member_type, member.data, filename, depth + 1, budget, limits, extract
+        )
+
+
+def _outlook_item(
+    filename: str,
+    content_type: str,
+    data: bytes,
+    parent: str | None,
+    depth: int,
+    budget: _Budget,
+    limits: Limits,
+    extract: Extractor,
+) -> Iterator[AnalysedAttachment]:
+    """Yield an Outlook item (.msg), then its attachments with ``parent`` naming it."""
+    read = (
+        OutlookRead(refused=f"archive nested deeper than {limits.max_depth} levels")
+        if depth >= limits.max_depth
+        else OutlookRead(refused="too many archive members in one message")
+        if budget.members <= 0 or budget.size <= 0
+        else read_outlook_item(data, limits)
+    )
+    item = read.item
+    if item is None:
+        problem = _archive_problem(Unpacked(refused=read.refused, broken=read.broken))
+        if read.unsupported:
+            problem = Extraction(ExtractStatus.UNSUPPORTED, "", read.unsupported)
+        yield _record(filename, content_type, data, parent, True, problem, None)
+        return
+    # Named like a forwarded .eml: the sender's file name, else the item's subject.
+    if suffix_of(filename) != ".msg":
+        filename = safe_filename(f"{item.subject or 'outlook'}.msg")
+    origin = ForwardedOrigin(item.from_address, item.from_name, item.subject, item.date)
+    yield dataclasses.replace(
+        _record(filename, content_type, data, parent, False, None, None), origin=origin
+    )
+    budget.members -= len(item.attachments)
+    budget.size -= sum(len(m.data) for m in item.attachments)
+    for reason in item.skipped:
+        yield _record(
+            safe_filename(reason.split(":", 1)[0]),
+            "application/octet-stream",
+            b"",
+            filename,
+            True,
+            Extraction(ExtractStatus.UNSUPPORTED, "", reason),
+            None,
+        )
+    for member in item.attachments:
+        name = safe_filename(member.path)
+        member_type = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
         yield from _flatten(
             name, member_type, member.data, filename, depth + 1, budget, limits, extract
         )

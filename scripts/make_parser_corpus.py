@@ -484,6 +484,64 @@ def rtf_report() -> bytes:
     )
 
 
+def _msg_string(tag: int, text: str) -> tuple[str, bytes]:
+    return f"__substg1.0_{tag:04X}001F", text.encode("utf-16-le")
+
+
+def _msg_properties(header: bytes, fixed: list[tuple[int, int, bytes]]) -> bytes:
+    """Return a __properties_version1.0 stream: ``header`` then (id, type, 8-byte value)."""
+    rows = b"".join(struct.pack("<HHI", kind, prop, 6) + value for prop, kind, value in fixed)
+    return header + rows
+
+
+def outlook_msg() -> bytes:
+    """Return an Outlook item (.msg) from Phòng Tư pháp carrying its official form (.docx).
+
+    Laid out as [MS-OXMSG] says Outlook saves one: properties of fixed size in
+    ``__properties_version1.0``, strings in ``__substg1.0_*`` streams, each
+    attachment in its own storage.
+    """
+    from scripts.compound_file import Tree, compound_file
+
+    sent = datetime(2024, 5, 20, 2, 30, 0)  # UTC
+    filetime = int((sent - datetime(1601, 1, 1)).total_seconds()) * 10_000_000
+    attachment: Tree = dict(
+        [
+            _msg_string(0x3707, "Đơn yêu cầu công nhận sáng kiến.docx"),
+            _msg_string(0x3704, "DONYEU~1.DOC"),
+            _msg_string(
+                0x370E, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            ),
+            ("__substg1.0_37010102", docx_official_form()),
+            (
+                "__properties_version1.0",
+                _msg_properties(b"\0" * 8, [(0x3705, 0x0003, struct.pack("<Q", 1))]),
+            ),
+        ]
+    )
+    counts = struct.pack("<8xIIII8x", 0, 1, 0, 1)
+    message: Tree = dict(
+        [
+            _msg_string(0x0037, "Sáng kiến của Phòng Tư pháp năm 2024"),
+            _msg_string(0x0C1A, "Phòng Tư pháp huyện Châu Thành"),
+            _msg_string(0x0C1F, "ptp.chauthanh@tayninh.gov.vn"),
+            _msg_string(0x5D01, "ptp.chauthanh@tayninh.gov.vn"),
+            _msg_string(0x1000, "Kính gửi Phòng Nội vụ,\r\nGửi kèm đơn yêu cầu công nhận."),
+            (
+                "__properties_version1.0",
+                _msg_properties(counts, [(0x0039, 0x0040, struct.pack("<Q", filetime))]),
+            ),
+            # Named properties: none, but readers expect the three streams.
+            (
+                "__nameid_version1.0",
+                {f"__substg1.0_000{n}0102": b"" for n in (2, 3, 4)},
+            ),
+            ("__attach_version1.0_#00000000", attachment),
+        ]
+    )
+    return compound_file(message)
+
+
 CORPUS_FILES: dict[str, Callable[[], bytes]] = {
     "official-form-tu-phap.docx": docx_official_form,
     "report-an-co.docx": docx_commune_report,
@@ -503,6 +561,7 @@ CORPUS_FILES: dict[str, Callable[[], bytes]] = {
     "word97-tcvn3.doc": doc_tcvn3,
     "word97-encrypted.doc": doc_encrypted,
     "report-thanh-dien.rtf": rtf_report,
+    "outlook-tu-phap.msg": outlook_msg,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -184,3 +186,85 @@ def test_a_huge_attachment_is_stored_but_not_read() -> None:
     assert big.extraction is not None
     assert big.extraction.status is ExtractStatus.REFUSED
     assert len(big.data) == 5009
+
+
+def outlook_message(data: bytes, filename: str = "Sáng kiến P.TP.msg") -> bytes:
+    """Return a message forwarded by a staff member's Gmail with an Outlook item attached."""
+    outer = EmailMessage()
+    outer["From"] = "nva@gmail.com"
+    outer["To"] = "phongnv-cth@tayninh.gov.vn"
+    outer["Subject"] = "Fwd: sáng kiến"
+    outer.set_content("Chuyển tiếp thư của Phòng Tư pháp.")
+    outer.add_attachment(data, maintype="application", subtype="vnd.ms-outlook", filename=filename)
+    return outer.as_bytes()
+
+
+def test_an_outlook_item_gives_its_attachments_and_their_initiative() -> None:
+    result = analyse(
+        outlook_message((CORPUS / "outlook-tu-phap.msg").read_bytes()), RECEIVED, RULES
+    )
+    assert [row(i) for i in result.attachments] == [
+        ("Sáng kiến P.TP.msg", None, None),
+        ("Đơn yêu cầu công nhận sáng kiến.docx", "Sáng kiến P.TP.msg", "ok"),
+    ]
+    form = result.attachments[1]
+    assert form.initiative is not None
+    assert form.initiative.title.startswith("Ứng dụng phần mềm quản lý hồ sơ chứng thực")
+
+
+def test_an_outlook_items_sender_and_date_reach_classification_as_a_forwarded_origin() -> None:
+    result = analyse(
+        outlook_message((CORPUS / "outlook-tu-phap.msg").read_bytes()), RECEIVED, RULES
+    )
+    [origin] = result.message.forwarded
+    assert origin.from_address == "ptp.chauthanh@tayninh.gov.vn"
+    assert origin.from_name == "Phòng Tư pháp huyện Châu Thành"
+    assert origin.subject == "Sáng kiến của Phòng Tư pháp năm 2024"
+    assert origin.date == datetime(2024, 5, 20, 2, 30, tzinfo=UTC)
+    assert result.attachments[0].origin == origin
+
+
+def test_an_outlook_item_without_a_file_name_is_named_by_its_subject() -> None:
+    result = analyse(
+        outlook_message((CORPUS / "outlook-tu-phap.msg").read_bytes(), filename=""),
+        RECEIVED,
+        RULES,
+    )
+    assert result.attachments[0].filename == "Sáng kiến của Phòng Tư pháp năm 2024.msg"
+    assert result.attachments[1].parent == "Sáng kiến của Phòng Tư pháp năm 2024.msg"
+
+
+def test_a_msg_that_is_not_ole_is_an_unreadable_attachment_with_its_reason() -> None:
+    for data in (
+        b"From: someone\r\n\r\nnot Outlook",
+        (CORPUS / "outlook-tu-phap.msg").read_bytes()[:3000],
+    ):
+        result = analyse(outlook_message(data), RECEIVED, RULES)
+        [item] = result.attachments
+        assert item.extraction is not None
+        assert item.extraction.status is ExtractStatus.ERROR
+        assert item.extraction.reason
+        assert result.message.forwarded == ()
+
+
+def test_an_outlook_item_respects_the_size_and_depth_limits() -> None:
+    data = (CORPUS / "outlook-tu-phap.msg").read_bytes()
+    [big] = analysed(("a.msg", data), limits=Limits(max_file_bytes=20_000))
+    assert big.extraction is not None and big.extraction.status is ExtractStatus.REFUSED
+    assert "size limit" in big.extraction.reason
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.msg", data)
+    nested = buffer.getvalue()
+    items = analysed(("b.zip", nested), limits=Limits(max_depth=1))
+    assert [row(i) for i in items] == [("b.zip", None, None), ("a.msg", "b.zip", "refused")]
+
+
+def test_the_unit_of_an_outlook_item_is_its_sender_not_the_forwarder() -> None:
+    rules = Rules(**{**RULES.__dict__, "address_book": {"ptp.chauthanh@tayninh.gov.vn": "ptp"}})
+    result = analyse(
+        outlook_message((CORPUS / "outlook-tu-phap.msg").read_bytes()), RECEIVED, rules
+    )
+    assert result.classification.unit == "ptp"
+    assert result.classification.unit_source is not None
+    assert result.classification.unit_source.value == "forwarded"
