@@ -30,6 +30,7 @@ from parsers.mail import (
     safe_filename,
 )
 from parsers.outlook import OutlookRead, is_outlook_item, read_outlook_item
+from parsers.photos import is_photo
 from parsers.units import UnitNames, issuer_block
 
 # Reads one document: (filename, content type, bytes, limits) -> Extraction.
@@ -123,6 +124,19 @@ def _analyse_attachment(
     attachment: MailAttachment, limits: Limits = DEFAULT_LIMITS, extract: Extractor = extract_text
 ) -> tuple[AnalysedAttachment, ...]:
     """Analyse one attachment; an archive gives itself and its members (``parent`` set)."""
+    if attachment.in_body and is_photo(suffix_of(attachment.filename), attachment.content_type):
+        # A picture the HTML body shows (a logo, a pasted image) is not a page sent in.
+        return (
+            _record(
+                attachment.filename,
+                attachment.content_type,
+                attachment.data,
+                attachment.parent,
+                False,
+                None,
+                None,
+            ),
+        )
     return tuple(
         _flatten(
             attachment.filename,
@@ -268,10 +282,16 @@ def _document(
     limits: Limits,
     extract: Extractor,
 ) -> AnalysedAttachment:
-    document = is_document(filename, content_type) or document_kind(
-        filename, content_type, data
-    ) in (".pdf", ".doc")
+    photo = is_photo(suffix_of(filename), content_type) and not is_document(filename, content_type)
+    document = (
+        photo
+        or is_document(filename, content_type)
+        or document_kind(filename, content_type, data) in (".pdf", ".doc")
+    )
     extraction = extract(filename, content_type, data, limits) if document else None
+    if photo and extraction is not None and extraction.status is ExtractStatus.EMPTY:
+        # Not a page of text (a logo, a snapshot, or no OCR here): a picture, as before.
+        document, extraction = False, None
     initiative = find_initiative(extraction.text) if extraction and extraction.text else None
     return _record(filename, content_type, data, parent, document, extraction, initiative)
 

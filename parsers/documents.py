@@ -19,6 +19,7 @@ from parsers.docx_text import docx_lines
 from parsers.legacy_encodings import to_unicode
 from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.ocr import read_scanned_pdf
+from parsers.photos import is_photo, read_photo
 from parsers.text import nfc
 
 #: The version of the document readers: raise it whenever a change to them changes what
@@ -105,6 +106,8 @@ def extract_text(
         return Extraction(
             ExtractStatus.REFUSED, "", f"{len(data)} bytes, over the {limits.max_file_bytes} limit"
         )
+    if is_photo(suffix_of(filename), content_type):
+        return _guard(_photo, data, limits)
     kind = document_kind(filename, content_type, data)
     extractors: dict[str, Callable[[bytes, Limits], Extraction]] = {
         ".pdf": _pdf,
@@ -161,6 +164,16 @@ def _pdf(data: bytes, limits: Limits) -> Extraction:
         scan = read_scanned_pdf(data, min(len(pages), limits.max_pdf_pages), limits)
         result = _result(scan.text, scan.reason, empty=f"{result.reason}; {scan.reason}")
     return result
+
+
+def _photo(data: bytes, limits: Limits) -> Extraction:
+    """Read a photographed page; an image that is not one is ``empty``, with why."""
+    reading = read_photo(data, limits)
+    if reading.refused:
+        return Extraction(ExtractStatus.REFUSED, "", reading.reason)
+    if not reading.is_page:
+        return Extraction(ExtractStatus.EMPTY, "", reading.reason)
+    return Extraction(ExtractStatus.OK, reading.text, reading.reason)
 
 
 def _docx(data: bytes, limits: Limits) -> Extraction:

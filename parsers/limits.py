@@ -28,6 +28,9 @@ class Limits:
     # a page takes seconds, so only the first pages (the title is on the first one).
     ocr: bool = True
     ocr_max_pages: int = 10
+    # A photographed page (JPEG, PNG, HEIC) is read by OCR when it has at most this
+    # many pixels: a phone's 12-50 MP photo passes, a decompression bomb does not.
+    photo_max_pixels: int = 50_000_000
 
 
 DEFAULT_LIMITS = Limits()

@@ -12,6 +12,7 @@ import email.utils
 import mimetypes
 import quopri
 import re
+import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,10 @@ class MailAttachment:
     parent: str | None = None
     # The name as the sender wrote it (decoded, NFC); ``filename`` is its safe form.
     original_filename: str = ""
+    # Content-ID without its angle brackets, and whether the HTML body shows the part
+    # through it (``cid:``): a signature logo or a pasted picture, not an attached file.
+    content_id: str = ""
+    in_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,10 @@ def _parse(raw: bytes, depth: int) -> ParsedMessage:
     sender = addresses(headers.first("sender"))
     walk = _Walk(depth)
     walk.visit(message, nesting=0)
+    shown = [
+        dataclasses.replace(a, in_body=True) if a.content_id and a.content_id in walk.cids else a
+        for a in walk.attachments
+    ]
     body = nfc("\n".join(walk.plain).strip() or "\n".join(walk.html).strip())
     inline = tuple(
         ForwardedOrigin(q.from_address, q.from_name, q.subject, q.date)
@@ -137,7 +146,7 @@ def _parse(raw: bytes, depth: int) -> ParsedMessage:
         date_header=_date(headers.first("date")),
         body_text=body.replace("\x00", ""),
         auto_submitted=headers.text("auto-submitted"),
-        attachments=tuple(walk.attachments),
+        attachments=tuple(shown),
         sender_address=sender[0][1] if sender else None,
         reply_to=parse_address_list(headers.first("reply-to")).addresses,
         from_addresses=sender_field.addresses,
@@ -179,6 +188,8 @@ class _Walk:
         self.html: list[str] = []
         self.attachments: list[MailAttachment] = []
         self.forwarded: list[ForwardedOrigin] = []
+        # Content-IDs the HTML body refers to (``<img src="cid:…">``), lower-cased.
+        self.cids: set[str] = set()
         self.parts = 0
 
     def visit(self, part: email.message.Message, nesting: int) -> None:
@@ -209,6 +220,7 @@ class _Walk:
         ):
             text = decode_bytes(data, _charset(part))
             if content_type == "text/html":
+                self.cids.update(_cid_references(text))
                 self.html.append(html_to_text(text))
             else:
                 self.plain.append(text)
@@ -225,6 +237,7 @@ class _Walk:
                 data=data,
                 disposition=(part.get_content_disposition() or ""),
                 original_filename=nfc(original),
+                content_id=_content_id(part),
             )
         )
 
@@ -262,6 +275,18 @@ class _Walk:
             self.attachments.append(
                 dataclasses.replace(attachment, parent=attachment.parent or container)
             )
+
+
+_CID_REFERENCE = re.compile(r"""cid:([^"'\s<>)]{1,500})""", re.IGNORECASE)
+
+
+def _cid_references(html: str) -> set[str]:
+    return {urllib.parse.unquote(m).strip().lower() for m in _CID_REFERENCE.findall(html)}
+
+
+def _content_id(part: email.message.Message) -> str:
+    value = header_text(part.get("Content-ID"))
+    return value.strip().strip("<>").strip().lower()[:500]
 
 
 def _content_type(part: email.message.Message) -> str:

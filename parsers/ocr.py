@@ -84,18 +84,19 @@ class _ToolFailed(Exception):
 
 def _read_page(tools: tuple[str, str], path: str, number: int, deadline: float) -> str:
     pdftoppm, tesseract = tools
-    image = _run(
+    image = run_tool(
         [pdftoppm, "-gray", "-scale-to", str(_PAGE_PIXELS), "-f", str(number), "-l", str(number)],
         path,
         None,
         deadline,
     )
-    return _run([tesseract, "-", "-", "-l", LANGUAGE], None, image, deadline).decode(
+    return run_tool([tesseract, "-", "-", "-l", LANGUAGE], None, image, deadline).decode(
         "utf-8", "replace"
     )
 
 
-def _run(command: list[str], path: str | None, stdin: bytes | None, deadline: float) -> bytes:
+def run_tool(command: list[str], path: str | None, stdin: bytes | None, deadline: float) -> bytes:
+    """Run pdftoppm or tesseract until ``deadline`` (monotonic); raise when it fails."""
     # One thread per Tesseract: the extraction pool already runs one worker per core.
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     done = subprocess.run(
@@ -121,15 +122,32 @@ def missing_tool() -> str | None:
 
 def _tools() -> tuple[str, str] | str:
     """Return the paths of pdftoppm and tesseract, or what is missing."""
-    tesseract = shutil.which("tesseract")
-    if tesseract is None:
-        return "tesseract is not installed"
+    tesseract = find_tesseract()
+    if tesseract.missing:
+        return tesseract.missing
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         return "pdftoppm (poppler-utils) is not installed"
+    return pdftoppm, tesseract.path
+
+
+@dataclass(frozen=True)
+class Tesseract:
+    path: str
+    # What is missing ("tesseract is not installed"), or "" when it can read Vietnamese.
+    missing: str = ""
+
+
+def find_tesseract() -> Tesseract:
+    """Return Tesseract's path when it is installed with Vietnamese data, or what is missing."""
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
+        return Tesseract("", "tesseract is not installed")
     if LANGUAGE not in _languages(tesseract):
-        return f"no '{LANGUAGE}' language data for tesseract (tesseract-ocr-{LANGUAGE})"
-    return pdftoppm, tesseract
+        return Tesseract(
+            "", f"no '{LANGUAGE}' language data for tesseract (tesseract-ocr-{LANGUAGE})"
+        )
+    return Tesseract(tesseract)
 
 
 @functools.lru_cache(maxsize=4)

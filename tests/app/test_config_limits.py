@@ -35,12 +35,18 @@ def test_ocr_is_on_unless_turned_off_and_reads_at_most_ocr_max_pages(tmp_path: P
     assert (limits.ocr, limits.ocr_max_pages) == (False, 3)
 
 
+def test_photos_are_read_up_to_photo_max_megapixels(tmp_path: Path) -> None:
+    limits = load_config(config_with(tmp_path, "[limits]\nphoto_max_megapixels = 24\n")).limits
+    assert limits.photo_max_pixels == 24_000_000
+
+
 @pytest.mark.parametrize(
     ("extra", "key"),
     [
         ('[limits]\nocr = "on"\n', "[limits].ocr"),
         ("[limits]\nocr_max_pages = 0\n", "[limits].ocr_max_pages"),
         ("[limits]\nmax_members = 0\n", "[limits].max_members"),
+        ("[limits]\nphoto_max_megapixels = 0\n", "[limits].photo_max_megapixels"),
         ('[limits]\ntimeout_seconds = "1m"\n', "[limits].timeout_seconds"),
         ("[limits]\nmax_zip = 3\n", "[limits]: khóa `max_zip` không hợp lệ"),
     ],

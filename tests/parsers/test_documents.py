@@ -118,9 +118,11 @@ def test_a_broken_docx_is_an_error_with_a_reason() -> None:
     assert extraction.reason
 
 
-def test_a_picture_has_no_extractor() -> None:
+def test_a_picture_that_cannot_be_a_page_is_empty_with_why() -> None:
+    # Photographed pages are read (tests/parsers/test_photos.py); a broken JPEG is not one.
     extraction = extract_text("ảnh.jpg", "image/jpeg", b"\xff\xd8\xff")
-    assert extraction.status is ExtractStatus.UNSUPPORTED
+    assert extraction.status is ExtractStatus.EMPTY
+    assert extraction.reason
 
 
 def test_a_tcvn3_docx_is_converted_to_unicode() -> None:
