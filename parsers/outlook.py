@@ -22,7 +22,7 @@ from parsers.html import html_to_text
 from parsers.limits import Limits
 from parsers.text import nfc
 
-OUTLOOK_TYPES = frozenset({"application/vnd.ms-outlook", "application/x-ole-storage"})
+OUTLOOK_TYPES = frozenset({"application/vnd.ms-outlook"})
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # Property ids ([MS-OXPROPS]).
 _SUBJECT, _BODY, _HTML, _HEADERS = 0x0037, 0x1000, 0x1013, 0x007D

@@ -105,6 +105,9 @@ def _prepared(data: bytes, limits: Limits) -> bytes | PhotoReading:
             )
         if min(width, height) < MIN_PAGE_SIDE:
             return PhotoReading(False, "", f"{width}×{height} pixels: too small for a page")
+        # A JPEG decodes at 1/2, 1/4 or 1/8 scale when that still covers the page size:
+        # a 48 MP photo then costs a quarter of its memory.
+        opened.draft("L", (_PAGE_PIXELS, _PAGE_PIXELS))
         # A phone stores the photo as the sensor saw it and says how to turn it.
         image = ImageOps.exif_transpose(opened).convert("L")
         image.thumbnail((_PAGE_PIXELS, _PAGE_PIXELS))
