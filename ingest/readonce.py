@@ -40,7 +40,7 @@ KEPT = frozenset(
     {ExtractStatus.OK, ExtractStatus.EMPTY, ExtractStatus.ENCRYPTED, ExtractStatus.UNSUPPORTED}
 )
 #: The packages whose upgrade may change what is read.
-READER_PACKAGES = ("pypdf", "python-docx", "pillow")
+READER_PACKAGES = ("pypdf", "python-docx", "pillow", "pillow-heif")
 FOLDER = "extracted"
 
 Extract = Callable[[str, str, bytes, Limits], Extraction]

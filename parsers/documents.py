@@ -24,7 +24,7 @@ from parsers.text import nfc
 
 #: The version of the document readers: raise it whenever a change to them changes what
 #: is read from a file, so that what was read before is read again (ingest/readonce.py).
-READER_VERSION = "1"
+READER_VERSION = "2"  # 2: photographed pages (JPEG, PNG, HEIC) read by OCR
 
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".docx", ".doc", ".odt", ".rtf", ".xlsx"} | ARCHIVE_SUFFIXES)
 DOCUMENT_TYPES = frozenset(
