@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import struct
+import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +29,15 @@ def test_an_outlook_item_gives_its_subject_sender_body_and_files() -> None:
     [form] = item.attachments
     assert form.path == "Đơn yêu cầu công nhận sáng kiến.docx"
     assert form.data.startswith(b"PK")
+
+
+def test_without_olefile_an_outlook_item_is_unsupported_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "olefile", None)
+    read = read_outlook_item(SAMPLE, Limits())
+    assert read.item is None
+    assert read.unsupported == "no reader for Outlook items on this machine (olefile)"
 
 
 def test_eight_bit_strings_are_read_in_the_items_code_page() -> None:
