@@ -57,6 +57,10 @@ COMMANDS = {
         "ingest.commands.initiatives:initiative",
         "Sáng kiến của hội đồng: liệt kê, xem, sửa, gắn nhãn, gộp, đánh dấu rút.",
     ),
+    "council": (
+        "ingest.commands.council:council_group",
+        "Hội đồng chấm sáng kiến: giao chấm, nhập phiếu điểm, xem kết quả theo thang điểm.",
+    ),
     "campaign": (
         "ingest.commands.campaigns:campaign",
         "Các đợt đã cấu hình: thời hạn, múi giờ, hình thức hồ sơ phải nộp.",
