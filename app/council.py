@@ -243,6 +243,11 @@ def assigned_to(register: Register, campaign: Campaign, member_name: str) -> lis
     ]
 
 
+def sheets_of(result: Result) -> list[Sheet]:
+    """Return a result's submitted sheets as the rubric reads them."""
+    return [s for s in _sheets(result.sheets) if s.submitted]
+
+
 def _member(session: Session, name: str) -> Member:
     user = find_user(session, name)
     if user is None or user.role != "council" or user.disabled:

@@ -76,7 +76,7 @@ COMMANDS = {
     "outbox": ("ingest.commands.outbox:outbox", "Thư gửi đi: bản tin, thư xác nhận và thư nhắc."),
     "documents": (
         "ingest.commands.documents:documents",
-        "Văn bản của hội đồng (Nghị định 30/2020/NĐ-CP), tệp .docx: báo cáo kết quả.",
+        "Văn bản của hội đồng (Nghị định 30/2020/NĐ-CP), .docx: báo cáo, danh sách, phiếu chấm.",
     ),
     "export": (
         "ingest.commands.export:export",
