@@ -47,9 +47,15 @@ _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash(secrets.token_hex(16))
 
 
+#: What a view needs when anyone signed in may use it (signing out).
+SIGNED_IN = "signed_in"
+
+
 def may(role: str, needed: str) -> bool:
     """Whether ``role`` has at least the rights of ``needed`` (a council member has only
     its own)."""
+    if needed == SIGNED_IN:
+        return role in ROLES
     if needed not in LADDER or role not in LADDER:
         return role == needed
     return LADDER.index(role) >= LADDER.index(needed)
