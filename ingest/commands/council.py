@@ -21,6 +21,7 @@ from ingest.commands.context import Context, pass_context, person
 from ingest.commands.reports import chosen
 from reports.council import VERDICT_WORDS, VERDICTS, Rubric, total_of
 from reports.render import as_table
+from store.council import SheetRow
 
 RESULT_HEADINGS = ("Mã", "Đơn vị", "Tên sáng kiến", "Người chấm: tổng", "Điểm TB", "Kết luận")
 BY = click.option(
@@ -160,10 +161,7 @@ def council_results(context: Context, campaign_code: str | None, fmt: str) -> No
             str(r.line.id),
             r.line.unit_name,
             r.line.title,
-            "; ".join(
-                f"{s.member}: {total_of(s.scores)}" + ("" if s.locked else " (chưa nộp)")
-                for s in r.sheets
-            ),
+            "; ".join(_sheet_cell(s) for s in r.sheets),
             "" if r.outcome.total is None else f"{r.outcome.total:g}",
             VERDICT_WORDS[r.outcome.verdict],
         ]
@@ -227,6 +225,12 @@ def result_json(result: Result) -> dict[str, Any]:
         "decided_by": None if result.decision is None else result.decision.decided_by,
         "explanation": outcome.explanation,
     }
+
+
+def _sheet_cell(sheet: SheetRow) -> str:
+    if not sheet.scores:
+        return f"{sheet.member}: chưa chấm"
+    return f"{sheet.member}: {total_of(sheet.scores)}" + ("" if sheet.locked else " (chưa nộp)")
 
 
 def _heading(code: str, rubric: Rubric, found: list[Result]) -> str:
