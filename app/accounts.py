@@ -29,8 +29,16 @@ from store.accounts import (
 )
 
 #: From least to most: a viewer reads, a reviewer also decides, an admin also audits.
-ROLES = ("viewer", "reviewer", "admin")
-ROLE_WORDS = {"viewer": "xem", "reviewer": "xem xét", "admin": "quản trị"}
+LADDER = ("viewer", "reviewer", "admin")
+#: Every role: the ladder, and a council member, who only scores what is assigned to
+#: them (``cchc-inbox council``) and has none of the staff's rights.
+ROLES = (*LADDER, "council")
+ROLE_WORDS = {
+    "viewer": "xem",
+    "reviewer": "xem xét",
+    "admin": "quản trị",
+    "council": "thành viên hội đồng",
+}
 MIN_PASSWORD = 10
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 _HASHER = PasswordHasher()
@@ -39,9 +47,18 @@ _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash(secrets.token_hex(16))
 
 
+#: What a view needs when anyone signed in may use it (signing out).
+SIGNED_IN = "signed_in"
+
+
 def may(role: str, needed: str) -> bool:
-    """Whether ``role`` has at least the rights of ``needed``."""
-    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
+    """Whether ``role`` has at least the rights of ``needed`` (a council member has only
+    its own)."""
+    if needed == SIGNED_IN:
+        return role in ROLES
+    if needed not in LADDER or role not in LADDER:
+        return role == needed
+    return LADDER.index(role) >= LADDER.index(needed)
 
 
 @dataclass(frozen=True)
@@ -55,16 +72,33 @@ def new_token() -> str:
     return secrets.token_hex(16)
 
 
-def create(register: Register, name: str, role: str, password: str, *, by: str) -> AccountOutcome:
-    """Create an account; the name is lower-case letters, digits, '.', '_' or '-'."""
+def create(
+    register: Register,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    by: str,
+    unit: str | None = None,
+) -> AccountOutcome:
+    """Create an account; the name is lower-case letters, digits, '.', '_' or '-'.
+
+    ``unit`` is a council member's unit (a roster code): the initiatives of
+    that unit are never assigned to them.
+    """
     problem = _check_name(name) or _check_role(role) or _check_password(password)
+    if not problem and unit is not None and register.roster.by_code(unit) is None:
+        problem = f"Không có đơn vị mã {unit!r} trong danh sách đơn vị."
     if problem:
         return AccountOutcome(False, problem)
     now = register.clock()
+    detail = role if unit is None else f"{role} ({unit})"
     try:
         with register.sessions.begin() as session:
-            user = add_user(session, name, role, _HASHER.hash(password), new_token(), now)
-            record_event(session, at=now, actor=by, action="user_add", target=name, detail=role)
+            user = add_user(
+                session, name, role, _HASHER.hash(password), new_token(), now, unit=unit
+            )
+            record_event(session, at=now, actor=by, action="user_add", target=name, detail=detail)
     except DuplicateUser:
         return AccountOutcome(False, f"Đã có tài khoản {name!r}.")
     return AccountOutcome(True, f"Đã tạo tài khoản {name} (quyền {ROLE_WORDS[role]}).", user)

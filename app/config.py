@@ -25,6 +25,7 @@ from parsers.periods import Every, Recurrence, expand
 from parsers.roster import Roster, Unit, UnitKind
 from parsers.text import nfc
 from parsers.units import PLACE_LEVELS, parse_place
+from reports.council import Band, Criterion, Rubric, rubric_problem
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ TOP_LEVEL_TABLES = (
     "limits",
     "web",
     "documents",
+    "council",
 )
 DATABASE_KEYS = ("url",)
 STORAGE_KEYS = ("dir",)
@@ -117,6 +119,9 @@ SMTP_KEYS = (
 )
 DIGEST_KEYS = ("to",)
 NOTIFICATIONS_KEYS = ("receipts", "reminder_days_before")
+COUNCIL_KEYS = ("threshold", "scorers", "gap", "criteria")
+CRITERION_KEYS = ("key", "name", "max", "bands")
+BAND_KEYS = ("label", "min", "max")
 DOCUMENTS_KEYS = (
     "issuer",
     "parent",
@@ -238,6 +243,8 @@ class Config:
     limits: Limits = DEFAULT_LIMITS
     web: WebConfig = WebConfig()
     documents: DocumentsConfig = DocumentsConfig()
+    # The council's rubric ([council]); None when the file has no [council] table.
+    council: Rubric | None = None
 
     @property
     def campaign(self) -> Campaign:
@@ -301,6 +308,7 @@ def load_config(path: Path) -> Config:
         limits=_limits(reader, data.get("limits")),
         web=_web(reader, data.get("web")),
         documents=_documents(reader, data.get("documents")),
+        council=_council(reader, data.get("council")),
     )
 
 
@@ -972,6 +980,65 @@ def _documents(reader: _Reader, table: Any) -> DocumentsConfig:
         signer_capacity=texts.get("signer_capacity", defaults.signer_capacity),
         signer_name=nfc(name.strip()),
         recipients=tuple(nfc(r.strip()) for r in recipients),
+    )
+
+
+def _council(reader: _Reader, table: Any) -> Rubric | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise reader.fail("[council]", "phải là một bảng")
+    reader.only_keys(table, "[council]", COUNCIL_KEYS)
+    items = table.get("criteria")
+    if not isinstance(items, list) or not items:
+        raise reader.fail(
+            "[council].criteria", "cần ít nhất một tiêu chí (một bảng [[council.criteria]])"
+        )
+    criteria = tuple(_criterion(reader, item, i) for i, item in enumerate(items))
+    if "threshold" not in table:
+        raise reader.fail("[council].threshold", "bắt buộc: tổng điểm tối thiểu để công nhận")
+    rubric = Rubric(
+        criteria=criteria,
+        threshold=reader.integer(table, "council", "threshold", 0),
+        scorers=reader.integer(table, "council", "scorers", 2),
+        gap=reader.integer(table, "council", "gap", 10),
+    )
+    problem = rubric_problem(rubric)
+    if problem is not None:
+        key, text = problem
+        raise reader.fail(f"[council].{key}", text)
+    return rubric
+
+
+def _criterion(reader: _Reader, item: Any, index: int) -> Criterion:
+    where = f"council.criteria[{index}]"
+    if not isinstance(item, dict):
+        raise reader.fail(f"[{where}]", "phải là một bảng")
+    reader.only_keys(item, f"[{where}]", CRITERION_KEYS)
+    key = reader.text(item, where, "key").strip()
+    if not re.fullmatch(r"[a-z0-9_-]+", key):
+        raise reader.fail(f"[{where}].key", "chữ thường không dấu, số, '_' hoặc '-', ví dụ moi")
+    bands = item.get("bands", [])
+    if not isinstance(bands, list):
+        raise reader.fail(f"[{where}].bands", "cần một danh sách mức điểm")
+    parsed = []
+    for j, band in enumerate(bands):
+        band_where = f"{where}.bands[{j}]"
+        if not isinstance(band, dict):
+            raise reader.fail(f"[{band_where}]", 'cần { label = "…", min = …, max = … }')
+        reader.only_keys(band, f"[{band_where}]", BAND_KEYS)
+        parsed.append(
+            Band(
+                label=nfc(reader.text(band, band_where, "label").strip()),
+                low=reader.integer(band, band_where, "min", 0),
+                high=reader.integer(band, band_where, "max", 0),
+            )
+        )
+    return Criterion(
+        key=key,
+        name=nfc(reader.text(item, where, "name").strip()),
+        maximum=reader.integer(item, where, "max", 0),
+        bands=tuple(parsed),
     )
 
 

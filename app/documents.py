@@ -1,5 +1,8 @@
 """The council's official documents as DOCX files, the same bytes for the CLI and the web.
 
+Three documents: the report on a campaign's results, the council's list for
+the Tờ trình đề nghị công nhận, and the score sheets to print.
+
 `cchc-inbox documents report` and the web's /exports page both call
 ``results_report_file``: the standings and the initiatives come from the
 register, the wording and layout from reports/documents.
@@ -10,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from app import council
 from app.config import DocumentsConfig
 from app.exports import ReportFile, initiative_lines
 from app.queries import campaign_today, unit_standings
 from app.root import Register
 from parsers.campaign import Campaign
 from parsers.roster import Roster
-from reports.documents.layout import write_docx
+from reports.documents.council import Scored, SheetToFill, council_list, score_sheets
+from reports.documents.layout import write_docx, write_forms
 from reports.documents.results import Letterhead, results_report
 from reports.initiatives import count_tags
 
@@ -83,3 +88,61 @@ def results_report_file(
         tags=tags,
     )
     return ReportFile(write_docx(document), f"{RESULTS_STEM}-{campaign.code}.docx", DOCX)
+
+
+COUNCIL_LIST_STEM = "to-trinh-cong-nhan"
+SCORE_SHEETS_STEM = "phieu-danh-gia"
+
+
+def council_list_file(
+    register: Register,
+    campaign: Campaign,
+    *,
+    number: str | None = None,
+    day: date | None = None,
+) -> ReportFile:
+    """Return the council's list for the Tờ trình đề nghị công nhận (scores, verdicts) as
+    DOCX bytes; no ``number`` or ``day`` leaves them blank for the clerk."""
+    rubric = council.rubric_of(register)
+    scored = [
+        Scored(r.line, tuple(council.sheets_of(r)), r.outcome)
+        for r in council.results(register, campaign)
+    ]
+    year = day.year if day else campaign_today(register, register.clock()).year
+    document = council_list(
+        campaign,
+        rubric,
+        scored,
+        letterhead(register.config.documents, register.roster),
+        number=number,
+        day=day,
+        year=year,
+    )
+    return ReportFile(write_docx(document), f"{COUNCIL_LIST_STEM}-{campaign.code}.docx", DOCX)
+
+
+def score_sheets_file(
+    register: Register, campaign: Campaign, *, member: str | None = None
+) -> ReportFile:
+    """Return a Phiếu đánh giá per assignment (of ``member`` only, when given), pre-filled
+    with the scores kept so far, one page each, as DOCX bytes."""
+    rubric = council.rubric_of(register)
+    found = (
+        council.results(register, campaign)
+        if member is None
+        else council.assigned_to(register, campaign, member)
+    )
+    sheets = [
+        SheetToFill(r.line, s.member, s.scores)
+        for r in found
+        for s in r.sheets
+        if member is None or s.member == member
+    ]
+    if not sheets:
+        raise council.CouncilRefused(
+            f"Đợt {campaign.code}: chưa có phiếu nào được giao"
+            + (f" cho {member}" if member else "")
+            + "; chạy `cchc-inbox council assign` trước. Chưa ghi gì."
+        )
+    data = write_forms(score_sheets(rubric, sheets))
+    return ReportFile(data, f"{SCORE_SHEETS_STEM}-{campaign.code}.docx", DOCX)

@@ -61,6 +61,10 @@ COMMANDS = {
         "ingest.commands.initiatives:initiative",
         "Sáng kiến của hội đồng: liệt kê, xem, sửa, gắn nhãn, gộp, đánh dấu rút.",
     ),
+    "council": (
+        "ingest.commands.council:council_group",
+        "Hội đồng chấm sáng kiến: giao chấm, nhập phiếu điểm, xem kết quả theo thang điểm.",
+    ),
     "campaign": (
         "ingest.commands.campaigns:campaign",
         "Các đợt đã cấu hình: thời hạn, múi giờ, hình thức hồ sơ phải nộp.",
@@ -76,7 +80,7 @@ COMMANDS = {
     "outbox": ("ingest.commands.outbox:outbox", "Thư gửi đi: bản tin, thư xác nhận và thư nhắc."),
     "documents": (
         "ingest.commands.documents:documents",
-        "Văn bản của hội đồng (Nghị định 30/2020/NĐ-CP), tệp .docx: báo cáo kết quả.",
+        "Văn bản của hội đồng (Nghị định 30/2020/NĐ-CP), .docx: báo cáo, danh sách, phiếu chấm.",
     ),
     "export": (
         "ingest.commands.export:export",

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from parsers.fields import classify_field
 from parsers.issuer import find_issuer
-from parsers.text import fold_tone_style, nfc, squash_spaces
+from parsers.text import nfc, squash_spaces
 
 # Official form (Thông tư 18/2013/TT-BKHCN) first, then the local layouts.
 _TITLE_LABELS = (
@@ -21,20 +22,6 @@ _AUTHOR_LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _BULLET = re.compile(r"^\s*[-+•*–]\s*")
-
-# Keywords that identify each of the six reform fields (NQ 76/NQ-CP) and the
-# older wordings; compared on tone-folded lower-case text.
-FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("cải cách thể chế", ("thể chế",)),
-    ("cải cách thủ tục hành chính", ("thủ tục hành chính", "tthc")),
-    ("cải cách tổ chức bộ máy hành chính nhà nước", ("tổ chức bộ máy", "bộ máy hành chính")),
-    ("cải cách chế độ công vụ", ("công vụ", "đội ngũ cán bộ", "cán bộ, công chức")),
-    ("cải cách tài chính công", ("tài chính công",)),
-    (
-        "xây dựng, phát triển chính quyền điện tử, chính quyền số",
-        ("điện tử", "chính quyền số", "chính phủ số", "hiện đại hóa hành chính", "chuyển đổi số"),
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -62,15 +49,6 @@ def find_initiative(text: str) -> InitiativeInfo | None:
         first_applied=first_applied(text),
         issuer=find_issuer(text),
     )
-
-
-def classify_field(text: str) -> str | None:
-    """Return the reform field that ``text`` names, tolerant of wording."""
-    folded = fold_tone_style(text).casefold()
-    for name, keywords in FIELDS:
-        if any(fold_tone_style(k) in folded for k in keywords):
-            return name
-    return None
 
 
 def _value_after(text: str, labels: tuple[str, ...]) -> str:

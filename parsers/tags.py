@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from parsers.text import fold_tone_style, nfc, search_form, squash_spaces, strip_diacritics
+from parsers import fields as field_table
+from parsers.fields import comparable
+from parsers.text import nfc, search_form, squash_spaces, strip_diacritics
 
 FIELD, INDEX = "field", "index"
 KINDS = (FIELD, INDEX)
@@ -36,40 +38,11 @@ class Tag:
         return f"{self.kind}:{self.value}"
 
 
-#: Each field's name as the council lists it, and the phrases that name it outright.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "Cải cách thể chế": ("cải cách thể chế",),
-    "Cải cách thủ tục hành chính": ("cải cách thủ tục hành chính", "cải cách tthc"),
-    "Cải cách tổ chức bộ máy hành chính nhà nước": ("cải cách tổ chức bộ máy",),
-    "Cải cách chế độ công vụ": (
-        "cải cách chế độ công vụ",
-        "xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức",
-    ),
-    "Cải cách tài chính công": ("cải cách tài chính công",),
-    "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số": (
-        "chính phủ điện tử",
-        "chính phủ số",
-        "chính quyền điện tử",
-        "chính quyền số",
-        "hiện đại hóa hành chính",
-        "hiện đại hóa nền hành chính",
-    ),
-}
+#: Each field's name as the council lists it, and the phrases that name it outright
+#: (the one table is parsers.fields').
+FIELDS: dict[str, tuple[str, ...]] = {f.name: f.outright for f in field_table.FIELDS}
 #: Shorter phrases that name a field only where the document states its field.
-STATED_FIELDS: dict[str, tuple[str, ...]] = {
-    "Cải cách thể chế": ("thể chế",),
-    "Cải cách thủ tục hành chính": ("thủ tục hành chính", "tthc"),
-    "Cải cách tổ chức bộ máy hành chính nhà nước": ("tổ chức bộ máy",),
-    "Cải cách chế độ công vụ": (
-        "chế độ công vụ",
-        "chất lượng đội ngũ cán bộ",
-        "đội ngũ cán bộ, công chức",
-    ),
-    "Cải cách tài chính công": ("tài chính công",),
-    "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số": FIELDS[
-        "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số"
-    ],
-}
+STATED_FIELDS: dict[str, tuple[str, ...]] = {f.name: f.stated for f in field_table.FIELDS}
 
 #: Each index's name and the phrases that name it.
 INDICES: dict[str, tuple[str, ...]] = {
@@ -83,11 +56,6 @@ INDICES: dict[str, tuple[str, ...]] = {
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 #: Where a document states its field ("Lĩnh vực áp dụng sáng kiến: …").
 _FIELD_LINE = "lĩnh vực"
-
-
-def comparable(text: str) -> str:
-    """Return ``text`` as tags compare it: NFC, tone style folded, no case, single spaces."""
-    return squash_spaces(fold_tone_style(nfc(text)).casefold())
 
 
 def has_marks(text: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from parsers.fields import field_name
 from parsers.roster import Roster
 from parsers.tags import Tag, apply_edits, detect_tags
 from reports.compliance import COUNTING_TIMINGS
@@ -83,7 +84,9 @@ def list_initiatives(
         titled: set[str] = set()
         for item in row.initiatives:
             key = (row.unit, item.title_key)
-            groups.setdefault(key, []).append((row, item.title, item.field, item.authors))
+            # Registers written before parsers.fields hold the lower-case names.
+            field = field_name(item.field) if item.field else None
+            groups.setdefault(key, []).append((row, item.title, field, item.authors))
             if item.filename:
                 titled.add(item.filename)
                 files.setdefault(key, []).append(item.filename)

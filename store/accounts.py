@@ -30,6 +30,7 @@ class UserRow:
     disabled: bool
     created_at: datetime
     password_changed_at: datetime
+    unit: str | None = None  # a council member's unit (roster code)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,14 @@ class AuditRow:
 
 
 def add_user(
-    session: Session, name: str, role: str, password_hash: str, token: str, now: datetime
+    session: Session,
+    name: str,
+    role: str,
+    password_hash: str,
+    token: str,
+    now: datetime,
+    *,
+    unit: str | None = None,
 ) -> UserRow:
     """Create an account (raise DuplicateUser if the name is taken)."""
     if session.scalar(select(User.id).where(User.name == name)) is not None:
@@ -58,6 +66,7 @@ def add_user(
         disabled=False,
         created_at=now,
         password_changed_at=now,
+        unit_code=unit,
     )
     session.add(user)
     try:
@@ -214,4 +223,5 @@ def _user_row(user: User) -> UserRow:
         disabled=user.disabled,
         created_at=user.created_at,
         password_changed_at=user.password_changed_at,
+        unit=user.unit_code,
     )

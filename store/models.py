@@ -344,8 +344,10 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    # viewer | reviewer | admin
+    # viewer | reviewer | admin | council
     role: Mapped[str] = mapped_column(String(20))
+    # A council member's unit (roster code): its initiatives are never assigned to them.
+    unit_code: Mapped[str | None] = mapped_column(String(100), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     session_token: Mapped[str] = mapped_column(String(64))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -454,3 +456,39 @@ class InitiativeEdit(Base):
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
     edited_by: Mapped[str] = mapped_column(String(200))
     edited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CouncilSheet(Base):
+    """One council member assigned one initiative, and the score sheet they fill in.
+
+    ``scores`` maps a criterion's key ([council]) to its points; a submitted
+    sheet is locked. Every change is a line of ``audit_events``.
+    """
+
+    __tablename__ = "council_sheets"
+    __table_args__ = (UniqueConstraint("record_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative_records.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    assigned_by: Mapped[str] = mapped_column(String(200))
+    scores: Mapped[dict[str, int] | None] = mapped_column(JSON, nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CouncilDecision(Base):
+    """The chair's verdict on an initiative: it overrides the scores."""
+
+    __tablename__ = "council_decisions"
+
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative_records.id", ondelete="CASCADE"), primary_key=True
+    )
+    verdict: Mapped[str] = mapped_column(String(20))  # recognised | not_recognised
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -33,7 +33,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app import accounts
-from app.accounts import may
+from app.accounts import SIGNED_IN, may
 from store.accounts import UserRow, user_by_id
 from web.context import client_address, register
 
@@ -103,7 +103,7 @@ def login() -> ResponseReturnValue:
             login_user(Account(answer.user))
             session.permanent = True
             session[SEEN_KEY] = register().clock().timestamp()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), answer.user.role))
         flash(answer.text, "error")
         status = 429 if answer.throttled else 401
     elif request.method == "POST":
@@ -113,7 +113,7 @@ def login() -> ResponseReturnValue:
 
 
 @bp.route("/logout", methods=["POST"])
-@requires("viewer", post_as="viewer")
+@requires(SIGNED_IN, post_as=SIGNED_IN)
 def logout() -> ResponseReturnValue:
     accounts.record(register(), current_user.name, "logout", address=client_address())
     logout_user()
@@ -122,13 +122,14 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("auth.login"))
 
 
-def _safe_next(target: str | None) -> str:
-    """Return where to go after signing in: a path on this site only, never elsewhere."""
+def _safe_next(target: str | None, role: str = "viewer") -> str:
+    """Return where to go after signing in: a path on this site only, never elsewhere;
+    by default a council member's page of sheets, the overview for the staff."""
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
             return target
-    return url_for("overview.index")
+    return url_for("council.index" if role == "council" else "overview.index")
 
 
 def enforce_access() -> ResponseReturnValue | None:

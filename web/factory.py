@@ -16,7 +16,7 @@ from app.root import Register
 from store.accounts import keep_setting
 from web import auth, format
 from web.context import EXTENSION
-from web.views import admin, exports, messages, overview, periods, review, units
+from web.views import admin, council, exports, messages, overview, periods, review, units
 
 log = logging.getLogger("web")
 
@@ -99,6 +99,7 @@ def create_app(register: Register, *, key: str | None = None) -> Flask:
         exports.bp,
         periods.bp,
         admin.bp,
+        council.bp,
     ):
         app.register_blueprint(blueprint)
     app.after_request(_security_headers)

@@ -124,6 +124,7 @@ def install(app: Flask, register: Register) -> None:
             "signed_in": signed_in,
             "can_decide": signed_in and may(role or "", "reviewer"),
             "is_admin": signed_in and may(role or "", "admin"),
+            "is_council": signed_in and role == "council",
         }
 
 

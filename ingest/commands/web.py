@@ -62,19 +62,30 @@ PASSWORD_STDIN = click.option(
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=ROLE, required=True, help="viewer, reviewer hoặc admin.")
+@click.option(
+    "--role", type=ROLE, required=True, help="viewer, reviewer, admin hoặc council (hội đồng)."
+)
+@click.option(
+    "--unit",
+    default=None,
+    metavar="MÃ_ĐƠN_VỊ",
+    help="Đơn vị của thành viên hội đồng: không được giao chấm sáng kiến của đơn vị mình.",
+)
 @PASSWORD_STDIN
 @pass_context
-def users_add(context: Context, name: str, role: str, password_stdin: bool) -> None:
+def users_add(
+    context: Context, name: str, role: str, unit: str | None, password_stdin: bool
+) -> None:
     """Tạo tài khoản NAME; mật khẩu được hỏi hai lần (hoặc đọc từ --password-stdin).
 
     \b
     Ví dụ:
       cchc-inbox users add admin --role admin
       printf '%s\\n' "$MAT_KHAU" | cchc-inbox users add lan --role reviewer --password-stdin
+      cchc-inbox users add tam --role council --unit xa-an-co
     """
     password = _password(password_stdin)
-    _say(accounts.create(context.register(), name, role, password, by=_operator()))
+    _say(accounts.create(context.register(), name, role, password, by=_operator(), unit=unit))
 
 
 @users.command("passwd")
@@ -151,7 +162,8 @@ def users_list(context: Context) -> None:
     for user in rows:
         state = "đã khóa" if user.disabled else "đang dùng"
         created = user.created_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
-        click.echo(f"{user.name}\t{user.role}\t{state}\ttạo lúc {created}")
+        unit = f"\tđơn vị {user.unit}" if user.unit else ""
+        click.echo(f"{user.name}\t{user.role}\t{state}\ttạo lúc {created}{unit}")
 
 
 def _password(from_stdin: bool) -> str:

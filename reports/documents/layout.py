@@ -20,7 +20,7 @@ from docx import Document as new_document
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
@@ -123,6 +123,65 @@ class OfficialDocument:
     recipients: tuple[str, ...]
     signer: Signer
     annexes: tuple[Annex, ...] = ()
+
+
+@dataclass(frozen=True)
+class Form:
+    """A page filled in by hand and signed (a score sheet): the nation and motto, a title,
+    lines of facts, a table, closing lines and the signature; no number, no recipients."""
+
+    title: str  # "PHIẾU ĐÁNH GIÁ …"
+    facts: tuple[str, ...]  # "Tên giải pháp: …"
+    table: Table
+    closing: tuple[str, ...]
+    signer: Signer
+
+
+def write_forms(forms: Sequence[Form]) -> bytes:
+    """Return ``forms`` as one DOCX file, each on a page of its own (A4 portrait)."""
+    doc = new_document()
+    _set_default_font(doc)
+    _page(doc.sections[0], landscape=False)
+    for number, form in enumerate(forms):
+        if number:
+            # The break in a paragraph of its own after the signature, too small to
+            # spill onto a page by itself.
+            breaking = doc.add_paragraph()
+            _shrink(breaking)
+            breaking.add_run().add_break(WD_BREAK.PAGE)
+        _form(doc, form)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _form(doc: Document, form: Form) -> None:
+    _centred(doc, NATION, NATION_PT, bold=True)
+    _centred(doc, MOTTO, BODY_PT, bold=True)
+    _title(doc, form.title, "")
+    for fact in form.facts:
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(3)
+        label, sep, value = fact.partition(": ")
+        _run(paragraph, label + sep, BODY_PT, bold=bool(sep))
+        _run(paragraph, value if sep else fact, BODY_PT)
+    doc.paragraphs[-1].paragraph_format.space_after = Pt(6)
+    _table(doc, form.table)
+    for line in form.closing:
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(3)
+        _run(paragraph, line, BODY_PT)
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    _widths(table, (70, 95))
+    right = table.rows[0].cells[1]
+    capacity = right.paragraphs[0]
+    capacity.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    capacity.paragraph_format.space_before = Pt(12)
+    _run(capacity, form.signer.capacity.upper(), BODY_PT, bold=True)
+    _centred(right, "(Ký, ghi rõ họ tên)", BODY_PT, italic=True)
+    right.add_paragraph().paragraph_format.space_after = Pt(48)
+    _centred(right, form.signer.name, BODY_PT, bold=True)
 
 
 def write_docx(document: OfficialDocument) -> bytes:
@@ -235,7 +294,7 @@ def _header_table(doc: Document, header: Header, widths: tuple[int, int]) -> Non
 def _title(doc: Document, kind: str, summary: str) -> None:
     first = _centred(doc, kind.upper(), BODY_PT, bold=True)
     first.paragraph_format.space_before = Pt(18)
-    last = _centred(doc, summary.upper(), BODY_PT, bold=True)
+    last = _centred(doc, summary.upper(), BODY_PT, bold=True) if summary else first
     last.paragraph_format.space_after = Pt(12)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from parsers.campaign import Campaign
-from parsers.initiatives import FIELDS, classify_field
+from parsers.fields import NAMES, classify_field
 from reports.compliance import FormsStatus, UnitCompliance, UnitStatus
 from reports.documents.layout import (
     Annex,
@@ -166,11 +166,11 @@ def _names(units: Sequence[UnitCompliance]) -> str:
 def field_counts(lines: Sequence[InitiativeLine]) -> list[tuple[str, int]]:
     """Return how many initiatives each of the six reform fields has, in NQ 76's order,
     then those whose field was not found (if any)."""
-    counts = {name: 0 for name, _ in FIELDS}
+    counts = {name: 0 for name in NAMES}
     unknown = 0
     for line in lines:
-        # The field is already one of FIELDS' names; classify again to accept either
-        # wording of a register written before a field was normalised.
+        # Classify again to accept either wording, a staff correction, and the
+        # lower-case names of a register written before parsers.fields.
         name = classify_field(line.field) if line.field else None
         if name is None:
             unknown += 1

@@ -27,7 +27,7 @@ def test_the_official_form_gives_title_and_field() -> None:
     found = find_initiative(OFFICIAL_FORM)
     assert found is not None
     assert found.title == ("Ứng dụng mã QR tra cứu thủ tục hành chính tại Bộ phận một cửa")
-    assert found.field == "cải cách thủ tục hành chính"
+    assert found.field == "Cải cách thủ tục hành chính"
 
 
 def test_the_local_layout_gives_title_on_the_next_line_and_authors() -> None:
@@ -35,7 +35,7 @@ def test_the_local_layout_gives_title_on_the_next_line_and_authors() -> None:
     assert found is not None
     assert found.title == "Số hoá hồ sơ hộ tịch bằng phần mềm dùng chung"
     assert found.authors == ("Nguyễn Thị Lan", "Trần Văn Bình", "Lê Minh Tâm")
-    assert found.field == "xây dựng, phát triển chính quyền điện tử, chính quyền số"
+    assert found.field == "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số"
 
 
 def test_a_document_without_a_title_names_no_initiative() -> None:
@@ -44,10 +44,10 @@ def test_a_document_without_a_title_names_no_initiative() -> None:
 
 def test_older_wording_of_a_field_is_recognised() -> None:
     assert classify_field("Hiện đại hoá hành chính") == (
-        "xây dựng, phát triển chính quyền điện tử, chính quyền số"
+        "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số"
     )
     assert classify_field("Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức") == (
-        "cải cách chế độ công vụ"
+        "Cải cách chế độ công vụ"
     )
 
 

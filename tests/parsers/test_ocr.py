@@ -72,7 +72,7 @@ def test_the_initiative_of_a_scan_is_found_with_its_two_line_title(scan: bytes) 
     initiative = find_initiative(extraction.text)
     assert initiative is not None
     assert initiative.title == TITLE
-    assert initiative.field == "cải cách thủ tục hành chính"
+    assert initiative.field == "Cải cách thủ tục hành chính"
     assert initiative.issuer == "ỦY BAN NHÂN DÂN XÃ AN CƠ"
 
 

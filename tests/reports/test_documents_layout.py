@@ -9,7 +9,7 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Length, Pt
 
 from parsers.campaign import PAPER_COPY, SOFT_FILE
-from parsers.initiatives import FIELDS
+from parsers.fields import NAMES
 from reports.compliance import assess_compliance
 from reports.documents.layout import FONT, MOTTO, NATION, write_docx
 from reports.documents.results import ANNEX_HEADINGS, NO_FIELD, field_counts, results_report
@@ -185,11 +185,12 @@ def test_fields_are_counted_in_the_six_reform_fields_whichever_wording_was_read(
         line_of(None),
     ]
     counts = dict(field_counts(lines))
-    assert list(counts)[:6] == [name for name, _ in FIELDS]
-    assert counts["cải cách thủ tục hành chính"] == 1
-    assert counts["xây dựng, phát triển chính quyền điện tử, chính quyền số"] == 2
-    assert counts["cải cách chế độ công vụ"] == 1
-    assert counts["cải cách thể chế"] == 0
+    assert list(counts)[:6] == list(NAMES)
+    assert counts["Cải cách thủ tục hành chính"] == 1
+    # The lower-case name a register written before parsers.fields holds counts too.
+    assert counts["Xây dựng, phát triển Chính phủ điện tử, Chính phủ số"] == 2
+    assert counts["Cải cách chế độ công vụ"] == 1
+    assert counts["Cải cách thể chế"] == 0
     assert counts[NO_FIELD] == 1
 
 

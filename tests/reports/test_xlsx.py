@@ -112,7 +112,7 @@ def test_initiatives_workbook_has_one_line_per_initiative() -> None:
         1,
         "UBND xã Thái Bình",
         "Số hóa hồ sơ một cửa",
-        "cải cách thủ tục hành chính",
+        "Cải cách thủ tục hành chính",  # stored lower case: shown by its name
         "Nguyễn Văn A; Trần Thị Bé",
         datetime(2024, 6, 20, 9, 15),
         "Đúng hạn",

@@ -121,3 +121,24 @@ def test_the_campaigns_migration_goes_down_and_up_again_keeping_the_tallies(
         assert set(compliance_tallies(session, "2024")) == {"xa-thai-binh"}
         assert session.get_one(Message, 2).campaign_code == "2024"  # one campaign again
     engine.dispose()
+
+
+def test_the_council_migration_goes_down_and_up_again_keeping_the_accounts(
+    database_url: str,
+) -> None:
+    from store.accounts import add_user, find_user
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        add_user(session, "lan", "reviewer", "x", "t", datetime(2024, 6, 1, tzinfo=UTC))
+    schema = downgrade(engine, "0012_initiative_records")
+    assert "council_sheets" not in schema.get_table_names()
+    assert "unit_code" not in [c["name"] for c in schema.get_columns("users")]
+    upgrade_schema(engine)
+    assert {"council_sheets", "council_decisions"} <= set(inspect(engine).get_table_names())
+    with sessions() as session:
+        found = find_user(session, "lan")
+        assert found is not None and found.unit is None
+    engine.dispose()

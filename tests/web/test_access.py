@@ -235,3 +235,12 @@ def test_forwarded_headers_are_believed_only_behind_a_proxy(
     response = client.get("/login", headers=forwarded)
     assert ("Secure" in response.headers["Set-Cookie"]) is behind_proxy
     assert ("Strict-Transport-Security" in response.headers) is behind_proxy
+
+
+def test_a_council_member_gets_403_on_the_staffs_pages(
+    client: FlaskClient, register: Register
+) -> None:
+    assert accounts.create(register, "tam", "council", "hoi-dong-mk-4", by="test").ok
+    log_in(client, "tam", "hoi-dong-mk-4")
+    response = client.get("/review")
+    assert response.status_code == 403

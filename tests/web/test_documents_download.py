@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from docx import Document
 from flask.testing import FlaskClient
 
-from app.documents import results_report_file
+from app.documents import council_list_file, results_report_file
 from app.root import Register
 from tests.store.register import store_message
 from tests.web.conftest import log_in
@@ -41,3 +41,23 @@ def test_the_results_report_needs_a_signed_in_account(client: FlaskClient) -> No
     response = client.get(PATH)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_the_exports_page_serves_the_councils_list_as_the_command_makes_it(
+    client: FlaskClient, register: Register
+) -> None:
+    store_message(register.sessions, 1, RECEIVED, unit="xa-an-co")
+    log_in(client, "viewer")
+    path = "/exports/documents/to-trinh-cong-nhan.docx"
+    assert f'href="{path}?campaign=2024"' in client.get("/exports?campaign=2024").get_data(
+        as_text=True
+    )
+    response = client.get(path + "?campaign=2024")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="to-trinh-cong-nhan-2024.docx"'
+    )
+    made = council_list_file(register, register.config.campaigns[0])
+    served, expected = Document(io.BytesIO(response.data)), Document(io.BytesIO(made.data))
+    assert served.element.xml == expected.element.xml
+    assert [r.cells[3].text for r in served.tables[-1].rows[1:]] == ["UBND xã An Cơ"]

@@ -6,7 +6,8 @@ from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from app import accounts
-from app.documents import results_report_file
+from app.council import CouncilRefused
+from app.documents import council_list_file, results_report_file
 from app.exports import FORMATS, REPORTS, files_plan, files_zip, report_file
 from web.auth import requires
 from web.context import client_address, page_campaign, register, who
@@ -22,6 +23,7 @@ def index() -> ResponseReturnValue:
         "exports.html",
         files=len(plan.files),
         units=len({f.folder for f in plan.files}),
+        has_council=register().config.council is not None,
     )
 
 
@@ -45,6 +47,23 @@ def results_report() -> ResponseReturnValue:
     """The report on the campaign's results, as `documents report` writes it (no number
     or day: the clerk fills them in when it is issued)."""
     made = results_report_file(register(), page_campaign())
+    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
+    return Response(
+        made.data,
+        mimetype=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )
+
+
+@bp.route("/exports/documents/to-trinh-cong-nhan.docx")
+@requires("viewer")
+def council_list() -> ResponseReturnValue:
+    """The council's list for the Tờ trình đề nghị công nhận, as `documents council-list`
+    writes it (no number or day); 404 without a [council] rubric."""
+    try:
+        made = council_list_file(register(), page_campaign())
+    except CouncilRefused:
+        abort(404)
     accounts.record(register(), who(), "export", target=made.filename, address=client_address())
     return Response(
         made.data,
