@@ -133,7 +133,7 @@ def test_the_council_migration_goes_down_and_up_again_keeping_the_accounts(
     sessions = make_session_factory(engine)
     with sessions.begin() as session:
         add_user(session, "lan", "reviewer", "x", "t", datetime(2024, 6, 1, tzinfo=UTC))
-    schema = downgrade(engine, "0012_initiative_records")
+    schema = downgrade(engine, "0013_message_source")
     assert "council_sheets" not in schema.get_table_names()
     assert "unit_code" not in [c["name"] for c in schema.get_columns("users")]
     upgrade_schema(engine)

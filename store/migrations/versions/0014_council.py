@@ -1,7 +1,7 @@
 """The council: members' units, assignments with their score sheets, the chair's decisions.
 
-Revision ID: 0013_council
-Revises: 0012_initiative_records
+Revision ID: 0014_council
+Revises: 0013_message_source
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013_council"
-down_revision: str | Sequence[str] | None = "0012_initiative_records"
+revision: str = "0014_council"
+down_revision: str | Sequence[str] | None = "0013_message_source"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
