@@ -131,6 +131,8 @@ class InitiativeDetail:
     record: RecordRow
     line: InitiativeLine | None  # None: no longer in its campaign's list
     edits: tuple[EditRow, ...]
+    # The other listed initiatives of its unit and campaign: what it may be merged into.
+    siblings: tuple[InitiativeLine, ...] = ()
 
 
 def initiative_detail(register: Register, record_id: int) -> InitiativeDetail:
@@ -139,10 +141,13 @@ def initiative_detail(register: Register, record_id: int) -> InitiativeDetail:
         record = find_record(session, record_id)
         edits = tuple(record_edits(session, record_id))
     campaign = register.config.find_campaign(record.campaign)
-    line = None
+    line: InitiativeLine | None = None
+    siblings: tuple[InitiativeLine, ...] = ()
     if campaign is not None:
-        line = next((ln for ln in council_lines(register, campaign) if ln.id == record_id), None)
-    return InitiativeDetail(record, line, edits)
+        listed = council_lines(register, campaign)
+        line = next((ln for ln in listed if ln.id == record_id), None)
+        siblings = tuple(ln for ln in listed if ln.unit_code == record.unit and ln.id != record_id)
+    return InitiativeDetail(record, line, edits, siblings)
 
 
 def edit_initiative(
@@ -190,6 +195,17 @@ def unmerge_initiative(register: Register, record_id: int, *, by: str) -> Record
     """List a merged initiative on its own again (raise UnknownInitiative if none has the id)."""
     with register.sessions.begin() as session:
         return unmerge_record(session, record_id, by=by, now=register.clock())
+
+
+#: Why a merge was refused, as staff read it (the CLI and the web pages); ``{id}`` is
+#: the record merged, ``{into}`` the one it was to join.
+MERGE_REFUSALS = {
+    "same": "Không gộp được sáng kiến {id} vào chính nó; chưa ghi gì.",
+    "other_campaign": (
+        "Không gộp được: sáng kiến {id} và {into} thuộc hai đợt khác nhau; chưa ghi gì."
+    ),
+    "other_unit": "Không gộp được: sáng kiến {id} và {into} của hai đơn vị khác nhau; chưa ghi gì.",
+}
 
 
 class BadTag(ValueError):

@@ -16,7 +16,17 @@ from app.root import Register
 from store.accounts import keep_setting
 from web import auth, format
 from web.context import EXTENSION
-from web.views import admin, council, exports, messages, overview, periods, review, units
+from web.views import (
+    admin,
+    council,
+    exports,
+    initiatives,
+    messages,
+    overview,
+    periods,
+    review,
+    units,
+)
 
 log = logging.getLogger("web")
 
@@ -96,6 +106,7 @@ def create_app(register: Register, *, key: str | None = None) -> Flask:
         messages.bp,
         review.bp,
         units.bp,
+        initiatives.bp,
         exports.bp,
         periods.bp,
         admin.bp,

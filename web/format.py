@@ -64,6 +64,32 @@ ACTION_LABELS = {
 }
 
 
+#: What an initiative's history row changed, as staff read it.
+EDIT_LABELS = {
+    "title": "Tên sáng kiến",
+    "authors": "Tác giả",
+    "field": "Lĩnh vực",
+    "tags": "Nhãn",
+    "withdrawn": "Rút",
+    "merged_into": "Gộp",
+}
+
+
+def edit_value(value: Any, what: str) -> str:
+    """Return a value kept in an initiative's history as staff read it."""
+    if what == "withdrawn":
+        return "đã rút" if value else "chưa rút"
+    if what == "merged_into":
+        return "(dòng riêng)" if value is None else f"sáng kiến {value}"
+    if value is None:
+        return "(như đọc từ hồ sơ)"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {edit_value(v, '')}" for k, v in value.items())
+    return str(value)
+
+
 def install(app: Flask, register: Register) -> None:
     """Give the templates their filters and the values every page uses."""
     zone = register.config.campaign.zone
@@ -99,6 +125,8 @@ def install(app: Flask, register: Register) -> None:
         extract=lambda code: EXTRACT_LABELS.get(code or "", code or ""),
         action=lambda code: ACTION_LABELS.get(code or "", code or ""),
         role=lambda code: ROLE_WORDS.get(code or "", code or ""),
+        edit_what=lambda code: EDIT_LABELS.get(code or "", code or ""),
+        edit_value=edit_value,
     )
     app.jinja_env.globals.update(
         campaigns=register.config.campaigns, has_series=bool(series_codes(register.config))

@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo
 import click
 
 from app import initiatives as records
-from app.initiatives import BadTag, InitiativeDetail, MergeRefused, UnknownInitiative
+from app.initiatives import (
+    MERGE_REFUSALS,
+    BadTag,
+    InitiativeDetail,
+    MergeRefused,
+    UnknownInitiative,
+)
 from ingest.commands.campaigns import CAMPAIGN, FORMAT
 from ingest.commands.context import Context, pass_context, person
 from ingest.commands.reports import chosen
@@ -179,15 +185,6 @@ def initiative_restore(context: Context, record_id: int, by: str | None) -> None
     except UnknownInitiative:
         _unknown(record_id)
     click.echo(f"Sáng kiến {record.id} lại có trong danh sách gửi hội đồng.")
-
-
-MERGE_REFUSALS = {
-    "same": "Không gộp được sáng kiến {id} vào chính nó; chưa ghi gì.",
-    "other_campaign": (
-        "Không gộp được: sáng kiến {id} và {into} thuộc hai đợt khác nhau; chưa ghi gì."
-    ),
-    "other_unit": "Không gộp được: sáng kiến {id} và {into} của hai đơn vị khác nhau; chưa ghi gì.",
-}
 
 
 @initiative.command("merge")
