@@ -33,12 +33,14 @@ from store.initiatives import (
     merge_record,
     record_edits,
     restore_record,
+    split_keys,
+    split_record,
     unmerge_record,
     withdraw_record,
 )
 from store.read import SubmissionRow, list_submissions
 
-__all__ = ["MergeRefused", "UnknownInitiative"]
+__all__ = ["MergeRefused", "SplitRefused", "UnknownInitiative"]
 
 
 def council_lines(register: Register, campaign: Campaign) -> list[InitiativeLine]:
@@ -60,7 +62,9 @@ def _every_campaign(register: Register, campaign: Campaign) -> dict[str, list[In
             # Mail of no campaign yet shows in the campaign listed, as list_submissions has it.
             by_campaign.setdefault(row.campaign or campaign.code, []).append(row)
         lines = {
-            code: list_initiatives(register.roster, group, campaign=code)
+            code: list_initiatives(
+                register.roster, group, campaign=code, splits=split_keys(session, code)
+            )
             for code, group in by_campaign.items()
         }
         records = {
@@ -225,3 +229,66 @@ def tag_initiative(
     added, removed = labels[: len(add)], labels[len(add) :]
     with register.sessions.begin() as session:
         return edit_tags(session, record_id, add=added, remove=removed, by=by, now=register.clock())
+
+
+class SplitRefused(Exception):
+    """A record cannot be split so: it is not listed, others are merged into it, a file
+    is not its own, or the files named are none or all of its files."""
+
+    def __init__(self, reason: str, files: Sequence[str] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason  # not_listed | merged | unknown_file | no_files | all_files
+        self.files = tuple(files)
+
+
+#: Why a split was refused, as staff read it; ``{id}`` is the record, ``{files}`` the
+#: file names at fault.
+SPLIT_REFUSALS = {
+    "not_listed": (
+        "Không tách được: sáng kiến {id} không có trong danh sách của đợt"
+        " (đã gộp hoặc đã được phân tích lại khác đi); chưa ghi gì."
+    ),
+    "merged": (
+        "Không tách được: đã có sáng kiến khác gộp vào sáng kiến {id}; hãy bỏ gộp trước."
+        " Chưa ghi gì."
+    ),
+    "unknown_file": "Không tách được: sáng kiến {id} không có tệp {files}; chưa ghi gì.",
+    "no_files": "Không tách được: cần chọn ít nhất một tệp của sáng kiến {id}; chưa ghi gì.",
+    "all_files": ("Không tách được: phải để lại cho sáng kiến {id} ít nhất một tệp; chưa ghi gì."),
+}
+
+
+def split_initiative(
+    register: Register, record_id: int, files: Sequence[str], *, by: str
+) -> RecordRow:
+    """Split the named files of an initiative off into a new record and return it; raise
+    SplitRefused or UnknownInitiative, having written nothing.
+
+    The files are named as sent (``InitiativeLine.filenames``): each copy of a
+    file of that name goes with the new record.
+    """
+    with register.sessions() as session:
+        record = find_record(session, record_id)
+    campaign = register.config.find_campaign(record.campaign)
+    listed = [] if campaign is None else council_lines(register, campaign)
+    line = next((ln for ln in listed if ln.id == record_id), None)
+    if line is None:
+        raise SplitRefused("not_listed")
+    if line.merged:
+        raise SplitRefused("merged")
+    taken = list(dict.fromkeys(f.strip() for f in files if f.strip()))
+    unknown = [f for f in taken if f not in line.filenames]
+    if unknown:
+        raise SplitRefused("unknown_file", unknown)
+    if not taken:
+        raise SplitRefused("no_files")
+    if set(taken) >= set(line.filenames):
+        raise SplitRefused("all_files")
+    with register.sessions.begin() as session:
+        return split_record(session, record_id, taken, by=by, now=register.clock())
+
+
+def split_refusal(refused: SplitRefused, record_id: int) -> str:
+    """Return a refused split as staff read it (the CLI and the web pages)."""
+    files = ", ".join(refused.files)
+    return SPLIT_REFUSALS[refused.reason].format(id=record_id, files=files)

@@ -66,14 +66,26 @@ class Similar:
 
 
 def list_initiatives(
-    roster: Roster, rows: Iterable[SubmissionRow], campaign: str | None = None
+    roster: Roster,
+    rows: Iterable[SubmissionRow],
+    campaign: str | None = None,
+    *,
+    splits: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
 ) -> list[InitiativeLine]:
     """Return the accepted initiatives in roster order, then by first receipt.
 
     A corrected resubmission (same normalised title) is one line: the title,
     field and authors of the newest copy, the time of the first, every file.
-    A document whose title could not be read is a line of its own.
+    A document whose title could not be read is a line of its own. ``splits``
+    (``store.initiatives.split_keys``) lists the files staff split off a
+    (unit, key) under the key of the record they split off.
     """
+    split = splits or {}
+
+    def keyed(unit: str, key: str, filename: str | None) -> tuple[str, str]:
+        moved = split.get((unit, key), {}).get(filename or "")
+        return (unit, moved or key)
+
     order = {u.code: i for i, u in enumerate(roster.units)}
     groups: dict[tuple[str, str], list[tuple[SubmissionRow, str, str | None, tuple[str, ...]]]] = {}
     files: dict[tuple[str, str], list[str]] = {}
@@ -83,7 +95,7 @@ def list_initiatives(
             continue
         titled: set[str] = set()
         for item in row.initiatives:
-            key = (row.unit, item.title_key)
+            key = keyed(row.unit, item.title_key, item.filename)
             # Registers written before parsers.fields hold the lower-case names.
             field = field_name(item.field) if item.field else None
             groups.setdefault(key, []).append((row, item.title, field, item.authors))
@@ -93,7 +105,7 @@ def list_initiatives(
                 sources.setdefault(key, {}).setdefault(row.id, []).append(item.filename)
         for attachment in row.attachments:
             if attachment.is_document and attachment.filename not in titled:
-                key = (row.unit, document_key(attachment.filename))
+                key = keyed(row.unit, document_key(attachment.filename), attachment.filename)
                 groups.setdefault(key, []).append((row, UNREADABLE_TITLE, None, ()))
                 files.setdefault(key, []).append(attachment.filename)
                 sources.setdefault(key, {}).setdefault(row.id, []).append(attachment.filename)

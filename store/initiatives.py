@@ -10,6 +10,12 @@ tally rebuild leave it, its id and its corrections as they are. A title that
 reads differently after a better extraction is a new key, hence a new record;
 the old one is simply no longer listed.
 
+A record that is really two initiatives is split by its files: a new record,
+keyed ``split:<first record's id>:<n>``, takes the files named (as sent, in
+every copy) and the listing (``split_keys``, read by ``list_initiatives``)
+lists them under it. The files are kept on the new record, not on a message,
+so the split holds across ``reprocess`` as every record's id does.
+
 Corrections are kept beside the extracted values (None: as read) and win over
 them, as review decisions win over the classifier; each change is a row of
 ``initiative_edits`` (who, when, before, after) that is never changed.
@@ -50,6 +56,8 @@ class RecordRow:
     withdrawn_at: datetime | None
     withdrawn_by: str | None
     merged_into: int | None = None
+    split_from: int | None = None
+    split_files: tuple[str, ...] = ()
 
 
 class MergeRefused(Exception):
@@ -210,6 +218,56 @@ def unmerge_record(session: Session, record_id: int, *, by: str, now: datetime) 
     return _row(record)
 
 
+def split_record(
+    session: Session, record_id: int, files: Sequence[str], *, by: str, now: datetime
+) -> RecordRow:
+    """Add a record that takes ``files`` (names as sent) from ``record_id``; return it.
+
+    The caller checks the files are the record's and leave it some. A record
+    split off another is split again from the same first record: the new one
+    takes the files from it.
+    """
+    record = _locked(session, record_id)
+    first = record if record.split_from is None else _locked(session, record.split_from)
+    taken = sorted(set(files))
+    siblings = select(InitiativeRecord).where(InitiativeRecord.split_from == first.id)
+    count = len(list(session.scalars(siblings)))
+    added = InitiativeRecord(
+        campaign_code=first.campaign_code,
+        unit_code=first.unit_code,
+        key=f"split:{first.id}:{count + 1}",
+        split_from=first.id,
+        split_files=taken,
+    )
+    session.add(added)
+    if record.split_from is not None:
+        record.split_files = [f for f in record.split_files or [] if f not in taken]
+    session.flush()
+    _audit(session, record.id, "split", None, {"into": added.id, "files": taken}, by, now)
+    _audit(session, added.id, "split_from", None, record.id, by, now)
+    session.flush()
+    return _row(added)
+
+
+def split_keys(session: Session, campaign: str) -> dict[tuple[str, str], dict[str, str]]:
+    """Return, by (unit, key) of each split record of ``campaign``, the key each of the
+    files split off it is listed under."""
+    split = select(InitiativeRecord).where(
+        InitiativeRecord.campaign_code == campaign, InitiativeRecord.split_from.is_not(None)
+    )
+    parts = list(session.scalars(split.order_by(InitiativeRecord.id)))
+    firsts = {r.split_from for r in parts}
+    keys = {
+        r.id: (r.unit_code, r.key)
+        for r in session.scalars(select(InitiativeRecord).where(InitiativeRecord.id.in_(firsts)))
+    }
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for part in parts:
+        for name in part.split_files or []:
+            found.setdefault(keys[part.split_from or 0], {})[name] = part.key
+    return found
+
+
 def record_edits(session: Session, record_id: int) -> list[EditRow]:
     """Return the changes made to a record, oldest first."""
     query = (
@@ -274,4 +332,6 @@ def _row(record: InitiativeRecord) -> RecordRow:
         withdrawn_at=record.withdrawn_at,
         withdrawn_by=record.withdrawn_by,
         merged_into=record.merged_into,
+        split_from=record.split_from,
+        split_files=tuple(record.split_files or ()),
     )

@@ -439,6 +439,10 @@ class InitiativeRecord(Base):
     merged_into: Mapped[int | None] = mapped_column(
         ForeignKey("initiative_records.id", ondelete="SET NULL")
     )
+    # Staff split it off another record (``initiative split``): the first record of
+    # the initiative as read, and the files (names as sent) listed here instead.
+    split_from: Mapped[int | None] = mapped_column(Integer)
+    split_files: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class InitiativeEdit(Base):

@@ -72,6 +72,8 @@ EDIT_LABELS = {
     "tags": "Nhãn",
     "withdrawn": "Rút",
     "merged_into": "Gộp",
+    "split": "Tách ra",
+    "split_from": "Tách từ",
 }
 
 
@@ -79,7 +81,9 @@ def edit_value(value: Any, what: str) -> str:
     """Return a value kept in an initiative's history as staff read it."""
     if what == "withdrawn":
         return "đã rút" if value else "chưa rút"
-    if what == "merged_into":
+    if what in ("merged_into", "split_from", "split"):
+        if isinstance(value, dict):  # a split: the new record and the files it took
+            return f"sáng kiến {value.get('into')}: {'; '.join(value.get('files', []))}"
         return "(dòng riêng)" if value is None else f"sáng kiến {value}"
     if value is None:
         return "(như đọc từ hồ sơ)"

@@ -19,7 +19,9 @@ from app.initiatives import (
     BadTag,
     InitiativeDetail,
     MergeRefused,
+    SplitRefused,
     UnknownInitiative,
+    split_refusal,
 )
 from ingest.commands.campaigns import CAMPAIGN, FORMAT
 from ingest.commands.context import Context, pass_context, person
@@ -230,6 +232,39 @@ def initiative_unmerge(context: Context, record_id: int, by: str | None) -> None
     click.echo(f"Sáng kiến {record.id} lại là một dòng riêng.")
 
 
+@initiative.command("split")
+@ID
+@click.option(
+    "--files",
+    required=True,
+    metavar="'a.docx; b.pdf'",
+    help="Các tệp chuyển sang sáng kiến mới (tên như khi gửi), cách nhau bằng dấu chấm phẩy.",
+)
+@BY
+@pass_context
+def initiative_split(context: Context, record_id: int, files: str, by: str | None) -> None:
+    """Tách sáng kiến MÃ làm hai: các tệp đã nêu thành một sáng kiến mới (mã mới).
+
+    Dùng khi một bản ghi thực ra là hai sáng kiến (một thư gửi hai tệp, hoặc gửi lại
+    cùng tên nhưng là sáng kiến khác). Xem tên tệp bằng `initiative show MÃ`.
+
+    \b
+    Ví dụ:
+      cchc-inbox initiative split 12 --files "sang-kien-2.docx" --by lan
+    """
+    register = context.register()
+    try:
+        record = records.split_initiative(register, record_id, files.split(";"), by=person(by))
+    except UnknownInitiative:
+        _unknown(record_id)
+    except SplitRefused as refused:
+        _refuse(split_refusal(refused, record_id))
+    click.echo(
+        f"Đã tách sáng kiến {record.id} ra khỏi sáng kiến {record_id}"
+        f" (tệp: {'; '.join(record.split_files)})."
+    )
+
+
 @initiative.command("tag")
 @ID
 @click.option("--add", multiple=True, metavar="LOẠI:GIÁ_TRỊ", help="Thêm nhãn, ví dụ index:PAPI.")
@@ -286,6 +321,8 @@ def _corrections(record: RecordRow) -> dict[str, Any]:
         "tags_added": list(record.tags_added),
         "tags_removed": list(record.tags_removed),
         "merged_into": record.merged_into,
+        "split_from": record.split_from,
+        "split_files": list(record.split_files),
     }
 
 

@@ -160,3 +160,34 @@ def test_show_tells_the_values_as_read_the_corrections_and_who_made_them(
     assert "Nhãn field:Cải cách thể chế — Cải cách thể chế" in lines
     assert "Đã sửa tay: field" in lines
     assert lines[-1].endswith(" lan: field (như đọc từ hồ sơ) → Cải cách thể chế")
+
+
+def test_split_moves_the_named_files_to_a_new_initiative_and_refuses_an_unknown_one(
+    tmp_path: Path, database_url: str, sessions: SessionFactory
+) -> None:
+    store_message(
+        sessions,
+        1,
+        datetime(2024, 6, 1, 2, tzinfo=UTC),
+        "xa-an-co",
+        files=(("mo-ta.docx", "Số hóa hồ sơ"), ("tu-danh-gia.docx", "Số hóa hồ sơ")),
+    )
+    config = write_local_config(tmp_path, (DB_LINE, f'url = "{database_url}"'))
+    [item] = report(config)
+    ident = str(item["id"])
+    for args, text in (
+        (("999", "--files", "a.docx"), "Không có sáng kiến mã 999."),
+        ((ident, "--files", "khac.pdf"), f"sáng kiến {ident} không có tệp khac.pdf; chưa ghi gì."),
+    ):
+        refused = run_cli("--config", str(config), "initiative", "split", *args, "--by", "lan")
+        assert refused.exit_code == 2 and text in refused.stderr, args
+        assert len(refused.stderr.splitlines()) == 1
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(InitiativeEdit)) == 0
+    done = run_cli(
+        "--config", str(config), "initiative", "split", ident, "--files", "tu-danh-gia.docx"
+    )
+    assert done.exit_code == 0, done.output
+    assert f"ra khỏi sáng kiến {ident} (tệp: tu-danh-gia.docx)." in done.stdout
+    files = sorted((i["id"] == item["id"], i["files"]) for i in report(config))
+    assert files == [(False, ["tu-danh-gia.docx"]), (True, ["mo-ta.docx"])]

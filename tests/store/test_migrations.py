@@ -142,3 +142,15 @@ def test_the_council_migration_goes_down_and_up_again_keeping_the_accounts(
         found = find_user(session, "lan")
         assert found is not None and found.unit is None
     engine.dispose()
+
+
+def test_the_initiative_split_migration_goes_down_and_up_again(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    schema = downgrade(engine, "0014_council")
+    columns = [c["name"] for c in schema.get_columns("initiative_records")]
+    assert "split_from" not in columns and "split_files" not in columns
+    upgrade_schema(engine)
+    columns = [c["name"] for c in inspect(engine).get_columns("initiative_records")]
+    assert {"split_from", "split_files"} <= set(columns)
+    engine.dispose()

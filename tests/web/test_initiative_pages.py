@@ -4,11 +4,13 @@ split them through the same app.initiatives functions as `cchc-inbox initiative 
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime
 
 from flask.testing import FlaskClient
 
 from app.initiatives import council_lines, initiative_detail
 from app.root import Register
+from tests.store.register import store_message
 from tests.store.test_initiative_records import DESCRIPTION, OTHER, store
 from tests.web.conftest import csrf_token, log_in
 
@@ -158,13 +160,41 @@ def test_a_reviewer_merges_into_a_record_of_the_same_unit_and_unmerges(
     assert initiative_detail(register, record).record.merged_into is None
 
 
+def test_a_reviewer_splits_a_file_off_into_a_new_initiative_and_lands_on_it(
+    client: FlaskClient, register: Register
+) -> None:
+    store_message(
+        register.sessions,
+        1,
+        datetime(2024, 6, 1, 2, tzinfo=UTC),
+        "xa-an-co",
+        files=(("mo-ta.docx", "Số hóa hồ sơ"), ("tu-danh-gia.docx", "Số hóa hồ sơ")),
+    )
+    [record] = ids(register).values()
+    log_in(client, "reviewer")
+    path = f"/initiatives/{record}"
+    assert 'name="files" value="tu-danh-gia.docx"' in page(client, path)
+    token = csrf_token(client, path)
+    none = client.post(f"{path}/split", data={"csrf_token": token})
+    assert none.headers["Location"].endswith(path)
+    assert "cần chọn ít nhất một tệp" in page(client, path)
+    done = client.post(f"{path}/split", data={"csrf_token": token, "files": "tu-danh-gia.docx"})
+    [added] = [i for i in ids(register).values() if i != record]
+    assert done.headers["Location"].endswith(f"/initiatives/{added}")
+    shown = page(client, f"/initiatives/{added}")
+    assert f"Đã tách sáng kiến {added} ra khỏi sáng kiến {record}." in shown
+    assert f'Tách từ</dt><dd><a href="/initiatives/{record}">' in shown
+    assert "tu-danh-gia.docx" in section(shown, "files")
+    assert "tu-danh-gia.docx" not in section(page(client, path), "files")
+
+
 def test_a_viewer_cannot_post_and_nothing_is_written(
     client: FlaskClient, register: Register
 ) -> None:
     record = two_units_one_text(register)["Tổ tự quản vệ sinh"]
     log_in(client, "viewer")
     token = csrf_token(client, "/initiatives")
-    for action in ("withdraw", "edit", "merge", "unmerge", "tags/add"):
+    for action in ("withdraw", "edit", "merge", "unmerge", "tags/add", "split"):
         response = client.post(
             f"/initiatives/{record}/{action}", data={"csrf_token": token, "title": "X"}
         )

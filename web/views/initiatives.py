@@ -8,14 +8,21 @@ keeps each change in the record's history (who, when, before, after).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import Length, Optional
 
 from app import initiatives as records
-from app.initiatives import MERGE_REFUSALS, BadTag, MergeRefused, UnknownInitiative
+from app.initiatives import (
+    MERGE_REFUSALS,
+    BadTag,
+    MergeRefused,
+    SplitRefused,
+    UnknownInitiative,
+    split_refusal,
+)
 from parsers.tags import FIELDS, INDICES
 from web.auth import requires
 from web.context import page_campaign, register, who
@@ -166,6 +173,22 @@ def unmerge(record_id: int) -> ResponseReturnValue:
     except UnknownInitiative:
         abort(404)
     return _back(record_id, f"Sáng kiến {record_id} lại là một dòng riêng.")
+
+
+@bp.route("/initiatives/<int:record_id>/split", methods=["POST"])
+@requires("reviewer")
+def split(record_id: int) -> ResponseReturnValue:
+    if not PlainForm().validate_on_submit():
+        return _back(record_id, INVALID, ok=False)
+    files = request.form.getlist("files")
+    try:
+        record = records.split_initiative(register(), record_id, files, by=who())
+    except UnknownInitiative:
+        abort(404)
+    except SplitRefused as refused:
+        return _back(record_id, split_refusal(refused, record_id), ok=False)
+    flash(f"Đã tách sáng kiến {record.id} ra khỏi sáng kiến {record_id}.", "success")
+    return redirect(url_for("initiatives.show", record_id=record.id))
 
 
 def _back(record_id: int, text: str, *, ok: bool = True) -> ResponseReturnValue:
