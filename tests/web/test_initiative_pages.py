@@ -104,7 +104,7 @@ def test_a_reviewer_corrects_title_authors_and_field_and_the_history_says_who(
         "Tổ tự quản môi trường",
         ("Lê Văn C", "Trần Thị D"),
     )
-    # The form carries the values shown: only what changed is kept and audited.
+    # A field left empty keeps its value: only what was typed is kept and audited.
     assert [(e.what, e.edited_by) for e in detail.edits] == [
         ("title", "reviewer"),
         ("authors", "reviewer"),
