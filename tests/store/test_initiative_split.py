@@ -6,19 +6,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.initiatives import (
     SplitRefused,
     council_lines,
     initiative_detail,
+    merge_initiatives,
     split_initiative,
     split_refusal,
 )
 from app.root import Register
 from reports.initiatives import InitiativeLine
 from store.initiatives import UnknownInitiative
-from store.models import InitiativeEdit, InitiativeRecord
+from store.models import Initiative, InitiativeEdit, InitiativeRecord
 from store.tallies import rebuild_unit_tallies
 from tests.store.register import store_message
 
@@ -135,3 +136,35 @@ def test_a_split_of_no_file_every_file_or_another_s_file_is_refused_writing_noth
 def test_splitting_an_unknown_id_is_refused(register: Register) -> None:
     with pytest.raises(UnknownInitiative):
         split_initiative(register, 999, ["a.docx"], by="lan")
+
+
+def test_a_split_holds_when_the_documents_are_read_again_under_the_same_title(
+    register: Register,
+) -> None:
+    first = one_mail_two_files(register)
+    added = split_initiative(register, first, ["tu-danh-gia.docx"], by="lan")
+    # reprocess: the documents read again, the title in another case and tone style.
+    with register.sessions.begin() as session:
+        session.execute(update(Initiative).values(title="SỐ HOÁ HỒ SƠ MỘT CỬA"))
+        rebuild_unit_tallies(session)
+    assert {i: ln.filenames for i, ln in lines(register).items()} == {
+        first: ("mo-ta.docx",),
+        added.id: ("tu-danh-gia.docx",),
+    }
+
+
+def test_a_record_others_are_merged_into_is_not_split_until_unmerged(
+    register: Register,
+) -> None:
+    store_message(
+        register.sessions,
+        1,
+        datetime(2024, 6, 1, 2, tzinfo=UTC),
+        "xa-an-co",
+        files=(("a.docx", TITLE), ("b.docx", TITLE), ("c.docx", "Tổ tự quản vệ sinh")),
+    )
+    by_file = {ln.filenames[0]: i for i, ln in lines(register).items()}
+    merge_initiatives(register, by_file["c.docx"], by_file["a.docx"], by="lan")
+    with pytest.raises(SplitRefused) as refused:
+        split_initiative(register, by_file["a.docx"], ["b.docx"], by="lan")
+    assert "hãy bỏ gộp trước" in split_refusal(refused.value, by_file["a.docx"])
