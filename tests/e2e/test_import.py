@@ -355,8 +355,10 @@ def test_an_ost_file_is_refused_in_one_line_that_says_how_to_export_it(
     assert submissions(office) == []
 
 
-#: A real .pst to read end to end; none small enough with a licence that allows
-#: keeping it here was found (tests/data/import/README.md), so it is given by path.
+#: A real .pst to read end to end. No Python library writes one, and no sample
+#: small enough with a licence that allows keeping it in tests/data was found,
+#: so it is given by path (README, "Tests"): e.g. example/testdata/enron.pst of
+#: the npm package pst-extractor (EDRM Enron data set, CC BY 3.0 US).
 PST_SAMPLE = os.environ.get("CCHC_PST_SAMPLE")
 
 
