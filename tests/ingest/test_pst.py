@@ -97,3 +97,29 @@ def test_an_ost_and_a_msg_are_still_refused_with_what_to_export(tmp_path: Path) 
         path.write_bytes(b"x")
         with pytest.raises(NotAnExport, match=r"hãy xuất hộp thư ra tệp \.pst, mbox hoặc \.eml"):
             detect(path)
+
+
+@needs_readpst
+def test_too_little_free_space_for_the_conversion_is_the_reason_and_readpst_never_runs(
+    tmp_path: Path, private_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ingest.pst.SPACE_FACTOR", 10**15)
+    pst = pst_header_only(tmp_path / "lon.pst")
+    with pytest.raises(
+        PstUnreadable, match=r"^không đủ chỗ trống trong .*đặt TMPDIR sang nơi khác\)$"
+    ):
+        convert(pst)
+    assert list(private_tmp.iterdir()) == []
+
+
+@needs_readpst
+def test_readpst_running_past_its_time_is_stopped_and_its_files_removed(
+    tmp_path: Path, private_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ingest.pst.BASE_SECONDS", 0.000001)
+    monkeypatch.setattr("ingest.pst.SECONDS_PER_MB", 0.0)
+    pst = pst_header_only(tmp_path / "cham.pst")
+    with pytest.raises(PstUnreadable) as raised:
+        convert(pst)
+    assert str(raised.value) == "readpst không đọc được tệp: readpst chạy quá 0 giây"
+    assert list(private_tmp.iterdir()) == []
