@@ -31,7 +31,7 @@ COMMANDS = {
     "poll": ("ingest.commands.polling:poll", "Đọc mọi hộp thư một lần rồi thoát."),
     "import": (
         "ingest.commands.importing:import_mail",
-        "Đăng ký thư từ tệp xuất ra: tệp mbox, thư mục Maildir, thư mục tệp .eml.",
+        "Đăng ký thư từ tệp xuất ra: tệp mbox, thư mục Maildir, thư mục tệp .eml, tệp .pst.",
     ),
     "serve": (
         "ingest.commands.polling:serve",

@@ -1,9 +1,11 @@
-"""Read exported mail from disk: an mbox file, a Maildir, a folder of .eml files.
+"""Read exported mail from disk: an mbox file, a Maildir, a folder of .eml files, a .pst.
 
 The standard library's ``mailbox`` reads mbox and Maildir: an mbox is scanned
 once for where its messages start, then each message is read by its offset, so
 a 2 GB file is never held in memory. Each item is a message's bytes (CRLF line
 ends, as IMAP would give them) or the reason it was skipped, with where it was.
+An Outlook .pst is converted by readpst (ingest.pst) into a temporary folder of
+.eml files, read like any other and removed by ``close``.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.commands.context import describe_os_error
-from parsers.exported import canonical, is_mail, truncation
+from ingest.pst import Converted, PstUnreadable, convert
+from parsers.exported import canonical, is_mail, steady_boundaries, truncation
 
 
 class Kind(enum.StrEnum):
     MBOX = "mbox"
     MAILDIR = "maildir"
     EML = "eml"  # a folder of .eml files, or one .eml file
+    PST = "pst"  # an Outlook .pst, converted by readpst
 
 
 #: How each kind is named to staff.
@@ -31,11 +35,14 @@ KIND_LABELS = {
     Kind.MBOX: "tệp mbox",
     Kind.MAILDIR: "thư mục Maildir",
     Kind.EML: "thư mục tệp .eml",
+    Kind.PST: "tệp Outlook .pst",
 }
 
 
-#: Outlook's own files, not read here (yet): named in the refusal.
-OUTLOOK_SUFFIXES = frozenset({".pst", ".ost", ".msg"})
+#: Outlook's own files not read here: named in the refusal.
+OUTLOOK_SUFFIXES = frozenset({".ost", ".msg"})
+#: How a .pst starts (its header's dwMagic), whatever its name.
+PST_MAGIC = b"!BDN"
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,10 @@ class MailFiles:
         self._files: list[Path] = []
         self._unlisted: list[Skipped] = []
         self._box: mailbox.Mailbox[mailbox.Message] | None = None
+        self._converted: Converted | None = None
+        if self.kind is Kind.PST:
+            self._convert()
+            return
         try:
             if self.kind is Kind.MBOX:
                 self._box = mailbox.mbox(path, create=False)
@@ -100,6 +111,30 @@ class MailFiles:
     def close(self) -> None:
         if self._box is not None:
             self._box.close()
+        if self._converted is not None:
+            self._converted.close()  # the temporary .eml files go, always
+
+    def _convert(self) -> None:
+        try:
+            converted = convert(self.path)
+        except PstUnreadable as error:
+            raise NotAnExport(f"{shown(self.path)}: {error}") from error
+        self._converted = converted
+        try:
+            self._files = list(_walk(converted.folder, self._unlisted))
+        except BaseException:
+            converted.close()
+            raise
+        if converted.stopped is not None:
+            self._unlisted.append(
+                Skipped(shown(self.path), f"readpst dừng giữa chừng: {converted.stopped}")
+            )
+
+    def _where(self, file: Path) -> str:
+        """Return where a file is; for a .pst, the Outlook folder and number inside it."""
+        if self._converted is None:
+            return shown(file)
+        return f"{shown(self.path)} › {shown(file.relative_to(self._converted.folder))}"
 
     def _read_key(self, number: int, key: str) -> Found | Skipped:
         assert self._box is not None
@@ -114,11 +149,14 @@ class MailFiles:
         return _checked(where, raw)
 
     def _read_file(self, file: Path) -> Found | Skipped:
+        where = self._where(file)
         try:
             raw = file.read_bytes()
         except OSError as error:
-            return Skipped(shown(file), _os_problem(error))
-        return _checked(shown(file), raw)
+            return Skipped(where, _os_problem(error))
+        if self.kind is Kind.PST:
+            raw = steady_boundaries(raw)
+        return _checked(where, raw)
 
 
 def shown(path: Path | str) -> str:
@@ -137,11 +175,12 @@ def detect(path: Path) -> Kind:
         if not os.access(path, os.R_OK | os.X_OK):
             raise NotAnExport(f"không đọc được thư mục {shown(path)}: không có quyền đọc")
         return Kind.EML
+    if path.suffix.lower() == ".pst":
+        return Kind.PST
     if path.suffix.lower() in OUTLOOK_SUFFIXES:
         raise NotAnExport(
             f"{shown(path)}: tệp Outlook {path.suffix.lower()} chưa đọc được; "
-            "hãy xuất hộp thư ra mbox hoặc .eml "
-            "(ví dụ: readpst -r -o THƯ_MỤC tệp.pst, gói pst-utils)"
+            "hãy xuất hộp thư ra tệp .pst, mbox hoặc .eml"
         )
     try:
         with path.open("rb") as handle:
@@ -150,6 +189,8 @@ def detect(path: Path) -> Kind:
         raise NotAnExport(f"không đọc được {shown(path)}: {_os_problem(error)}") from error
     if start.startswith(b"From "):
         return Kind.MBOX
+    if start.startswith(PST_MAGIC):
+        return Kind.PST
     if is_mail(start):
         return Kind.EML
     raise NotAnExport(

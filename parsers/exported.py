@@ -23,6 +23,8 @@ _MAIL_FIELDS = frozenset({b"from", b"date", b"message-id", b"received", b"subjec
 #: How much of a file's start is looked at to decide whether it is mail.
 _HEAD_BYTES = 64 * 1024
 _BARE_LF = re.compile(rb"(?<!\r)\n")
+#: A MIME boundary readpst writes: a random number, new on every run.
+_READPST_BOUNDARY = re.compile(rb"boundary-LibPST-iamunique-(?:-?[0-9]+)_-_-")
 
 
 def canonical(raw: bytes) -> bytes:
@@ -32,6 +34,22 @@ def canonical(raw: bytes) -> bytes:
     same one whether imported or polled is taken of these bytes.
     """
     return _BARE_LF.sub(b"\r\n", raw)
+
+
+def steady_boundaries(raw: bytes) -> bytes:
+    """Return a message readpst wrote with its random MIME boundaries numbered in order.
+
+    readpst draws each boundary at random, so the same .pst converted twice gives
+    different bytes; numbered by first appearance they are the same bytes every
+    time, and the SHA-256 that makes a message the same one holds across imports.
+    """
+    seen: dict[bytes, int] = {}
+
+    def numbered(match: re.Match[bytes]) -> bytes:
+        number = seen.setdefault(match.group(0), len(seen))
+        return b"boundary-LibPST-steady-%d_-_-" % number
+
+    return _READPST_BOUNDARY.sub(numbered, raw)
 
 
 def header_block(raw: bytes) -> bytes:

@@ -1,4 +1,4 @@
-"""`cchc-inbox import`: register mail exported to files (mbox, Maildir, .eml)."""
+"""`cchc-inbox import`: register mail exported to files (mbox, Maildir, .eml, .pst)."""
 
 from __future__ import annotations
 
@@ -37,12 +37,13 @@ LISTED_SKIPS = 50
 )
 @pass_context
 def import_mail(context: Context, path: Path, mailbox_name: str | None) -> None:
-    """Đăng ký thư từ tệp xuất ra: tệp mbox, thư mục Maildir, thư mục tệp .eml.
+    """Đăng ký thư từ tệp xuất ra: tệp mbox, thư mục Maildir, thư mục tệp .eml, tệp .pst.
 
     Thư được lưu và phân loại như thư đọc qua IMAP; giờ nhận lấy từ dòng Received:
     trên cùng do máy chủ của cơ quan ghi ([[mailboxes]] receiving_hosts hoặc
     trusted_authserv_id), không bao giờ từ Date:. Thư không có dòng đó vẫn được
-    đăng ký nhưng chờ người xem xét (no_receive_time). Chạy lại không đăng ký trùng
+    đăng ký nhưng chờ người xem xét (no_receive_time). Tệp Outlook .pst được chuyển
+    thành các tệp .eml bằng readpst (gói pst-utils). Chạy lại không đăng ký trùng
     (kể cả thư đã đọc qua IMAP) và làm tiếp lần nhập bị dừng. Thoát 1 khi có mục bị
     bỏ qua (liệt kê từng mục) hoặc hộp thư đang được đọc, 2 khi đường dẫn hay hộp
     thư không dùng được.
@@ -51,6 +52,7 @@ def import_mail(context: Context, path: Path, mailbox_name: str | None) -> None:
     Ví dụ:
       cchc-inbox import /srv/export/phongnv.mbox
       cchc-inbox import ~/Maildir --mailbox phongnv
+      cchc-inbox import /srv/export/phongnv.pst
     """
     config = context.config
     mailbox = _mailbox(config, mailbox_name)

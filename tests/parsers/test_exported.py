@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from parsers.exported import canonical, is_mail, receive_time, truncation
+from parsers.exported import canonical, is_mail, receive_time, steady_boundaries, truncation
 
 OFFICE = frozenset({"mail.tayninh.gov.vn"})
 
@@ -97,3 +97,32 @@ def test_a_multipart_message_without_its_closing_boundary_is_cut_short() -> None
     assert truncation(whole) is None
     assert truncation(whole[:-10]) is not None
     assert truncation(message(OURS_LATE)) is None
+
+
+def readpst_message(outer: int, inner: int) -> bytes:
+    """A message as readpst writes it: its boundaries carry a number drawn at random."""
+    return (
+        "Message-ID: <pst@example.vn>\nContent-Type: multipart/mixed;\n"
+        f'\tboundary="--boundary-LibPST-iamunique-{outer}_-_-"\n\n'
+        f"----boundary-LibPST-iamunique-{outer}_-_-\n"
+        f'Content-Type: multipart/alternative; boundary="boundary-LibPST-iamunique-{inner}_-_-"\n\n'
+        f"--boundary-LibPST-iamunique-{inner}_-_-\nContent-Type: text/plain\n\nNội dung.\n"
+        f"--boundary-LibPST-iamunique-{inner}_-_---\n"
+        f"----boundary-LibPST-iamunique-{outer}_-_---\n"
+    ).encode()
+
+
+def test_a_message_readpst_wrote_twice_is_the_same_bytes_once_its_boundaries_are_numbered() -> None:
+    first = steady_boundaries(readpst_message(1134794756, -520862828))
+    again = steady_boundaries(readpst_message(738923702, 42))
+    assert first == again
+    assert b"iamunique" not in first
+    # Each boundary keeps its own number, so the MIME tree is the same one.
+    assert first.count(b"boundary-LibPST-steady-0_-_-") == 3
+    assert first.count(b"boundary-LibPST-steady-1_-_-") == 3
+    assert truncation(first) is None
+
+
+def test_a_message_not_written_by_readpst_keeps_its_bytes() -> None:
+    raw = message(OURS_LATE)
+    assert steady_boundaries(raw) == raw
