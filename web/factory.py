@@ -19,6 +19,7 @@ from web.context import EXTENSION
 from web.views import (
     admin,
     council,
+    council_staff,
     exports,
     initiatives,
     messages,
@@ -111,6 +112,7 @@ def create_app(register: Register, *, key: str | None = None) -> Flask:
         periods.bp,
         admin.bp,
         council.bp,
+        council_staff.bp,
     ):
         app.register_blueprint(blueprint)
     app.after_request(_security_headers)

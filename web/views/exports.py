@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from app import accounts
+from app import accounts, council
 from app.council import CouncilRefused
-from app.documents import council_list_file, results_report_file
+from app.documents import council_list_file, results_report_file, score_sheets_file
 from app.exports import FORMATS, REPORTS, files_plan, files_zip, report_file
 from web.auth import requires
 from web.context import client_address, page_campaign, register, who
@@ -18,12 +18,21 @@ bp = Blueprint("exports", __name__)
 @bp.route("/exports")
 @requires("viewer")
 def index() -> ResponseReturnValue:
-    plan = files_plan(register(), page_campaign())
+    campaign = page_campaign()
+    plan = files_plan(register(), campaign)
+    has_council = register().config.council is not None
+    # Those with a sheet in the campaign: the score sheets can be had one member at a time.
+    members = (
+        sorted({s.member for r in council.results(register(), campaign) for s in r.sheets})
+        if has_council
+        else []
+    )
     return render_template(
         "exports.html",
         files=len(plan.files),
         units=len({f.folder for f in plan.files}),
-        has_council=register().config.council is not None,
+        has_council=has_council,
+        members=members,
     )
 
 
@@ -62,6 +71,24 @@ def council_list() -> ResponseReturnValue:
     writes it (no number or day); 404 without a [council] rubric."""
     try:
         made = council_list_file(register(), page_campaign())
+    except CouncilRefused:
+        abort(404)
+    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
+    return Response(
+        made.data,
+        mimetype=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )
+
+
+@bp.route("/exports/documents/phieu-danh-gia.docx")
+@requires("viewer")
+def score_sheets() -> ResponseReturnValue:
+    """The council's score sheets, one per assignment (``?member=`` for one member's),
+    as `documents score-sheets` writes them; 404 without a rubric or an assignment."""
+    member = request.args.get("member") or None
+    try:
+        made = score_sheets_file(register(), page_campaign(), member=member)
     except CouncilRefused:
         abort(404)
     accounts.record(register(), who(), "export", target=made.filename, address=client_address())
