@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, request
+from flask import Response, abort, current_app, g, request
 from flask_login import current_user
 
+from app import accounts
 from app.campaigns import UnknownCampaign, select_campaign
+from app.exports import ReportFile
 from app.queries import campaign_today
 from app.root import Register
 from parsers.campaign import Campaign
@@ -45,3 +47,13 @@ def page_campaign() -> Campaign:
         g.campaign = chosen
     assert isinstance(chosen, Campaign)
     return chosen
+
+
+def exported(made: ReportFile) -> Response:
+    """Send a report made as a file as a download, and record who took it."""
+    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
+    return Response(
+        made.data,
+        mimetype=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )

@@ -10,7 +10,7 @@ from app.council import CouncilRefused
 from app.documents import council_list_file, results_report_file, score_sheets_file
 from app.exports import FORMATS, REPORTS, files_plan, files_zip, report_file
 from web.auth import requires
-from web.context import client_address, page_campaign, register, who
+from web.context import client_address, exported, page_campaign, register, who
 
 bp = Blueprint("exports", __name__)
 
@@ -42,12 +42,7 @@ def report(report: str, fmt: str) -> ResponseReturnValue:
     if report not in REPORTS or fmt not in FORMATS:
         abort(404)
     made = report_file(register(), report, fmt, page_campaign())
-    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
-    return Response(
-        made.data,
-        mimetype=made.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
-    )
+    return exported(made)
 
 
 @bp.route("/exports/documents/bao-cao-ket-qua.docx")
@@ -56,12 +51,7 @@ def results_report() -> ResponseReturnValue:
     """The report on the campaign's results, as `documents report` writes it (no number
     or day: the clerk fills them in when it is issued)."""
     made = results_report_file(register(), page_campaign())
-    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
-    return Response(
-        made.data,
-        mimetype=made.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
-    )
+    return exported(made)
 
 
 @bp.route("/exports/documents/to-trinh-cong-nhan.docx")
@@ -73,12 +63,7 @@ def council_list() -> ResponseReturnValue:
         made = council_list_file(register(), page_campaign())
     except CouncilRefused:
         abort(404)
-    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
-    return Response(
-        made.data,
-        mimetype=made.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
-    )
+    return exported(made)
 
 
 @bp.route("/exports/documents/phieu-danh-gia.docx")
@@ -91,12 +76,7 @@ def score_sheets() -> ResponseReturnValue:
         made = score_sheets_file(register(), page_campaign(), member=member)
     except CouncilRefused:
         abort(404)
-    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
-    return Response(
-        made.data,
-        mimetype=made.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
-    )
+    return exported(made)
 
 
 @bp.route("/exports/files.zip")

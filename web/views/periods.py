@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from app import accounts
 from app.campaigns import UnknownSeries, select_series, series_codes, series_title
 from app.exports import FORMATS, periods_file
 from app.queries import campaign_today, period_matrix
 from reports.periods import CELL_LABELS, NOT_YET, PeriodMatrix, cell_status
 from web.auth import requires
-from web.context import client_address, register, who
+from web.context import exported, register
 
 bp = Blueprint("periods", __name__)
 
@@ -43,12 +42,7 @@ def download(series: str, fmt: str) -> ResponseReturnValue:
     if fmt not in FORMATS:
         abort(404)
     made = periods_file(_matrix(series), fmt)
-    accounts.record(register(), who(), "export", target=made.filename, address=client_address())
-    return Response(
-        made.data,
-        mimetype=made.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
-    )
+    return exported(made)
 
 
 def _matrix(series: str) -> PeriodMatrix:
