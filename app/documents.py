@@ -56,6 +56,12 @@ def place_name(area: str) -> str:
     return area.strip()
 
 
+def issue_year(register: Register, day: date | None) -> int:
+    """Return the year a document is issued in: its day's, else this year's (the clerk
+    fills in the day)."""
+    return day.year if day else campaign_today(register, register.clock()).year
+
+
 def results_report_file(
     register: Register,
     campaign: Campaign,
@@ -76,7 +82,7 @@ def results_report_file(
     lines = [line for line in initiative_lines(register, campaign) if not line.withdrawn]
     if tags is None:
         tags = count_tags(lines)["index"]
-    year = day.year if day else campaign_today(register, register.clock()).year
+    year = issue_year(register, day)
     document = results_report(
         campaign,
         standings,
@@ -108,7 +114,7 @@ def council_list_file(
         Scored(r.line, tuple(council.sheets_of(r)), r.outcome)
         for r in council.results(register, campaign)
     ]
-    year = day.year if day else campaign_today(register, register.clock()).year
+    year = issue_year(register, day)
     document = council_list(
         campaign,
         rubric,
