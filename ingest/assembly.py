@@ -31,4 +31,5 @@ def open_services(config: Config, engine: Engine) -> Iterator[Services]:
             clock=utc_now,
             extract=extractor,
             workers=extractor,
+            read_item=extractor.read_item,
         )

@@ -44,6 +44,7 @@ from ingest.readonce import ReadOnce
 from parsers.analysis import Rules, analyse
 from parsers.documents import Extraction, ExtractStatus, extract_text
 from parsers.limits import Limits
+from parsers.outlook import OutlookRead, read_outlook_item
 from store.blobs import BlobStore
 from store.write import AnalysisRecord, summarise
 
@@ -118,6 +119,19 @@ class TimedExtractor:
             return result
         return Extraction(ExtractStatus.ERROR, "", "extraction process failed")
 
+    def read_item(self, data: bytes, limits: Limits) -> OutlookRead:
+        """Read one attached Outlook item in a child, refused past ``limits.timeout_seconds``."""
+        future = self._schedule(_read_item, (data, limits), limits.timeout_seconds)
+        try:
+            result = future.result()
+        except FutureTimeout:
+            return _item_overtime(limits)
+        except ProcessExpired as died:
+            return OutlookRead(broken=f"reading process died (exit {died.exitcode})")
+        except Exception as error:  # the result could not be sent back (pickling)
+            return OutlookRead(broken=f"reading process failed: {error}"[:300])
+        return result if isinstance(result, OutlookRead) else OutlookRead(broken="reading failed")
+
     def close(self) -> None:
         """Stop the worker processes (they are started again on the next call)."""
         with self._lock:
@@ -189,6 +203,17 @@ def _overtime(limits: Limits) -> Extraction:
     )
 
 
+def _item_overtime(limits: Limits) -> OutlookRead:
+    return OutlookRead(refused=f"reading the Outlook item took over {limits.timeout_seconds:g} s")
+
+
+def _read_item(data: bytes, limits: Limits) -> OutlookRead:
+    try:
+        return read_outlook_item(data, limits)
+    except BaseException as error:  # the child reports every failure as a value
+        return OutlookRead(broken=f"{type(error).__name__}: {error}"[:300])
+
+
 def _run(
     extract: Extract, filename: str, content_type: str, data: bytes, limits: Limits
 ) -> Extraction:
@@ -206,7 +231,9 @@ def _analyse_file(
     limited = _TimeLimited(extract)
     # A file read before (the same bytes, name suffix, readers and limits) is looked up.
     once = ReadOnce(limited, blob_root)
-    analysis = analyse(Path(path).read_bytes(), received_at, rules, extract=once)
+    analysis = analyse(
+        Path(path).read_bytes(), received_at, rules, extract=once, read_item=limited.read_item
+    )
     analysed = time.perf_counter()
     blobs = BlobStore(blob_root)
     for attachment in analysis.attachments:
@@ -241,6 +268,17 @@ class _TimeLimited:
             return _overtime(limits)
         except Exception as error:
             return Extraction(ExtractStatus.ERROR, "", f"{type(error).__name__}: {error}"[:300])
+        finally:
+            self.seconds += time.perf_counter() - began
+
+    def read_item(self, data: bytes, limits: Limits) -> OutlookRead:
+        """Read an attached Outlook item in this process, refused past the time limit."""
+        began = time.perf_counter()
+        try:
+            with _deadline(limits.timeout_seconds):
+                return read_outlook_item(data, limits)
+        except _Overtime:
+            return _item_overtime(limits)
         finally:
             self.seconds += time.perf_counter() - began
 

@@ -35,10 +35,11 @@ from ingest.imap import (
     uids_after,
 )
 from ingest.locks import LockLost, MailboxLock
-from parsers.analysis import Extractor, Rules, analyse
+from parsers.analysis import Extractor, ItemReader, Rules, analyse
 from parsers.documents import Extraction, extract_text
 from parsers.limits import Limits
 from parsers.mail import read_message_id
+from parsers.outlook import read_outlook_item
 from store.blobs import BlobStore
 from store.db import SessionFactory
 from store.models import MailboxState, Message
@@ -102,6 +103,8 @@ class Services:
     extract: Extractor = extract_text
     # Worker processes that analyse whole stored messages (None: analyse here).
     workers: TimedExtractor | None = None
+    # Reads one attached Outlook item; the composition root passes one with a time limit.
+    read_item: ItemReader = read_outlook_item
 
 
 def poll_mailbox(
@@ -500,7 +503,13 @@ class AnalysisPipeline:
             finally:
                 extracting[0] += time.perf_counter() - began
 
-        analysis = analyse(raw, received_at, self._services.rules, extract=timed_extract)
+        analysis = analyse(
+            raw,
+            received_at,
+            self._services.rules,
+            extract=timed_extract,
+            read_item=self._services.read_item,
+        )
         analysed = time.perf_counter()
         for attachment in analysis.attachments:
             self._services.blobs.put(attachment.data)

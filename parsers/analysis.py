@@ -35,6 +35,16 @@ from parsers.units import UnitNames, issuer_block
 
 # Reads one document: (filename, content type, bytes, limits) -> Extraction.
 Extractor = Callable[[str, str, bytes, Limits], Extraction]
+# Reads one Outlook item (.msg): (bytes, limits) -> OutlookRead.
+ItemReader = Callable[[bytes, Limits], OutlookRead]
+
+
+@dataclass(frozen=True)
+class _Readers:
+    """What reads a document and an Outlook item; the shell may time-limit both."""
+
+    extract: Extractor
+    read_item: ItemReader
 
 
 @dataclass(frozen=True)
@@ -76,18 +86,23 @@ class Analysis:
 
 
 def analyse(
-    raw: bytes, received_at: datetime, rules: Rules, extract: Extractor = extract_text
+    raw: bytes,
+    received_at: datetime,
+    rules: Rules,
+    extract: Extractor = extract_text,
+    read_item: ItemReader = read_outlook_item,
 ) -> Analysis:
     """Parse, extract and classify ``raw``, received by the server at ``received_at``.
 
-    ``extract`` reads one document; the shell may pass one that runs it in a
-    subprocess with a time limit (ingest/extraction.py).
+    ``extract`` reads one document and ``read_item`` one attached Outlook item;
+    the shell passes ones that stop at a time limit (ingest/extraction.py).
     """
+    readers = _Readers(extract, read_item)
     message = parse_message(raw)
     attachments = tuple(
         analysed
         for attachment in message.attachments
-        for analysed in _analyse_attachment(attachment, rules.limits, extract)
+        for analysed in _analyse_attachment(attachment, rules.limits, readers)
     )
     origins = tuple(
         a.origin for a in attachments if a.origin is not None and a.origin not in message.forwarded
@@ -121,7 +136,9 @@ def _issuer(attachment: AnalysedAttachment) -> str:
 
 
 def _analyse_attachment(
-    attachment: MailAttachment, limits: Limits = DEFAULT_LIMITS, extract: Extractor = extract_text
+    attachment: MailAttachment,
+    limits: Limits = DEFAULT_LIMITS,
+    readers: _Readers = _Readers(extract_text, read_outlook_item),
 ) -> tuple[AnalysedAttachment, ...]:
     """Analyse one attachment; an archive gives itself and its members (``parent`` set)."""
     if attachment.in_body and is_photo(suffix_of(attachment.filename), attachment.content_type):
@@ -146,7 +163,7 @@ def _analyse_attachment(
             0,
             _Budget(limits.max_members * 2, limits.max_unpacked_bytes * 2),
             limits,
-            extract,
+            readers,
         )
     )
 
@@ -167,16 +184,16 @@ def _flatten(
     depth: int,
     budget: _Budget,
     limits: Limits,
-    extract: Extractor,
+    readers: _Readers,
 ) -> Iterator[AnalysedAttachment]:
     if is_outlook_item(suffix_of(filename), content_type):
         yield from _outlook_item(
-            filename, content_type, data, parent, depth, budget, limits, extract
+            filename, content_type, data, parent, depth, budget, limits, readers
         )
         return
     kind = container_kind(filename, suffix_of(filename), content_type)
     if kind is None:
-        yield _document(filename, content_type, data, parent, limits, extract)
+        yield _document(filename, content_type, data, parent, limits, readers.extract)
         return
     unpacked = (
         Unpacked(refused=f"archive nested deeper than {limits.max_depth} levels")
@@ -206,7 +223,7 @@ def _flatten(
             )
             continue
         yield from _flatten(
-            name, member_type, member.data, filename, depth + 1, budget, limits, extract
+            name, member_type, member.data, filename, depth + 1, budget, limits, readers
         )
 
 
@@ -218,7 +235,7 @@ def _outlook_item(
     depth: int,
     budget: _Budget,
     limits: Limits,
-    extract: Extractor,
+    readers: _Readers,
 ) -> Iterator[AnalysedAttachment]:
     """Yield an Outlook item (.msg), then its attachments with ``parent`` naming it."""
     read = (
@@ -226,7 +243,7 @@ def _outlook_item(
         if depth >= limits.max_depth
         else OutlookRead(refused="too many archive members in one message")
         if budget.members <= 0 or budget.size <= 0
-        else read_outlook_item(data, limits)
+        else readers.read_item(data, limits)
     )
     item = read.item
     if item is None:
@@ -258,7 +275,7 @@ def _outlook_item(
         name = safe_filename(member.path)
         member_type = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
         yield from _flatten(
-            name, member_type, member.data, filename, depth + 1, budget, limits, extract
+            name, member_type, member.data, filename, depth + 1, budget, limits, readers
         )
 
 

@@ -5,6 +5,7 @@ import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from parsers.analysis import Rules
 from parsers.campaign import Campaign
 from parsers.documents import Extraction, ExtractStatus
 from parsers.limits import Limits
+from parsers.outlook import OutlookRead
+from scripts.compound_file import compound_file
 from store.blobs import BlobStore
 
 CORPUS = Path(__file__).parents[1] / "data" / "parsers"
@@ -147,3 +150,52 @@ def test_a_worker_stuck_where_the_alarm_cannot_reach_is_ended(tmp_path: Path) ->
         # The pool replaced the worker: it still analyses afterwards.
         again = extractor("d.pdf", "", b"", Limits(timeout_seconds=0.5))
     assert again.status is ExtractStatus.REFUSED
+
+
+def slow_outlook_item() -> bytes:
+    """A valid .msg of 480 attachments: reading it takes about 0.15 s on this machine."""
+    return compound_file(
+        {
+            f"__attach_version1.0_#{n:08X}": {
+                "__substg1.0_37010102": b"x" * 3000,
+                "__substg1.0_3707001F": f"phu-luc-{n}.pdf".encode("utf-16-le"),
+            }
+            for n in range(480)
+        }
+    )
+
+
+def with_outlook_item(item: bytes) -> bytes:
+    message = EmailMessage()
+    message["From"] = "ptp.chauthanh@tayninh.gov.vn"
+    message["To"] = "phongnv-cth@tayninh.gov.vn"
+    message["Subject"] = "Chuyển tiếp sáng kiến"
+    message.set_content("Kính gửi Phòng Nội vụ")
+    message.add_attachment(
+        item, maintype="application", subtype="vnd.ms-outlook", filename="sang-kien.msg"
+    )
+    return message.as_bytes()
+
+
+def test_an_outlook_item_past_the_limit_in_a_worker_is_refused_and_the_message_analysed(
+    tmp_path: Path,
+) -> None:
+    blobs = BlobStore(tmp_path / "blobs")
+    path = blobs.path_of(blobs.put(with_outlook_item(slow_outlook_item())))
+    with TimedExtractor(workers=1) as extractor:
+        result = extractor.analyse_file(path, RECEIVED, rules(0.01), blobs).result()
+    [item] = [a for a in result.record.attachments if a.filename == "sang-kien.msg"]
+    assert item.extraction == Extraction(
+        ExtractStatus.REFUSED, "", "reading the Outlook item took over 0.01 s"
+    )
+    assert [a.filename for a in result.record.attachments] == ["sang-kien.msg"]
+    assert result.record.subject == "Chuyển tiếp sáng kiến"
+
+
+def test_an_outlook_item_read_through_the_pool_stops_at_the_limit() -> None:
+    with TimedExtractor(workers=1) as extractor:
+        late = extractor.read_item(slow_outlook_item(), Limits(timeout_seconds=0.01))
+        in_time = extractor.read_item(slow_outlook_item(), Limits(timeout_seconds=30))
+    assert late == OutlookRead(refused="reading the Outlook item took over 0.01 s")
+    assert in_time.item is not None
+    assert len(in_time.item.attachments) == 480
