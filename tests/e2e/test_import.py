@@ -389,6 +389,43 @@ def test_the_messages_of_a_pst_are_registered_once_with_the_pst_as_their_source(
     assert all(row["parse_status"] == "ok" for row in rows)
 
 
+@pytest.mark.skipif(not PST_SAMPLE, reason="CCHC_PST_SAMPLE names no .pst")
+def test_readpst_stopping_partway_registers_what_it_wrote_whole_and_a_rerun_the_rest(
+    office: Register, tmp_path: Path
+) -> None:
+    assert PST_SAMPLE is not None
+    pst = Path(PST_SAMPLE).resolve()
+    readpst = shutil.which("readpst")
+    assert readpst is not None
+    # The real readpst, stopped by the kernel (SIGXFSZ) while writing the first
+    # message over 2 MB, as a full disk or a quota stops it: that file is cut short.
+    # (sh counts ulimit -f in 512-byte blocks.)
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    limited = tools / "readpst"
+    limited.write_text(f'#!/bin/sh\nulimit -f 4000\nexec {readpst} "$@"\n')
+    limited.chmod(0o755)
+
+    done = office.run("import", str(pst), check=False, path=f"{tools}:{os.environ['PATH']}")
+    assert done.returncode == 1
+    assert f"Bỏ qua {pst}: readpst dừng giữa chừng: readpst thoát với mã -25" in done.stdout
+    cut = re.findall(r"Bỏ qua (.+\.eml): thư bị cắt cụt", done.stdout)
+    assert len(cut) == 1 and cut[0].startswith(f"{pst} › ")
+    counts = re.search(r"(\d+) thư đọc được, (\d+) thư mới, (\d+) thư trùng", done.stdout)
+    assert counts is not None
+    read, new, _ = (int(n) for n in counts.groups())
+    assert 0 < read < 71
+    before = submissions(office)
+    assert len(before) == new
+
+    # Run again with room to write: the rest comes in, nothing registered changes.
+    again = office.run("import", str(pst)).stdout
+    assert f"71 thư đọc được, {71 - read} thư mới, {read} thư trùng (đã có), 0 thư lỗi" in again
+    after = submissions(office)
+    assert [row for row in after if row["id"] in {r["id"] for r in before}] == before
+    assert len({row["message_id"] for row in after}) == len(after)
+
+
 def test_an_unknown_mailbox_is_one_line_and_exit_2(office: Register) -> None:
     done = office.run("import", str(OFFICE), "--mailbox", "khac", check=False)
     assert done.returncode == 2
