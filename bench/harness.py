@@ -89,9 +89,9 @@ class CommandCounter(logging.Handler):
         logging.getLogger("imapclient.imaplib").removeHandler(self)
 
 
-def poll_command(config: Path, *args: str) -> list[str]:
-    """Return the argv of `cchc-inbox poll` that also logs its per-stage timings."""
-    return [sys.executable, "-m", "bench.timed_poll", "--config", str(config), "poll", *args]
+def poll_command(config: Path, *args: str, command: str = "poll") -> list[str]:
+    """Return the argv of `cchc-inbox poll` (or ``command``) that also logs its stage timings."""
+    return [sys.executable, "-m", "bench.timed_poll", "--config", str(config), command, *args]
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,13 @@ class PollRun:
     peak_tree_mb: float
 
 
-def run_poll(config: Path, password: str, *args: str, sample_every: float = 0.01) -> PollRun:
+def run_poll(
+    config: Path, password: str, *args: str, sample_every: float = 0.01, command: str = "poll"
+) -> PollRun:
     """Run one `cchc-inbox poll` subprocess; time it, read its stage timings, watch its memory.
+
+    ``command`` runs another subcommand the same way (`import` reads through the
+    same pipeline and logs the same timings).
 
     Memory is sampled from /proc every ``sample_every`` seconds; the samples cost
     CPU the poll then lacks, so a timing benchmark samples less often.
@@ -114,13 +119,13 @@ def run_poll(config: Path, password: str, *args: str, sample_every: float = 0.01
     With $CCHC_BENCH_PROFILE set to a folder, py-spy samples the poll and its
     workers into a collapsed-stack file there (slower: for reading, not timing).
     """
-    command = poll_command(config, *args)
+    argv = poll_command(config, *args, command=command)
     profile = os.environ.get("CCHC_BENCH_PROFILE")
     if profile:
         target = Path(profile) / f"poll-{config.parent.name}-{int(time.time())}.txt"
         target.parent.mkdir(parents=True, exist_ok=True)
         spy = Path(sys.executable).with_name("py-spy")
-        command = [
+        argv = [
             str(spy),
             "record",
             "--subprocesses",
@@ -132,11 +137,11 @@ def run_poll(config: Path, password: str, *args: str, sample_every: float = 0.01
             "--output",
             str(target),
             "--",
-            *command,
+            *argv,
         ]
     start = time.perf_counter()
     process = subprocess.Popen(
-        command,
+        argv,
         cwd=ROOT,
         env={**os.environ, PASSWORD_ENV: password},
         stdout=subprocess.DEVNULL,
@@ -149,7 +154,7 @@ def run_poll(config: Path, password: str, *args: str, sample_every: float = 0.01
     seconds = time.perf_counter() - start
     sampler.stop()
     if process.returncode != 0:
-        raise RuntimeError(f"poll exited {process.returncode}:\n{stderr[-3000:]}")
+        raise RuntimeError(f"{command} exited {process.returncode}:\n{stderr[-3000:]}")
     stages: dict[str, float] = {}
     for line in stderr.splitlines():
         if line.startswith(TIMINGS_PREFIX):
