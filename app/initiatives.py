@@ -89,7 +89,8 @@ def _every_campaign(register: Register, campaign: Campaign) -> dict[str, list[In
             line = replace(line, tags=tags_of(line, texts, record.tags_added, record.tags_removed))
             kept[code].append(line)
             text_of[record.id] = "\n".join(texts.get(source, "") for source in line.sources)
-            index.add_many([(record.id, text_of[record.id])])
+    # In one batch: MinHash sets up its permutations once per call.
+    index.add_many(text_of.items())
     by_id = {ln.id: ln for group in kept.values() for ln in group}
     for code, group in kept.items():
         kept[code] = [
