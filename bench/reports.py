@@ -160,12 +160,18 @@ WORDS = [
 
 
 def generated_rows(
-    messages: int, codes: list[str], seed: int = 11, *, with_text: bool = False
+    messages: int,
+    codes: list[str],
+    seed: int = 11,
+    *,
+    with_text: bool = False,
+    document_words: int = 0,
 ) -> Iterator[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]]:
     """Yield (message, attachment, initiative) rows: 97% accepted, 2% to review, 1% ignored.
 
     ``with_text``: messages carry a search text (about 100 words of document text),
-    as the poller writes it, for the web's search.
+    as the poller writes it, for the web's search. ``document_words``: each document
+    keeps that many words of text read from it (the council's list compares them).
     """
     rng = random.Random(seed)
     fetched = datetime(2024, 7, 1, tzinfo=UTC)
@@ -217,7 +223,7 @@ def generated_rows(
             "is_document": True,
             "extract_status": "ok",
             "extract_reason": None,
-            "text": None,
+            "text": " ".join(rng.choice(WORDS) for _ in range(document_words)) or None,
             "text_chars": 12_000,
             "parent": None,
         }
@@ -234,13 +240,20 @@ def generated_rows(
         yield message, attachment, initiative
 
 
-def fill(config_path: Path, messages: int, units: int, *, with_text: bool = False) -> None:
+def fill(
+    config_path: Path,
+    messages: int,
+    units: int,
+    *,
+    with_text: bool = False,
+    document_words: int = 0,
+) -> None:
     config = load_config(config_path)
     engine = open_engine(config, create=True)
     upgrade_schema(engine)
     codes = [f"xa-thu-nghiem-{n:04d}" for n in range(units)]
     sessions = make_session_factory(engine)
-    rows = generated_rows(messages, codes, with_text=with_text)
+    rows = generated_rows(messages, codes, with_text=with_text, document_words=document_words)
     while True:
         chunk = [row for _, row in zip(range(5000), rows, strict=False)]
         if not chunk:
@@ -268,6 +281,16 @@ def commands(config: Path) -> dict[str, list[str]]:
     return {
         "report compliance": ["--config", str(config), "report", "compliance"],
         "digest": ["--config", str(config), "digest", "--date", "2024-06-10"],
+        # The council's list: one row per initiative, near-duplicates across the
+        # register's campaigns found from the document texts.
+        "report initiatives": [
+            "--config",
+            str(config),
+            "report",
+            "initiatives",
+            "--format",
+            "json",
+        ],
     }
 
 
@@ -303,6 +326,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--document-words", type=int, default=400, help="words of text kept per document"
+    )
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -310,7 +336,7 @@ def main() -> None:
         folder.mkdir()
         db = folder / "r.db"
         config = write_config(folder, f"sqlite:///{db}", args.units)
-        fill(config, args.messages, args.units)
+        fill(config, args.messages, args.units, document_words=args.document_words)
         floor = ["sqlite3", str(db), FLOOR_SQL]
         rows += measure("SQLite", config, floor, args.rounds)
 
@@ -323,7 +349,7 @@ def main() -> None:
             server = PG_ADMIN.rpartition("/")[0]
             url = server.replace("postgresql://", "postgresql+psycopg://") + "/" + name
             config = write_config(folder, url, args.units)
-            fill(config, args.messages, args.units)
+            fill(config, args.messages, args.units, document_words=args.document_words)
             with psycopg.connect(f"{server}/{name}", autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE")
             floor = ["psql", "-X", "-q", "-d", f"{server}/{name}", "-c", FLOOR_SQL]
