@@ -11,8 +11,9 @@ folder (no mail: it exits 1, "mailbox never read", as a health check should).
 
 Also timed, to tell the entry point from the imports: `python -m ingest.cli --help`
 (no console script) and `python -c "import ingest.cli"` (the imports alone); and
-`python -c "import sqlalchemy.orm"`, the library's own import, which `status` cannot
-avoid (it reads the register through the ORM). Then,
+`python -c "import sqlalchemy.orm"`, the library's own import, which every command
+that reads the register through the ORM pays (`status` on SQLite does not: it reads
+through the standard library's sqlite3, store/glance.py). Then,
 from one run of each command under `python -X importtime`, the slowest imports:
 the top cumulative times, and the time spent in each top-level package (its
 modules' own time, summed: what dominates).

@@ -174,7 +174,7 @@ def _exit_on_expected_failure(error: Exception, ctx: click.Context) -> None:
     # are not needed by `--help`; whatever raised ``error`` has loaded them already.
     from app.config import ConfigError
     from ingest.faults import environment_fault
-    from store.db import SchemaOutdated
+    from store.schema import SchemaOutdated
 
     if isinstance(error, ConfigError):
         click.echo(f"Lỗi cấu hình: {error}", err=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from store.read import MailboxRow
+from store.glance import MailboxRow
 
 #: Without [schedule].stale_after a folder is stale after this many poll intervals…
 STALE_INTERVALS = 3

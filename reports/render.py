@@ -7,13 +7,14 @@ import io
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from parsers.campaign import PAPER_COPY, Campaign
 from reports.cells import csv_text
 from reports.compliance import PaperStanding, UnitCompliance
+from reports.moments import local_iso as local_iso
+from reports.moments import local_text as local_text
 from store.read import SubmissionRow
 
 STATUS_LABELS = {"on_time": "Đã nộp đúng hạn", "late": "Nộp trễ", "missing": "Chưa nộp"}
@@ -104,16 +105,6 @@ SUBMISSION_TABLE = (
 def reason_text(reasons: Iterable[str]) -> str:
     """Return the reasons as staff read them: Vietnamese labels, comma separated."""
     return ", ".join(REASON_LABELS.get(code, code) for code in reasons)
-
-
-def local_iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
-    """Return ``moment`` as ISO 8601 with the campaign zone's offset."""
-    return moment.astimezone(zone).isoformat() if moment else None
-
-
-def local_text(moment: datetime | None, zone: ZoneInfo) -> str:
-    """Return ``moment`` as Vietnamese officials write it: 25/06/2024 23:59."""
-    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 
 def submissions_json(rows: Sequence[SubmissionRow], campaign: Campaign) -> str:

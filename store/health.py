@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-
-from sqlalchemy import exists, func, select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from store.models import DigestRun, Message, OutboxMail, ReviewDecision
+from store import glance
+from store.glance import DigestRow as DigestRow
+from store.glance import Rows
+from store.glance import describe_database_error as describe_database_error
 
 #: What the database driver raises when the server is down, unreachable or refuses us.
 DatabaseUnavailable = DBAPIError
-
-
-def describe_database_error(error: BaseException) -> str:
-    """Return the driver's own first line (no SQL, no parameters)."""
-    cause = error.orig if isinstance(error, DBAPIError) else error
-    lines = str(cause).strip().splitlines()
-    return f"{type(cause).__name__}: {lines[0] if lines else ''}".strip()
 
 
 #: SQLite's primary result codes that the machine causes, not the data.
@@ -65,51 +57,26 @@ def database_fault(error: BaseException) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class DigestRow:
-    for_date: date
-    queued_at: datetime
-    status: str | None  # the outbox row's status (sent, pending, failed, …), None if none
-    sent_at: datetime | None
+def session_rows(session: Session) -> Rows:
+    """Return ``Rows`` on the session's own connection (in its transaction)."""
+    return lambda sql: [tuple(row) for row in session.connection().exec_driver_sql(sql)]
 
 
 def message_counts(session: Session) -> dict[str, int]:
     """Return the queues: pending and failed (parsing), needs_review, accepted, ignored."""
-    counts = {"pending": 0, "failed": 0, "needs_review": 0, "accepted": 0, "ignored": 0}
-    parsed = select(Message.parse_status, func.count()).group_by(Message.parse_status)
-    for state, count in session.execute(parsed).all():
-        if state in ("pending", "failed"):
-            counts[state] = int(count)
-    judged = select(Message.status, func.count()).group_by(Message.status)
-    for verdict, count in session.execute(judged).all():
-        if verdict is not None:
-            counts[str(verdict)] = int(count)
-    return counts
+    return glance.message_counts(session_rows(session))
 
 
 def undecided_failures(session: Session) -> int:
     """Count messages whose analysis failed and on which no person has decided yet."""
-    decided = exists().where(ReviewDecision.message_id == Message.id)
-    query = select(func.count()).where(Message.parse_status == "failed", ~decided)
-    return int(session.scalar(query) or 0)
+    return glance.undecided_failures(session_rows(session))
 
 
 def outbox_counts(session: Session) -> dict[str, int]:
     """Return how many outgoing mails are in each outbox state."""
-    rows = session.execute(
-        select(OutboxMail.status, func.count()).group_by(OutboxMail.status)
-    ).all()
-    return {str(state): int(count) for state, count in rows}
+    return glance.outbox_counts(session_rows(session))
 
 
 def last_digest(session: Session) -> DigestRow | None:
     """Return the newest digest queued, with its delivery state."""
-    row = session.execute(
-        select(DigestRun.for_date, DigestRun.created_at, OutboxMail.status, OutboxMail.sent_at)
-        .outerjoin(OutboxMail, OutboxMail.id == DigestRun.outbox_id)
-        .order_by(DigestRun.for_date.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    return DigestRow(for_date=row[0], queued_at=row[1], status=row[2], sent_at=row[3])
+    return glance.last_digest(session_rows(session))

@@ -20,7 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from store.models import WITH_REASONS, Attachment, DigestRun, Initiative, MailboxState, Message
+from store import glance
+from store.glance import MailboxRow as MailboxRow
+from store.health import session_rows
+from store.models import WITH_REASONS, Attachment, DigestRun, Initiative, Message
 
 
 @dataclass(frozen=True)
@@ -100,18 +103,6 @@ class MailRow:
     reasons: tuple[str, ...] = ()
     sender: str | None = None
     reply_to: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class MailboxRow:
-    mailbox: str
-    folder: str
-    uidvalidity: int | None
-    last_uid: int
-    last_attempt_at: datetime | None
-    last_success_at: datetime | None
-    last_error: str | None
-    messages: int
 
 
 def list_submissions(
@@ -238,27 +229,7 @@ def review_candidates(
 
 def list_mailboxes(session: Session) -> list[MailboxRow]:
     """Return the progress and health of every polled folder."""
-    counts = dict(
-        session.execute(
-            select(Message.mailbox + "/" + Message.folder, func.count()).group_by(
-                Message.mailbox, Message.folder
-            )
-        ).all()
-    )
-    states = session.scalars(select(MailboxState).order_by(MailboxState.mailbox))
-    return [
-        MailboxRow(
-            mailbox=s.mailbox,
-            folder=s.folder,
-            uidvalidity=s.uidvalidity,
-            last_uid=s.last_uid,
-            last_attempt_at=s.last_attempt_at,
-            last_success_at=s.last_success_at,
-            last_error=s.last_error,
-            messages=int(counts.get(f"{s.mailbox}/{s.folder}", 0)),
-        )
-        for s in states
-    ]
+    return glance.list_mailboxes(session_rows(session))
 
 
 def _load_submissions(

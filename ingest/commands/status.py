@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,18 +15,17 @@ from app.config import parse_duration
 from ingest.commands.context import Context, pass_context
 from ingest.explain import explain_mail_error
 from reports.health import FolderHealth, assess_folders, default_stale_after, register_problems
-from reports.render import local_iso, local_text
-from store.db import make_session_factory
-from store.health import (
-    DatabaseUnavailable,
+from reports.moments import local_iso, local_text
+from store.glance import (
     DigestRow,
+    Glance,
     describe_database_error,
-    last_digest,
-    message_counts,
-    outbox_counts,
-    undecided_failures,
+    glance_at,
+    sqlite_path,
+    sqlite_revisions,
+    sqlite_rows,
 )
-from store.read import list_mailboxes
+from store.schema import missing_database, require_revisions
 
 QUEUE_WORDS = {
     "pending": "chưa phân tích",
@@ -82,16 +82,14 @@ def status(context: Context, fmt: str, max_age: timedelta | None) -> None:
     age = max_age or schedule.stale_after or default_stale_after(schedule.poll_every)
     now = datetime.now(UTC)
     try:
-        with make_session_factory(context.engine())() as session:
-            rows = list_mailboxes(session)
-            queues = message_counts(session)
-            outbox = outbox_counts(session)
-            digest = last_digest(session)
-            undecided = undecided_failures(session)
-    except DatabaseUnavailable as error:  # a health check must say so, not print a traceback
-        click.echo(f"Không kết nối được cơ sở dữ liệu: {describe_database_error(error)}", err=True)
+        seen = _glance(context)
+    except _Unreadable as error:  # a health check must say so, not print a traceback
+        click.echo(f"Không kết nối được cơ sở dữ liệu: {error}", err=True)
         sys.exit(1)
-    folders = assess_folders([(m.name, m.folder) for m in config.mailboxes], rows, now, age)
+    queues, outbox, digest, undecided = seen.queues, seen.outbox, seen.digest, seen.undecided
+    folders = assess_folders(
+        [(m.name, m.folder) for m in config.mailboxes], seen.mailboxes, now, age
+    )
     problems = register_problems(undecided)
     healthy = all(f.healthy for f in folders) and not problems
     zone = config.campaign.zone
@@ -105,6 +103,40 @@ def status(context: Context, fmt: str, max_age: timedelta | None) -> None:
         click.echo(_as_text(folders, queues, outbox, digest, zone, age, undecided))
     if not healthy:
         sys.exit(1)
+
+
+class _Unreadable(Exception):
+    """The register could not be read (the driver's words)."""
+
+
+def _glance(context: Context) -> Glance:
+    """Read what `status` shows; a SQLite register through the standard library alone.
+
+    SQLAlchemy's import is most of the time of a health check that monitoring
+    starts every minute; SQLite needs none of it (store/glance.py).
+    """
+    path = sqlite_path(context.config.database_url)
+    if path is None:
+        return _glance_through_engine(context)
+    if not path.exists():
+        raise missing_database(path)
+    try:
+        with sqlite_rows(path) as rows:
+            require_revisions(sqlite_revisions(rows))
+            return glance_at(rows)
+    except sqlite3.Error as error:
+        raise _Unreadable(describe_database_error(error)) from error
+
+
+def _glance_through_engine(context: Context) -> Glance:
+    from store.db import make_session_factory
+    from store.health import DatabaseUnavailable, session_rows
+
+    try:
+        with make_session_factory(context.engine())() as session:
+            return glance_at(session_rows(session))
+    except DatabaseUnavailable as error:
+        raise _Unreadable(describe_database_error(error)) from error
 
 
 def _as_json(

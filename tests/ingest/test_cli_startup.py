@@ -62,14 +62,25 @@ def test_a_commands_help_loads_that_command_alone() -> None:
     }
 
 
-def test_status_reads_the_register_without_alembic_the_web_or_the_readers(
+def test_status_reads_a_sqlite_register_without_sqlalchemy_alembic_the_web_or_the_readers(
     tmp_path: Path,
 ) -> None:
     config = write_local_config(tmp_path)
     assert run_cli("--config", str(config), "db", "upgrade").exit_code == 0
     loaded = packages(modules_after(run_main("--config", str(config), "status")))
-    assert "sqlalchemy" in loaded  # it did read the register
-    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+    assert "sqlite3" in loaded  # it did read the register
+    assert loaded.isdisjoint({*HEAVY, "sqlalchemy"}), loaded & {*HEAVY, "sqlalchemy"}
+
+
+def test_status_on_a_missing_sqlite_register_says_to_run_db_upgrade_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    config = write_local_config(tmp_path)
+    done = run_cli("--config", str(config), "status")
+    assert done.exit_code == 2
+    database = tmp_path / "var" / "cchc-inbox.db"
+    assert f"chưa có cơ sở dữ liệu {database}: hãy chạy `cchc-inbox db upgrade`" in done.output
+    assert not database.exists()
 
 
 def first_paragraph(command: click.Command) -> str:

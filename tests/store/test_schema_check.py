@@ -9,14 +9,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from store.db import (
-    MIGRATIONS,
-    _revision_graph,
-    make_engine,
-    newest_revisions,
-    schema_revisions,
-    upgrade_schema,
-)
+from store.db import make_engine, newest_revisions, schema_revisions, upgrade_schema
+from store.schema import MIGRATIONS, _revision_graph
 
 
 def alembic_scripts() -> ScriptDirectory:
