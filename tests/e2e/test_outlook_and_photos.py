@@ -67,6 +67,42 @@ def test_an_outlook_items_form_is_registered_under_its_sender(register: Register
     assert row["status"] == "accepted"
 
 
+def test_a_msg_that_is_not_an_outlook_item_is_named_with_its_reason_and_the_rest_is_read(
+    register: Register,
+) -> None:
+    message = EmailMessage()
+    message["From"] = "ptp.chauthanh@tayninh.gov.vn"
+    message["To"] = "phongnv-cth@tayninh.gov.vn"
+    message["Subject"] = "Gửi sáng kiến năm 2024"
+    message["Message-ID"] = "<not-ole-1@tayninh.gov.vn>"
+    message.set_content("Kính gửi Phòng Nội vụ.")
+    # Renamed by hand, or cut short on the way: a .msg whose bytes are not OLE.
+    message.add_attachment(
+        b"From: someone\r\n\r\nnot a compound file",
+        maintype="application",
+        subtype="vnd.ms-outlook",
+        filename="thư gốc.msg",
+    )
+    message.add_attachment(
+        OUTLOOK_ITEM.read_bytes(),
+        maintype="application",
+        subtype="vnd.ms-outlook",
+        filename="Sáng kiến Phòng Tư pháp.msg",
+    )
+    register.dovecot.append(message.as_bytes(), RECEIVED, folder=register.folder)
+    register.run("poll")
+    row = rows(register)["<not-ole-1@tayninh.gov.vn>"]
+    files = {a["filename"]: a for a in row["attachments"]}
+    broken = files["thư gốc.msg"]
+    assert (broken["extract_status"], broken["extract_reason"]) == (
+        "error",
+        "not an Outlook item: not an OLE compound file",
+    )
+    # The good item beside it is read, with the form inside it.
+    assert [i["title"] for i in row["initiatives"]] == [OFFICIAL_TITLE]
+    assert row["unit"] == "phong-tu-phap"
+
+
 @pytest.mark.skipif(bool(find_tesseract().missing), reason="no tesseract with Vietnamese data")
 def test_a_photographed_page_is_registered_with_its_initiative_and_unit(
     register: Register,
