@@ -111,6 +111,28 @@ def test_append_returns_the_uid_of_the_new_message(sandbox: DovecotSandbox) -> N
         assert header.strip() == f"Subject: {subject}".encode()
 
 
+@pytest.mark.parametrize("folder", ["INBOX", "Ban"])
+def test_delivered_messages_are_served_with_their_receive_time(
+    sandbox: DovecotSandbox, folder: str
+) -> None:
+    delivered = sandbox.deliver(((_message(s), when) for s, when in SAMPLES), folder)
+
+    client = _plain_client(sandbox)
+    try:
+        client.select_folder(folder, readonly=True)
+        uids = client.search(["ALL"])
+        fetched = client.fetch(uids, ["INTERNALDATE", "BODY.PEEK[HEADER.FIELDS (SUBJECT)]"])
+    finally:
+        client.logout()
+
+    assert delivered == len(uids) == 3
+    served = {
+        fetched[uid][b"BODY[HEADER.FIELDS (SUBJECT)]"].strip(): fetched[uid][b"INTERNALDATE"]
+        for uid in uids
+    }
+    assert served == {f"Subject: {s}".encode(): when for s, when in SAMPLES}
+
+
 def test_append_to_another_folder_creates_it_and_sets_flags(sandbox: DovecotSandbox) -> None:
     uid = sandbox.append(_message("da xu ly"), SAMPLES[0][1], folder="Archive", flags=["\\Seen"])
 
