@@ -18,7 +18,7 @@ LANGUAGE = "vie"
 METHOD = f"OCR (tesseract, {LANGUAGE})"
 # Longer side of a rasterised page in pixels (A4 at 300 dpi). A size, not a
 # resolution: a page that declares itself five metres wide cannot exhaust memory.
-_PAGE_PIXELS = 3508
+PAGE_PIXELS = 3508
 # Fewer letters than this is noise read off lines, stamps or a photo, not text.
 _MIN_LETTERS = 20
 # Share of the per-file time limit OCR may use; pypdf has already spent some of it,
@@ -48,7 +48,7 @@ def read_scanned_pdf(data: bytes, pages: int, limits: Limits) -> OcrText:
     deadline = time.monotonic() + limits.timeout_seconds * _TIME_SHARE
     pdftoppm, tesseract = tools
     commands = Commands(
-        (pdftoppm, "-gray", "-scale-to", str(_PAGE_PIXELS)), tesseract, ("-l", LANGUAGE)
+        (pdftoppm, "-gray", "-scale-to", str(PAGE_PIXELS)), tesseract, ("-l", LANGUAGE)
     )
     try:
         # A private folder (mode 0700): the page images are the document's content.
