@@ -57,7 +57,7 @@ def read_pages(
         run.close()
 
 
-class _Images:
+class PageImages:
     """Cut pdftoppm's stream of PGM pages into one file per page."""
 
     def __init__(self, folder: str) -> None:
@@ -129,7 +129,7 @@ class _Run:
         self._ready: deque[tuple[int, str]] = deque()
         self._children: list[subprocess.Popen[bytes]] = []
         self._selector = selectors.DefaultSelector()
-        self._images = _Images(folder)
+        self._images = PageImages(folder)
         self._raster: subprocess.Popen[bytes] | None = None
         self._reading_raster = False
         self._stopped = ""

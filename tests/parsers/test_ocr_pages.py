@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from parsers.limits import Limits
 from parsers.ocr import missing_tool, read_scanned_pdf
+from parsers.ocr_pages import PageImages, ToolFailed
 from tests.parsers.test_ocr import FONTS, PAGE_ONE, page, scanned_pdf
 
 pytestmark = pytest.mark.skipif(missing_tool() is not None, reason=str(missing_tool()))
@@ -138,3 +139,26 @@ def test_a_signal_that_ends_the_read_kills_every_tesseract_and_removes_the_image
         read_scanned_pdf(data, 3, Limits(ocr_workers=3))
     assert our_children() == []
     assert list(scratch.iterdir()) == []
+
+
+def pgm(width: int, height: int, shade: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), shade).save(buffer, "PPM")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("size", [1, 5, 13, 1 << 20])
+def test_pdftoppm_s_stream_is_cut_into_one_image_per_page(tmp_path: Path, size: int) -> None:
+    first, second = pgm(7, 3, 0), pgm(2, 5, 200)
+    stream = first + second
+    images = PageImages(str(tmp_path))
+    done = []
+    for start in range(0, len(stream), size):
+        done += images.feed(stream[start : start + size])
+    assert done == [(1, str(tmp_path / "page-1.pgm")), (2, str(tmp_path / "page-2.pgm"))]
+    assert [Path(path).read_bytes() for _, path in done] == [first, second]
+
+
+def test_a_stream_that_is_not_pgm_is_a_tool_failure(tmp_path: Path) -> None:
+    with pytest.raises(ToolFailed, match="no PGM image"):
+        PageImages(str(tmp_path)).feed(b"%PDF-1.7 not an image")
