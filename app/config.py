@@ -1051,6 +1051,7 @@ _LIMIT_KEYS = (
     ("max_depth", "max_depth", 1),
     ("max_pdf_pages", "max_pdf_pages", 1),
     ("ocr_max_pages", "ocr_max_pages", 1),
+    ("ocr_workers", "ocr_workers", 1),
     ("photo_max_megapixels", "photo_max_pixels", 1_000_000),
 )
 _OCR_MODES = {"auto": True, "off": False}

@@ -1,6 +1,7 @@
-"""Extraction speed: pypdf (ours) against pdftotext, DOCX (ours) against bare python-docx.
+"""Extraction speed: pypdf (ours) against pdftotext, DOCX (ours) against bare python-docx,
+OCR of scans (ours) against the tesseract CLI on the same page images.
 
-Run: .venv/bin/python -m bench.extraction [--rounds N]
+Run: .venv/bin/python -m bench.extraction [--rounds N] [--part text|ocr] [--ocr-workers N]
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import docx
 from pypdf import PdfReader
 
 from bench.corpus import Document, document_pool
+from bench.ocr_scans import run_ocr
 from bench.results import report
 from parsers.documents import ExtractStatus, extract_text
+from parsers.limits import DEFAULT_LIMITS
 
 
 def best_of(rounds: int, action: Callable[[], object]) -> float:
@@ -59,22 +62,31 @@ def ours(document: Document) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--part", choices=("all", "text", "ocr"), default="all")
+    parser.add_argument("--ocr-workers", type=int, default=DEFAULT_LIMITS.ocr_workers)
     args = parser.parse_args()
+    if args.part != "ocr":
+        run_text(args.rounds)
+    if args.part != "text":
+        run_ocr(args.rounds, args.ocr_workers)
+
+
+def run_text(rounds: int) -> None:
     pool = document_pool()
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for document in pool:
             path = Path(folder) / document.filename
             path.write_bytes(document.data)
-            mine = best_of(args.rounds, partial(ours, document))
+            mine = best_of(rounds, partial(ours, document))
             if document.filename.endswith(".pdf"):
-                reference = best_of(args.rounds, partial(pdftotext, path))
+                reference = best_of(rounds, partial(pdftotext, path))
                 row = _row(document, "pdftotext", mine, reference, per="page")
                 # Not a target: how our PDF time compares with pypdf's own extract_text().
-                row["pypdf_bare_s"] = best_of(args.rounds, partial(bare_pypdf, document.data))
+                row["pypdf_bare_s"] = best_of(rounds, partial(bare_pypdf, document.data))
                 rows.append(row)
             else:
-                reference = best_of(args.rounds, partial(bare_docx, document.data))
+                reference = best_of(rounds, partial(bare_docx, document.data))
                 rows.append(_row(document, "python-docx bare", mine, reference, per="doc"))
     pdf = [r for r in rows if r["reference"] == "pdftotext"]
     doc = [r for r in rows if r["reference"] != "pdftotext"]

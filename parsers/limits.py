@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class Limits:
     # a page takes seconds, so only the first pages (the title is on the first one).
     ocr: bool = True
     ocr_max_pages: int = 10
+    # Pages of one scan read by Tesseract at once (1: one after another). Left out of
+    # the repr, which keys the results kept by ingest/readonce.py: it changes how
+    # fast a scan is read, not what is read.
+    ocr_workers: int = field(default=min(4, os.cpu_count() or 1), repr=False)
     # A photographed page (JPEG, PNG, HEIC) is read by OCR when it has at most this
     # many pixels: a phone's 12-50 MP photo passes, a decompression bomb does not.
     photo_max_pixels: int = 50_000_000

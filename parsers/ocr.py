@@ -11,13 +11,14 @@ import time
 from dataclasses import dataclass
 
 from parsers.limits import Limits
+from parsers.ocr_pages import Commands, ToolFailed, read_pages
 from parsers.text import nfc
 
 LANGUAGE = "vie"
 METHOD = f"OCR (tesseract, {LANGUAGE})"
 # Longer side of a rasterised page in pixels (A4 at 300 dpi). A size, not a
 # resolution: a page that declares itself five metres wide cannot exhaust memory.
-_PAGE_PIXELS = 3508
+PAGE_PIXELS = 3508
 # Fewer letters than this is noise read off lines, stamps or a photo, not text.
 _MIN_LETTERS = 20
 # Share of the per-file time limit OCR may use; pypdf has already spent some of it,
@@ -33,7 +34,11 @@ class OcrText:
 
 
 def read_scanned_pdf(data: bytes, pages: int, limits: Limits) -> OcrText:
-    """Return the text Tesseract reads on the first ``pages`` pages of a PDF (never raises)."""
+    """Return the text Tesseract reads on the first ``pages`` pages of a PDF (never raises).
+
+    The pages are drawn once and read ``limits.ocr_workers`` at a time; those not
+    read by the deadline are left out, and the reason says so.
+    """
     if not limits.ocr:
         return OcrText("", "OCR off")
     tools = _tools()
@@ -41,24 +46,21 @@ def read_scanned_pdf(data: bytes, pages: int, limits: Limits) -> OcrText:
         return OcrText("", f"OCR unavailable: {tools}")
     wanted = min(pages, limits.ocr_max_pages)
     deadline = time.monotonic() + limits.timeout_seconds * _TIME_SHARE
-    texts: list[str] = []
-    stopped = ""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        for number in range(1, wanted + 1):
-            if time.monotonic() >= deadline:
-                stopped = "time limit"
-                break
-            try:
-                texts.append(_read_page(tools, handle.name, number, deadline))
-            except subprocess.TimeoutExpired:
-                stopped = "time limit"
-                break
-            except (OSError, _ToolFailed) as error:
-                stopped = str(error)[:200]
-                break
-    return _outcome(texts, pages, limits.ocr_max_pages, stopped)
+    pdftoppm, tesseract = tools
+    commands = Commands(
+        (pdftoppm, "-gray", "-scale-to", str(PAGE_PIXELS)), tesseract, ("-l", LANGUAGE)
+    )
+    try:
+        # A private folder (mode 0700): the page images are the document's content.
+        with tempfile.TemporaryDirectory(prefix="cchc-ocr-") as folder:
+            pdf = os.path.join(folder, "scan.pdf")
+            with open(pdf, "wb") as handle:
+                handle.write(data)
+            read = read_pages(commands, pdf, folder, wanted, limits.ocr_workers, deadline)
+    except OSError as error:  # no room for the page images
+        return _outcome([], pages, limits.ocr_max_pages, str(error)[:200])
+    texts = [text for text in read.texts if text is not None]
+    return _outcome(texts, pages, limits.ocr_max_pages, read.stopped)
 
 
 def _outcome(texts: list[str], pages: int, max_pages: int, stopped: str) -> OcrText:
@@ -78,23 +80,6 @@ def _outcome(texts: list[str], pages: int, max_pages: int, stopped: str) -> OcrT
     return OcrText(text, f"{METHOD}: {scope}")
 
 
-class _ToolFailed(Exception):
-    """pdftoppm or tesseract exited with an error."""
-
-
-def _read_page(tools: tuple[str, str], path: str, number: int, deadline: float) -> str:
-    pdftoppm, tesseract = tools
-    image = run_tool(
-        [pdftoppm, "-gray", "-scale-to", str(_PAGE_PIXELS), "-f", str(number), "-l", str(number)],
-        path,
-        None,
-        deadline,
-    )
-    return run_tool([tesseract, "-", "-", "-l", LANGUAGE], None, image, deadline).decode(
-        "utf-8", "replace"
-    )
-
-
 def run_tool(command: list[str], path: str | None, stdin: bytes | None, deadline: float) -> bytes:
     """Run pdftoppm or tesseract until ``deadline`` (monotonic); raise when it fails."""
     # One thread per Tesseract: the extraction pool already runs one worker per core.
@@ -110,7 +95,7 @@ def run_tool(command: list[str], path: str | None, stdin: bytes | None, deadline
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         name = os.path.basename(command[0])
-        raise _ToolFailed(f"{name} failed (exit {done.returncode}): {' '.join(message[-2:])}")
+        raise ToolFailed(f"{name} failed (exit {done.returncode}): {' '.join(message[-2:])}")
     return done.stdout
 
 

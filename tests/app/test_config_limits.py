@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from app.config import ConfigError, load_config
 from parsers.limits import DEFAULT_LIMITS, Limits
+from tests.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,11 +42,29 @@ def test_photos_are_read_up_to_photo_max_megapixels(tmp_path: Path) -> None:
     assert limits.photo_max_pixels == 24_000_000
 
 
+def test_scan_pages_are_read_ocr_workers_at_a_time(tmp_path: Path) -> None:
+    assert DEFAULT_LIMITS.ocr_workers == min(4, os.cpu_count() or 1)
+    limits = load_config(config_with(tmp_path, "[limits]\nocr_workers = 1\n")).limits
+    assert limits.ocr_workers == 1
+
+
+def test_a_bad_ocr_workers_exits_2_naming_the_key(tmp_path: Path) -> None:
+    path = config_with(tmp_path, "[limits]\nocr_workers = 0\n")
+    result = run_cli("--config", str(path), "report", "compliance")
+    assert result.exit_code == 2
+    assert f"Lỗi cấu hình: {path}: [limits].ocr_workers: phải là một số nguyên ≥ 1" in (
+        result.output
+    )
+
+
 @pytest.mark.parametrize(
     ("extra", "key"),
     [
         ('[limits]\nocr = "on"\n', "[limits].ocr"),
         ("[limits]\nocr_max_pages = 0\n", "[limits].ocr_max_pages"),
+        ("[limits]\nocr_workers = 0\n", "[limits].ocr_workers"),
+        ('[limits]\nocr_workers = "4"\n', "[limits].ocr_workers"),
+        ("[limits]\nocr_workers = 1.5\n", "[limits].ocr_workers"),
         ("[limits]\nmax_members = 0\n", "[limits].max_members"),
         ("[limits]\nphoto_max_megapixels = 0\n", "[limits].photo_max_megapixels"),
         ('[limits]\ntimeout_seconds = "1m"\n', "[limits].timeout_seconds"),

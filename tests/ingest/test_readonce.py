@@ -59,6 +59,16 @@ def test_another_name_type_content_or_limit_is_read_again(
     assert reader.calls == 2
 
 
+def test_a_file_read_with_another_number_of_ocr_workers_is_looked_up(tmp_path: Path) -> None:
+    # The workers change how fast a scan is read, not what is read; keys made
+    # before the key existed stay valid.
+    reader = Counting()
+    ReadOnce(reader, tmp_path)("a.pdf", PDF, b"x", Limits(ocr_workers=1))
+    ReadOnce(reader, tmp_path)("a.pdf", PDF, b"x", Limits(ocr_workers=4))
+    assert reader.calls == 1
+    assert "ocr_workers" not in repr(LIMITS)
+
+
 @pytest.mark.parametrize("status", [ExtractStatus.ERROR, ExtractStatus.REFUSED])
 def test_an_error_or_a_refusal_that_may_pass_is_not_kept(
     tmp_path: Path, status: ExtractStatus
