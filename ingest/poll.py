@@ -72,6 +72,9 @@ LOCK_LOST = (
 )
 #: A dropped connection is retried this many times within one poll.
 RECONNECTS = 1
+#: Analyses saved per transaction. Each commit waits for the disk (an fsync) and
+#: each save repeats a dozen statements: per message, they cost more than the rows.
+SAVE_EVERY = 32
 _NETWORK_ERRORS = (TimeoutError, IMAPClientError, OSError)
 
 
@@ -413,8 +416,10 @@ class AnalysisPipeline:
     attachments; only what the register keeps comes back. A message whose worker
     died (a file stuck past its limit) is analysed again here, each document in a
     child of its own. Results are saved in submission order by the caller's
-    thread: the database is only touched there. At most a few messages per
-    worker are in flight, so memory does not grow with the mailbox. A message
+    thread, SAVE_EVERY to a transaction: the database is only touched there.
+    Until saved, a message stays pending, and a run that stops analyses it
+    again. At most a few messages per worker are in flight and a group waits
+    to be saved, so memory does not grow with the mailbox. A message
     whose analysis fails is marked failed; the others go on. A failure of the
     machine (a full disk, a locked or unreachable database) is no message's
     fault: it is kept in ``fault``, the message stays pending, and the caller
@@ -425,11 +430,13 @@ class AnalysisPipeline:
         self._services = services
         self._timings = self.timings = timings or StageTimes()
         workers = services.workers.workers if services.workers is not None else 1
-        # Enough queued that no worker waits while this thread fetches and saves.
-        self._limit = 2 * workers + 2
+        # Enough queued that no worker waits while this thread fetches and saves a group.
+        self._limit = 4 * workers + 4
         #: Threads for file writes (fsync waits), apart from the analyses.
         self.io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="store")
         self._pending: deque[_InFlight] = deque()
+        #: Analysed, in submission order, waiting to be saved with the next group.
+        self._finished: list[_InFlight] = []
         #: The first failure of the machine met; nothing is marked failed after it.
         self.fault: Fault | None = None
 
@@ -452,16 +459,19 @@ class AnalysisPipeline:
         return self.drain(keep=self._limit - 1)
 
     def drain(self, keep: int = 0) -> Counter[str]:
-        """Save finished analyses, oldest first, until at most ``keep`` are in flight."""
+        """Wait for analyses, oldest first, until at most ``keep`` are in flight; save
+        them a group at a time (with ``keep`` 0: all of them, now)."""
         outcomes: Counter[str] = Counter()
         while len(self._pending) > keep:
-            ready = [self._pending.popleft()]
             with self._timings.stage("wait_analysis"):
-                wait([ready[0].future])
-            # Whatever finished meanwhile is saved in the same transaction.
+                wait([self._pending[0].future])
+            # Whatever finished meanwhile joins the same group.
             while self._pending and self._pending[0].future.done():
-                ready.append(self._pending.popleft())
-            outcomes.update(self._save(ready))
+                self._finished.append(self._pending.popleft())
+            if len(self._finished) >= SAVE_EVERY:
+                outcomes.update(self._save_finished())
+        if keep == 0:
+            outcomes.update(self._save_finished())
         return outcomes
 
     def close(self, *, wait: bool = True) -> None:
@@ -469,6 +479,7 @@ class AnalysisPipeline:
         for entry in self._pending:
             entry.future.cancel()
         self._pending.clear()
+        self._finished.clear()
         self.io.shutdown(wait=wait, cancel_futures=True)
 
     def __enter__(self) -> AnalysisPipeline:
@@ -530,6 +541,10 @@ class AnalysisPipeline:
         for stage, seconds in result.seconds.items():
             self._timings.add(stage, seconds)
         return result
+
+    def _save_finished(self) -> Counter[str]:
+        ready, self._finished = self._finished, []
+        return self._save(ready) if ready else Counter()
 
     def _save(self, ready: list[_InFlight]) -> Counter[str]:
         """Save finished analyses in one transaction; if that fails, one by one."""
