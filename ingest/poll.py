@@ -74,7 +74,7 @@ LOCK_LOST = (
 RECONNECTS = 1
 #: Analyses saved per transaction. Each commit waits for the disk (an fsync) and
 #: each save repeats a dozen statements: per message, they cost more than the rows.
-SAVE_EVERY = 32
+SAVE_EVERY = 64
 _NETWORK_ERRORS = (TimeoutError, IMAPClientError, OSError)
 
 
