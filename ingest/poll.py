@@ -75,6 +75,9 @@ RECONNECTS = 1
 #: Analyses saved per transaction. Each commit waits for the disk (an fsync) and
 #: each save repeats a dozen statements: per message, they cost more than the rows.
 SAVE_EVERY = 64
+#: ... or fewer, once their documents' text reaches this many characters: long
+#: reports wait in memory until saved.
+SAVE_CHARS = 2_000_000
 _NETWORK_ERRORS = (TimeoutError, IMAPClientError, OSError)
 
 
@@ -416,7 +419,8 @@ class AnalysisPipeline:
     attachments; only what the register keeps comes back. A message whose worker
     died (a file stuck past its limit) is analysed again here, each document in a
     child of its own. Results are saved in submission order by the caller's
-    thread, SAVE_EVERY to a transaction: the database is only touched there.
+    thread, SAVE_EVERY (or SAVE_CHARS of text) to a transaction: the database is
+    only touched there.
     Until saved, a message stays pending, and a run that stops analyses it
     again. At most a few messages per worker are in flight and a group waits
     to be saved, so memory does not grow with the mailbox. A message
@@ -437,6 +441,7 @@ class AnalysisPipeline:
         self._pending: deque[_InFlight] = deque()
         #: Analysed, in submission order, waiting to be saved with the next group.
         self._finished: list[_InFlight] = []
+        self._finished_chars = 0
         #: The first failure of the machine met; nothing is marked failed after it.
         self.fault: Fault | None = None
 
@@ -467,8 +472,10 @@ class AnalysisPipeline:
                 wait([self._pending[0].future])
             # Whatever finished meanwhile joins the same group.
             while self._pending and self._pending[0].future.done():
-                self._finished.append(self._pending.popleft())
-            if len(self._finished) >= SAVE_EVERY:
+                entry = self._pending.popleft()
+                self._finished.append(entry)
+                self._finished_chars += _text_chars(entry.future)
+            if len(self._finished) >= SAVE_EVERY or self._finished_chars >= SAVE_CHARS:
                 outcomes.update(self._save_finished())
         if keep == 0:
             outcomes.update(self._save_finished())
@@ -480,6 +487,7 @@ class AnalysisPipeline:
             entry.future.cancel()
         self._pending.clear()
         self._finished.clear()
+        self._finished_chars = 0
         self.io.shutdown(wait=wait, cancel_futures=True)
 
     def __enter__(self) -> AnalysisPipeline:
@@ -543,7 +551,7 @@ class AnalysisPipeline:
         return result
 
     def _save_finished(self) -> Counter[str]:
-        ready, self._finished = self._finished, []
+        ready, self._finished, self._finished_chars = self._finished, [], 0
         return self._save(ready) if ready else Counter()
 
     def _save(self, ready: list[_InFlight]) -> Counter[str]:
@@ -601,6 +609,16 @@ class AnalysisPipeline:
                 raise
             return False
         return True
+
+
+def _text_chars(future: Future[WorkerAnalysis]) -> int:
+    """Return the characters of text a finished analysis holds (0 if it failed)."""
+    if future.cancelled() or future.exception() is not None:
+        return 0
+    record = future.result().record
+    return len(record.search_text) + sum(
+        len(item.extraction.text) for item in record.attachments if item.extraction
+    )
 
 
 def analyse_stored(message_id: int, raw: bytes, received_at: datetime, services: Services) -> bool:
