@@ -44,7 +44,7 @@ from ingest.readonce import ReadOnce
 from parsers.analysis import Rules, analyse
 from parsers.documents import Extraction, ExtractStatus, extract_text
 from parsers.limits import Limits
-from store.blobs import BlobStore
+from store.blobs import BlobStore, Staged
 from store.write import AnalysisRecord, summarise
 
 Extract = Callable[[str, str, bytes, Limits], Extraction]
@@ -64,6 +64,8 @@ class WorkerAnalysis:
 
     record: AnalysisRecord
     seconds: dict[str, float]
+    #: Attachments written but not yet durable: the poll settles them before saving.
+    staged: tuple[Staged, ...] = ()
 
 
 class TimedExtractor:
@@ -209,8 +211,8 @@ def _analyse_file(
     analysis = analyse(Path(path).read_bytes(), received_at, rules, extract=once)
     analysed = time.perf_counter()
     blobs = BlobStore(blob_root)
-    for attachment in analysis.attachments:
-        blobs.put(attachment.data)
+    # The fsyncs are left to the poll's threads: this process goes on reading.
+    staged = [blobs.stage(attachment.data) for attachment in analysis.attachments]
     return WorkerAnalysis(
         summarise(analysis),
         {
@@ -218,6 +220,7 @@ def _analyse_file(
             "extract": limited.seconds,
             "store_attachments": time.perf_counter() - analysed,
         },
+        tuple(item for item in staged if item is not None),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -39,7 +40,7 @@ from parsers.analysis import Extractor, Rules, analyse
 from parsers.documents import Extraction, extract_text
 from parsers.limits import Limits
 from parsers.mail import read_message_id
-from store.blobs import BlobStore
+from store.blobs import BlobStore, Staged
 from store.db import SessionFactory
 from store.models import MailboxState, Message
 from store.read import list_pending
@@ -564,6 +565,7 @@ class AnalysisPipeline:
             except Exception as error:
                 if not self._is_fault(error):  # else it stays pending
                     failed.append((entry.message_id, error))
+        analysed = self._settled(analysed, failed)
         outcomes: Counter[str] = Counter()
         try:
             with self._timings.stage("commit"), self._services.sessions.begin() as session:
@@ -586,6 +588,33 @@ class AnalysisPipeline:
             if self._mark_failed(message_id, reason):
                 outcomes["failed"] += 1
         return outcomes
+
+    def _settled(
+        self, analysed: list[tuple[int, WorkerAnalysis]], failed: list[tuple[int, Exception]]
+    ) -> list[tuple[int, WorkerAnalysis]]:
+        """Make the attachments the workers wrote durable, on threads (their fsyncs
+        overlap); return the analyses whose files all are. A message whose files
+        could not be is added to ``failed`` (or, if the machine failed, stays pending)."""
+        with self._timings.stage("settle_attachments"):
+            errors = list(self.io.map(self._settle_all, [r.staged for _, r in analysed]))
+        kept: list[tuple[int, WorkerAnalysis]] = []
+        for (message_id, result), error in zip(analysed, errors, strict=True):
+            if error is None:
+                kept.append((message_id, result))
+            elif not self._is_fault(error):
+                failed.append((message_id, error))
+        return kept
+
+    def _settle_all(self, staged: tuple[Staged, ...]) -> Exception | None:
+        """Settle one message's staged files; on failure drop those left, return the error."""
+        for index, item in enumerate(staged):
+            try:
+                self._services.blobs.settle(item)
+            except Exception as error:
+                for left in staged[index + 1 :]:
+                    Path(left.tmp).unlink(missing_ok=True)
+                return error
+        return None
 
     def _is_fault(self, error: BaseException) -> bool:
         """Whether the machine, not the message, failed; remember the first such fault."""
