@@ -78,7 +78,7 @@ RECONNECTS = 1
 SAVE_EVERY = 64
 #: ... or fewer, once their documents' text reaches this many characters: long
 #: reports wait in memory until saved.
-SAVE_CHARS = 2_000_000
+SAVE_CHARS = 1_000_000
 _NETWORK_ERRORS = (TimeoutError, IMAPClientError, OSError)
 
 
