@@ -45,7 +45,7 @@ from parsers.analysis import Rules, analyse
 from parsers.documents import Extraction, ExtractStatus, extract_text
 from parsers.limits import Limits
 from parsers.outlook import OutlookRead, read_outlook_item
-from store.blobs import BlobStore
+from store.blobs import BlobStore, Staged
 from store.write import AnalysisRecord, summarise
 
 Extract = Callable[[str, str, bytes, Limits], Extraction]
@@ -65,6 +65,8 @@ class WorkerAnalysis:
 
     record: AnalysisRecord
     seconds: dict[str, float]
+    #: Attachments written but not yet durable: the poll settles them before saving.
+    staged: tuple[Staged, ...] = ()
 
 
 class TimedExtractor:
@@ -236,8 +238,8 @@ def _analyse_file(
     )
     analysed = time.perf_counter()
     blobs = BlobStore(blob_root)
-    for attachment in analysis.attachments:
-        blobs.put(attachment.data)
+    # The fsyncs are left to the poll's threads: this process goes on reading.
+    staged = [blobs.stage(attachment.data) for attachment in analysis.attachments]
     return WorkerAnalysis(
         summarise(analysis),
         {
@@ -245,6 +247,7 @@ def _analyse_file(
             "extract": limited.seconds,
             "store_attachments": time.perf_counter() - analysed,
         },
+        tuple(item for item in staged if item is not None),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -40,7 +41,7 @@ from parsers.documents import Extraction, extract_text
 from parsers.limits import Limits
 from parsers.mail import read_message_id
 from parsers.outlook import read_outlook_item
-from store.blobs import BlobStore
+from store.blobs import BlobStore, Staged
 from store.db import SessionFactory
 from store.models import MailboxState, Message
 from store.read import list_pending
@@ -73,6 +74,12 @@ LOCK_LOST = (
 )
 #: A dropped connection is retried this many times within one poll.
 RECONNECTS = 1
+#: Analyses saved per transaction. Each commit waits for the disk (an fsync) and
+#: each save repeats a dozen statements: per message, they cost more than the rows.
+SAVE_EVERY = 64
+#: ... or fewer, once their documents' text reaches this many characters: long
+#: reports wait in memory until saved.
+SAVE_CHARS = 1_000_000
 _NETWORK_ERRORS = (TimeoutError, IMAPClientError, OSError)
 
 
@@ -416,8 +423,11 @@ class AnalysisPipeline:
     attachments; only what the register keeps comes back. A message whose worker
     died (a file stuck past its limit) is analysed again here, each document in a
     child of its own. Results are saved in submission order by the caller's
-    thread: the database is only touched there. At most a few messages per
-    worker are in flight, so memory does not grow with the mailbox. A message
+    thread, SAVE_EVERY (or SAVE_CHARS of text) to a transaction: the database is
+    only touched there.
+    Until saved, a message stays pending, and a run that stops analyses it
+    again. At most a few messages per worker are in flight and a group waits
+    to be saved, so memory does not grow with the mailbox. A message
     whose analysis fails is marked failed; the others go on. A failure of the
     machine (a full disk, a locked or unreachable database) is no message's
     fault: it is kept in ``fault``, the message stays pending, and the caller
@@ -428,11 +438,14 @@ class AnalysisPipeline:
         self._services = services
         self._timings = self.timings = timings or StageTimes()
         workers = services.workers.workers if services.workers is not None else 1
-        # Enough queued that no worker waits while this thread fetches and saves.
-        self._limit = 2 * workers + 2
+        # Enough queued that no worker waits while this thread fetches and saves a group.
+        self._limit = 4 * workers + 4
         #: Threads for file writes (fsync waits), apart from the analyses.
         self.io = ThreadPoolExecutor(max_workers=8, thread_name_prefix="store")
         self._pending: deque[_InFlight] = deque()
+        #: Analysed, in submission order, waiting to be saved with the next group.
+        self._finished: list[_InFlight] = []
+        self._finished_chars = 0
         #: The first failure of the machine met; nothing is marked failed after it.
         self.fault: Fault | None = None
 
@@ -455,16 +468,21 @@ class AnalysisPipeline:
         return self.drain(keep=self._limit - 1)
 
     def drain(self, keep: int = 0) -> Counter[str]:
-        """Save finished analyses, oldest first, until at most ``keep`` are in flight."""
+        """Wait for analyses, oldest first, until at most ``keep`` are in flight; save
+        them a group at a time (with ``keep`` 0: all of them, now)."""
         outcomes: Counter[str] = Counter()
         while len(self._pending) > keep:
-            ready = [self._pending.popleft()]
             with self._timings.stage("wait_analysis"):
-                wait([ready[0].future])
-            # Whatever finished meanwhile is saved in the same transaction.
+                wait([self._pending[0].future])
+            # Whatever finished meanwhile joins the same group.
             while self._pending and self._pending[0].future.done():
-                ready.append(self._pending.popleft())
-            outcomes.update(self._save(ready))
+                entry = self._pending.popleft()
+                self._finished.append(entry)
+                self._finished_chars += _text_chars(entry.future)
+            if len(self._finished) >= SAVE_EVERY or self._finished_chars >= SAVE_CHARS:
+                outcomes.update(self._save_finished())
+        if keep == 0:
+            outcomes.update(self._save_finished())
         return outcomes
 
     def close(self, *, wait: bool = True) -> None:
@@ -472,6 +490,8 @@ class AnalysisPipeline:
         for entry in self._pending:
             entry.future.cancel()
         self._pending.clear()
+        self._finished.clear()
+        self._finished_chars = 0
         self.io.shutdown(wait=wait, cancel_futures=True)
 
     def __enter__(self) -> AnalysisPipeline:
@@ -540,6 +560,10 @@ class AnalysisPipeline:
             self._timings.add(stage, seconds)
         return result
 
+    def _save_finished(self) -> Counter[str]:
+        ready, self._finished, self._finished_chars = self._finished, [], 0
+        return self._save(ready) if ready else Counter()
+
     def _save(self, ready: list[_InFlight]) -> Counter[str]:
         """Save finished analyses in one transaction; if that fails, one by one."""
         analysed: list[tuple[int, WorkerAnalysis]] = []
@@ -550,6 +574,7 @@ class AnalysisPipeline:
             except Exception as error:
                 if not self._is_fault(error):  # else it stays pending
                     failed.append((entry.message_id, error))
+        analysed = self._settled(analysed, failed)
         outcomes: Counter[str] = Counter()
         try:
             with self._timings.stage("commit"), self._services.sessions.begin() as session:
@@ -573,6 +598,33 @@ class AnalysisPipeline:
                 outcomes["failed"] += 1
         return outcomes
 
+    def _settled(
+        self, analysed: list[tuple[int, WorkerAnalysis]], failed: list[tuple[int, Exception]]
+    ) -> list[tuple[int, WorkerAnalysis]]:
+        """Make the attachments the workers wrote durable, on threads (their fsyncs
+        overlap); return the analyses whose files all are. A message whose files
+        could not be is added to ``failed`` (or, if the machine failed, stays pending)."""
+        with self._timings.stage("settle_attachments"):
+            errors = list(self.io.map(self._settle_all, [r.staged for _, r in analysed]))
+        kept: list[tuple[int, WorkerAnalysis]] = []
+        for (message_id, result), error in zip(analysed, errors, strict=True):
+            if error is None:
+                kept.append((message_id, result))
+            elif not self._is_fault(error):
+                failed.append((message_id, error))
+        return kept
+
+    def _settle_all(self, staged: tuple[Staged, ...]) -> Exception | None:
+        """Settle one message's staged files; on failure drop those left, return the error."""
+        for index, item in enumerate(staged):
+            try:
+                self._services.blobs.settle(item)
+            except Exception as error:
+                for left in staged[index + 1 :]:
+                    Path(left.tmp).unlink(missing_ok=True)
+                return error
+        return None
+
     def _is_fault(self, error: BaseException) -> bool:
         """Whether the machine, not the message, failed; remember the first such fault."""
         fault = environment_fault(error)
@@ -595,6 +647,16 @@ class AnalysisPipeline:
                 raise
             return False
         return True
+
+
+def _text_chars(future: Future[WorkerAnalysis]) -> int:
+    """Return the characters of text a finished analysis holds (0 if it failed)."""
+    if future.cancelled() or future.exception() is not None:
+        return 0
+    record = future.result().record
+    return len(record.search_text) + sum(
+        len(item.extraction.text) for item in record.attachments if item.extraction
+    )
 
 
 def analyse_stored(message_id: int, raw: bytes, received_at: datetime, services: Services) -> bool:

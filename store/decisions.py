@@ -301,6 +301,21 @@ def stored_decisions(session: Session, message_id: int) -> list[Decision]:
     return [Decision(Action(r.action), r.unit_code, r.campaign_code) for r in rows]
 
 
+def stored_decisions_many(
+    session: Session, message_ids: Sequence[int]
+) -> dict[int, list[Decision]]:
+    """Return ``stored_decisions`` of each message (none: an empty list), in one query."""
+    found: dict[int, list[Decision]] = {message_id: [] for message_id in message_ids}
+    rows = session.scalars(
+        select(ReviewDecision)
+        .where(ReviewDecision.message_id.in_(list(found)))
+        .order_by(ReviewDecision.id)
+    )
+    for r in rows:
+        found[r.message_id].append(Decision(Action(r.action), r.unit_code, r.campaign_code))
+    return found
+
+
 def with_decisions(session: Session, message_id: int, verdict: Classification) -> Classification:
     """Return the classifier's ``verdict`` with the stored decisions applied on top."""
     return apply_decisions(verdict, stored_decisions(session, message_id))

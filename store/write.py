@@ -11,11 +11,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from parsers.analysis import Analysis
-from parsers.classify import Classification, without_receive_time
+from parsers.classify import Classification, apply_decisions, without_receive_time
 from parsers.documents import Extraction
 from parsers.initiatives import InitiativeInfo
 from parsers.text import normalise_title, search_form
-from store.decisions import current_verdict, with_decisions, write_verdict
+from store.decisions import (
+    current_verdict,
+    stored_decisions_many,
+    with_decisions,
+    write_verdict,
+)
 from store.models import Attachment, Initiative, MailboxState, Message
 from store.rowlocks import lock_messages
 from store.tallies import add_to_unit_tallies, counts_for_unit, refresh_unit_tallies
@@ -258,9 +263,10 @@ def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord
     }
     # A person's decisions win over the classifier, however often it runs again
     # (read before anything changes, so no query has to flush first).
+    decisions = stored_decisions_many(session, [message_id for message_id, _ in analyses])
     verdicts = [
-        with_decisions(
-            session, i, _as_classified(messages.get(i) or session.get_one(Message, i), a)
+        apply_decisions(
+            _as_classified(messages.get(i) or session.get_one(Message, i), a), decisions[i]
         )
         for i, a in analyses
     ]

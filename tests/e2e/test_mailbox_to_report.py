@@ -86,6 +86,20 @@ def test_every_sample_mail_reaches_the_submissions_report(register: Register) ->
             ]
 
 
+def test_every_attachment_is_stored_under_its_digest_and_no_half_written_file_is_left(
+    register: Register,
+) -> None:
+    register.dovecot.seed(SAMPLES, folder=register.folder)
+    register.run("poll")
+    files = register.config.parent / "files"
+    rows = register.json("report", "submissions")["submissions"]
+    digests = {a["sha256"] for row in rows for a in row["attachments"]}
+    assert digests
+    for digest in digests:
+        assert (files / digest[:2] / digest).is_file(), digest
+    assert not list(files.glob("*/.tmp-*"))
+
+
 def test_the_compliance_report_follows_what_was_accepted(register: Register) -> None:
     register.dovecot.seed(SAMPLES, folder=register.folder)
     register.run("poll")

@@ -106,7 +106,7 @@ def stored(tmp_path: Path, name: str) -> tuple[BlobStore, Path]:
     return blobs, blobs.path_of(blobs.put((MAIL / name).read_bytes()))
 
 
-def test_a_stored_message_is_analysed_in_a_worker_and_its_attachments_stored(
+def test_a_stored_message_is_analysed_in_a_worker_and_its_attachments_written_for_the_poll(
     tmp_path: Path,
 ) -> None:
     blobs, path = stored(tmp_path, "02-tu-phap-pdf.eml")
@@ -117,7 +117,13 @@ def test_a_stored_message_is_analysed_in_a_worker_and_its_attachments_stored(
     assert document.extraction is not None
     assert document.extraction.status is ExtractStatus.OK
     assert document.extraction.text
+    # Written, but under its name only once the poll has made it durable.
+    assert document.sha256 in {item.digest for item in result.staged}
+    assert not blobs.path_of(document.sha256).exists()
+    for item in result.staged:
+        blobs.settle(item)
     assert blobs.path_of(document.sha256).stat().st_size == document.size
+    assert not list(blobs.path_of(document.sha256).parent.glob(".tmp-*"))
     assert set(result.seconds) == {"parse_classify", "extract", "store_attachments"}
 
 

@@ -33,6 +33,18 @@ def test_the_storage_tree_is_owner_only(tmp_path: Path) -> None:
     assert (mode(root), mode(folder), mode(folder / digest)) == (0o700, 0o700, 0o600)
 
 
+def test_a_staged_file_takes_its_name_only_when_settled_and_owner_only(tmp_path: Path) -> None:
+    blobs = BlobStore(tmp_path / "files")
+    staged = blobs.stage(b"%PDF-1.7 bao cao")
+    assert staged is not None
+    assert not blobs.path_of(staged.digest).exists()
+    blobs.settle(staged)
+    assert blobs.get(staged.digest) == b"%PDF-1.7 bao cao"
+    assert mode(blobs.path_of(staged.digest)) == 0o600
+    assert not Path(staged.tmp).exists()
+    assert blobs.stage(b"%PDF-1.7 bao cao") is None  # already stored
+
+
 def test_the_sqlite_database_and_its_wal_and_shm_files_are_owner_only(tmp_path: Path) -> None:
     database = tmp_path / "register.db"
     engine = make_engine(f"sqlite:///{database}")
