@@ -21,9 +21,8 @@ from email.policy import SMTP
 from pathlib import Path
 
 import docx
-from fpdf import FPDF
 
-from bench.corpus import DOCX_TYPE, FONT, ICT, NEXT, sentence
+from bench.corpus import DOCX_TYPE, ICT, NEXT, new_pdf, sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = "phongnv-cth@tayninh.gov.vn"
@@ -54,11 +53,7 @@ def roster() -> tuple[list[tuple[str, str]], list[str]]:
 
 def light_pdf(pages: int, unit: str, serial: str, rng: random.Random) -> bytes:
     """Return a one- or two-page initiative report of ``unit``, numbered ``serial``."""
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(datetime(2024, 6, 1, tzinfo=ICT))
-    pdf.add_font("DejaVu", "", str(FONT))
-    pdf.set_font("DejaVu", size=12)
-    pdf.set_auto_page_break(auto=False)
+    pdf = new_pdf()
     for page in range(pages):
         pdf.add_page()
         if page == 0:
