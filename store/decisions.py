@@ -293,12 +293,7 @@ def stored_decisions(session: Session, message_id: int) -> list[Decision]:
     so they follow the order in which the decisions were applied, whatever the
     clocks of the machines that took them said.
     """
-    rows = session.scalars(
-        select(ReviewDecision)
-        .where(ReviewDecision.message_id == message_id)
-        .order_by(ReviewDecision.id)
-    )
-    return [Decision(Action(r.action), r.unit_code, r.campaign_code) for r in rows]
+    return stored_decisions_many(session, [message_id])[message_id]
 
 
 def stored_decisions_many(
