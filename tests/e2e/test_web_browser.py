@@ -178,6 +178,8 @@ def test_mail_text_stays_text_in_the_browser(browser: object, site: Site) -> Non
     page.click("nav >> text=Thư đến")
     page.fill("input[name=q]", "window hacked")
     page.click("form.filters button[type=submit]")
+    # count() does not wait: wait for the page of results, not the form's own page.
+    page.wait_for_url(re.compile(r"[?&]q=window"))
     link = page.locator("#messages a", has_text="<script>")
     assert link.count() == 1
     link.click()

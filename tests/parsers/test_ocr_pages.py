@@ -52,8 +52,15 @@ def dense_page() -> Image.Image:
     return image
 
 
+#: The programs OCR starts: none may outlive a read.
+OCR_TOOLS = frozenset({"tesseract", "pdftoppm"})
+
+
 def our_children() -> list[str]:
-    """Return the names of this process's child processes still alive (or unreaped)."""
+    """Return the OCR tools among this process's children still alive (or unreaped).
+
+    Other children (a test runner's or an earlier test's worker pool) are not OCR's.
+    """
     names = []
     for status in glob.glob("/proc/[0-9]*/status"):
         try:
@@ -64,8 +71,9 @@ def our_children() -> list[str]:
             )
         except OSError:
             continue  # ended while we looked
-        if fields.get("PPid", "").strip() == str(os.getpid()):
-            names.append(fields.get("Name", "?").strip())
+        name = fields.get("Name", "?").strip()
+        if fields.get("PPid", "").strip() == str(os.getpid()) and name in OCR_TOOLS:
+            names.append(name)
     return names
 
 
