@@ -14,20 +14,11 @@ from sqlalchemy.orm import sessionmaker
 
 from store.files import create_private_file
 from store.glance import sqlite_path
-from store.schema import (
-    MIGRATIONS as MIGRATIONS,
-)
-from store.schema import (
-    VERSION_TABLE,
-    missing_database,
-    require_revisions,
-)
-from store.schema import (
-    SchemaOutdated as SchemaOutdated,
-)
-from store.schema import (
-    newest_revisions as newest_revisions,
-)
+from store.schema import VERSION_TABLE, missing_database, require_revisions
+
+# Re-exported: the commands and tests that check the schema import them from here.
+from store.schema import SchemaOutdated as SchemaOutdated
+from store.schema import newest_revisions as newest_revisions
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
