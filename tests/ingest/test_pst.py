@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,6 @@ from ingest.mailfiles import Kind, MailFiles, NotAnExport, detect
 from ingest.pst import PstUnreadable, convert, time_limit
 
 needs_readpst = pytest.mark.skipif(shutil.which("readpst") is None, reason="pst-utils missing")
-
-
-@pytest.fixture
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The temporary folder readpst writes into, watched by the test."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 def pst_header_only(path: Path) -> Path:

@@ -7,7 +7,6 @@ import io
 import os
 import random
 import signal
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,15 +76,6 @@ def our_children() -> list[str]:
     return names
 
 
-@pytest.fixture
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Return the folder OCR makes its temporary folders in, empty."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
 def scan_of(pages: list[Image.Image]) -> bytes:
     buffer = io.BytesIO()
     pages[0].save(buffer, "PDF", resolution=300.0, save_all=True, append_images=pages[1:])
@@ -108,7 +98,9 @@ def test_ocr_max_pages_still_bounds_the_pages_read_in_parallel(five_pages: bytes
     assert "PHẦN BA" not in scan.text
 
 
-def test_at_the_deadline_the_pages_read_are_kept_and_no_tesseract_is_left(scratch: Path) -> None:
+def test_at_the_deadline_the_pages_read_are_kept_and_no_tesseract_is_left(
+    private_tmp: Path,
+) -> None:
     # Page 1 is read in well under a second; each dense page takes several.
     data = scan_of([page(PAGE_ONE), dense_page(), dense_page(), dense_page()])
     started = time.monotonic()
@@ -117,7 +109,7 @@ def test_at_the_deadline_the_pages_read_are_kept_and_no_tesseract_is_left(scratc
     assert scan.reason == "OCR (tesseract, vie): 1 of 4 pages, stopped: time limit"
     assert "Nguyễn Văn Bình" in scan.text
     assert our_children() == []
-    assert list(scratch.iterdir()) == []
+    assert list(private_tmp.iterdir()) == []
 
 
 class Interrupted(Exception):
@@ -139,14 +131,14 @@ def alarm() -> Iterator[None]:
 
 @pytest.mark.usefixtures("alarm")
 def test_a_signal_that_ends_the_read_kills_every_tesseract_and_removes_the_images(
-    scratch: Path,
+    private_tmp: Path,
 ) -> None:
     data = scan_of([dense_page()] * 3)
     signal.setitimer(signal.ITIMER_REAL, 1.5)
     with pytest.raises(Interrupted):
         read_scanned_pdf(data, 3, Limits(ocr_workers=3))
     assert our_children() == []
-    assert list(scratch.iterdir()) == []
+    assert list(private_tmp.iterdir()) == []
 
 
 def pgm(width: int, height: int, shade: int) -> bytes:
