@@ -3,10 +3,11 @@
 `status` is a health check: monitoring starts it every minute. Importing
 SQLAlchemy alone takes about 220 ms on a small server, most of the command's
 time, so these queries are plain SQL that runs on a database driver's own
-connection: the standard library's sqlite3 for a SQLite register (no SQLAlchemy
-loaded at all), or the driver's connection under a SQLAlchemy session (the web
-application, and `status` on PostgreSQL). ``Rows`` runs one statement and
-returns its rows; the values are the driver's own, decoded here.
+connection: the standard library's sqlite3 for a SQLite register, psycopg alone
+for a PostgreSQL one (no SQLAlchemy loaded at all), or the driver's connection
+under a SQLAlchemy session (the web application, and `status` on a URL of
+another driver). ``Rows`` runs one statement and returns its rows; the values
+are the driver's own, decoded here.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ Rows = Callable[[str], list[tuple[Any, ...]]]
 #: How long a read waits for a writer's lock, as the engine's SQLite connections do.
 BUSY_TIMEOUT_SECONDS = 30
 _SQLITE_URL = re.compile(r"^sqlite(?:\+\w+)?://(?P<rest>.*)$", re.DOTALL)
+# Only the URLs SQLAlchemy opens with psycopg (3): its query keys are libpq's, as in a URI.
+_PSYCOPG_URL = re.compile(r"^postgresql\+psycopg://(?P<rest>.*)$", re.DOTALL)
+#: How long `status` waits for PostgreSQL to answer before it reports it unreachable.
+CONNECT_TIMEOUT_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,39 @@ def sqlite_revisions(rows: Rows) -> tuple[str, ...]:
     """Return the Alembic revision(s) a SQLite register is at (empty before the first)."""
     if not rows(f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{VERSION_TABLE}'"):
         return ()
+    return _revisions(rows)
+
+
+def postgres_conninfo(url: str) -> str | None:
+    """Return the libpq URI of a ``postgresql+psycopg://`` URL; None for any other URL.
+
+    SQLAlchemy hands psycopg the URL's user, password, host, port, database and
+    query keys, percent-escapes undone; libpq reads the same parts of the same URI.
+    """
+    match = _PSYCOPG_URL.match(url)
+    return None if match is None else f"postgresql://{match['rest']}"
+
+
+@contextlib.contextmanager
+def postgres_rows(conninfo: str) -> Iterator[Rows]:
+    """Yield ``Rows`` on a PostgreSQL register through psycopg alone, in a read-only
+    transaction."""
+    import psycopg  # imported here: a SQLite register's `status` never needs it
+
+    with psycopg.connect(conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS) as connection:
+        connection.read_only = True
+        yield lambda sql: connection.execute(sql).fetchall()
+
+
+def postgres_revisions(rows: Rows) -> tuple[str, ...]:
+    """Return the Alembic revision(s) a PostgreSQL register is at (empty before the first)."""
+    # to_regclass looks the table up on the search_path, as SQLAlchemy's has_table does.
+    if rows(f"SELECT to_regclass('{VERSION_TABLE}')") == [(None,)]:
+        return ()
+    return _revisions(rows)
+
+
+def _revisions(rows: Rows) -> tuple[str, ...]:
     return tuple(
         sorted(str(version) for (version,) in rows(f"SELECT version_num FROM {VERSION_TABLE}"))
     )

@@ -21,6 +21,9 @@ from store.glance import (
     Glance,
     describe_database_error,
     glance_at,
+    postgres_conninfo,
+    postgres_revisions,
+    postgres_rows,
     sqlite_path,
     sqlite_revisions,
     sqlite_rows,
@@ -110,12 +113,17 @@ class _Unreadable(Exception):
 
 
 def _glance(context: Context) -> Glance:
-    """Read what `status` shows; a SQLite register through the standard library alone.
+    """Read what `status` shows; a SQLite register through the standard library alone,
+    a PostgreSQL one through psycopg alone.
 
     SQLAlchemy's import is most of the time of a health check that monitoring
-    starts every minute; SQLite needs none of it (store/glance.py).
+    starts every minute; neither database needs it here (store/glance.py).
     """
-    path = sqlite_path(context.config.database_url)
+    url = context.config.database_url
+    conninfo = postgres_conninfo(url)
+    if conninfo is not None:
+        return _glance_on_postgres(conninfo)
+    path = sqlite_path(url)
     if path is None:
         return _glance_through_engine(context)
     if not path.exists():
@@ -125,6 +133,17 @@ def _glance(context: Context) -> Glance:
             require_revisions(sqlite_revisions(rows))
             return glance_at(rows)
     except sqlite3.Error as error:
+        raise _Unreadable(describe_database_error(error)) from error
+
+
+def _glance_on_postgres(conninfo: str) -> Glance:
+    import psycopg
+
+    try:
+        with postgres_rows(conninfo) as rows:
+            require_revisions(postgres_revisions(rows))
+            return glance_at(rows)
+    except psycopg.Error as error:
         raise _Unreadable(describe_database_error(error)) from error
 
 

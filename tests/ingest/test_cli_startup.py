@@ -18,6 +18,7 @@ import pytest
 import ingest.commands
 from ingest.cli import COMMANDS, load_command, main
 from tests.cli import ROOT, run_cli, write_local_config
+from tests.conftest import scratch_postgres
 
 #: What only some commands need: the web application, Alembic, the document readers,
 #: the spreadsheet writer, the templates, the password hashes.
@@ -69,6 +70,19 @@ def test_status_reads_a_sqlite_register_without_sqlalchemy_alembic_the_web_or_th
     assert run_cli("--config", str(config), "db", "upgrade").exit_code == 0
     loaded = packages(modules_after(run_main("--config", str(config), "status")))
     assert "sqlite3" in loaded  # it did read the register
+    assert loaded.isdisjoint({*HEAVY, "sqlalchemy"}), loaded & {*HEAVY, "sqlalchemy"}
+
+
+def test_status_reads_a_postgresql_register_through_psycopg_without_sqlalchemy(
+    tmp_path: Path,
+) -> None:
+    with scratch_postgres() as url:
+        config = write_local_config(
+            tmp_path, ('url = "sqlite:///var/cchc-inbox.db"', f'url = "{url}"')
+        )
+        assert run_cli("--config", str(config), "db", "upgrade").exit_code == 0
+        loaded = packages(modules_after(run_main("--config", str(config), "status")))
+    assert "psycopg" in loaded  # it did read the register
     assert loaded.isdisjoint({*HEAVY, "sqlalchemy"}), loaded & {*HEAVY, "sqlalchemy"}
 
 

@@ -9,11 +9,21 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
-from store.glance import DigestRow, glance_at, sqlite_path, sqlite_revisions, sqlite_rows
+from store.glance import (
+    DigestRow,
+    glance_at,
+    postgres_conninfo,
+    postgres_revisions,
+    postgres_rows,
+    sqlite_path,
+    sqlite_revisions,
+    sqlite_rows,
+)
 from store.health import session_rows
 from store.models import MailboxState, ReviewDecision
 from store.outbox import claim_next, enqueue, mark_sent, record_digest_run
 from store.schema import newest_revisions
+from tests.conftest import scratch_postgres
 from tests.store.register import store_message
 from tests.store.test_outbox import mail
 
@@ -122,3 +132,66 @@ def test_sqlite3_never_creates_a_register(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.OperationalError), sqlite_rows(tmp_path / "missing.db") as rows:
         rows("SELECT 1")
     assert not (tmp_path / "missing.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "conninfo"),
+    [
+        ("postgresql+psycopg://cchc@127.0.0.1/cchc", "postgresql://cchc@127.0.0.1/cchc"),
+        (
+            "postgresql+psycopg://cchc:p%40ss@db.local:5433/s%E1%BB%95?sslmode=require",
+            "postgresql://cchc:p%40ss@db.local:5433/s%E1%BB%95?sslmode=require",
+        ),
+        (
+            "postgresql+psycopg://cchc@/cchc?host=/run/postgresql",
+            "postgresql://cchc@/cchc?host=/run/postgresql",
+        ),
+        # Another driver, or none named: the session opens it, as before.
+        ("postgresql+psycopg2://cchc@127.0.0.1/cchc", None),
+        ("postgresql+asyncpg://cchc@127.0.0.1/cchc", None),
+        ("sqlite:///var/cchc-inbox.db", None),
+    ],
+)
+def test_a_psycopg_url_is_read_by_libpq_as_sqlalchemy_hands_it_to_psycopg(
+    url: str, conninfo: str | None
+) -> None:
+    import psycopg.conninfo
+
+    assert postgres_conninfo(url) == conninfo
+    if conninfo is None:
+        return
+    parsed = make_url(url)
+    libpq = psycopg.conninfo.conninfo_to_dict(conninfo)
+    assert libpq.get("user") == parsed.username
+    assert libpq.get("password") == parsed.password
+    assert libpq.get("dbname") == parsed.database
+    assert libpq.get("host") == (parsed.host or parsed.query.get("host"))
+    assert libpq.get("port") == (str(parsed.port) if parsed.port else None)
+
+
+def test_psycopg_alone_reads_what_the_session_reads() -> None:
+    with scratch_postgres() as url:
+        engine = make_engine(url)
+        conninfo = postgres_conninfo(url)
+        assert conninfo is not None
+        with postgres_rows(conninfo) as rows:
+            assert postgres_revisions(rows) == ()
+        upgrade_schema(engine)
+        sessions = make_session_factory(engine)
+        fill(sessions)
+        with sessions() as session:
+            through_session = glance_at(session_rows(session))
+        engine.dispose()
+        with postgres_rows(conninfo) as rows:
+            assert postgres_revisions(rows) == newest_revisions()
+            assert glance_at(rows) == through_session
+
+
+def test_psycopg_reads_the_register_in_a_read_only_transaction() -> None:
+    import psycopg
+
+    with scratch_postgres() as url:
+        conninfo = postgres_conninfo(url)
+        assert conninfo is not None
+        with postgres_rows(conninfo) as rows, pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            rows("CREATE TABLE written (id integer)")
