@@ -12,24 +12,21 @@ import os
 import subprocess
 import tempfile
 import time
-import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-
-import psycopg
 
 from bench import naive_baseline
 from bench.corpus import document_pool, mails
 from bench.harness import PASSWORD_ENV, PollRun, fill, run_poll, write_config
 from bench.light import light_mails
 from bench.results import report
+from bench.scratch import scratch_postgres, sqlalchemy_url
 from scripts.dovecot_sandbox import DovecotSandbox
 
 # Memory samples cost CPU the poll then lacks, and the baselines are not sampled:
 # every 0.2 s is enough for this side figure (bench/memory.py samples every 10 ms).
 SAMPLE_EVERY = 0.2
-PG_ADMIN = os.environ.get("CCHC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def run_mbsync(dovecot: DovecotSandbox, folder: str, target: Path) -> float:
@@ -140,19 +137,12 @@ def run_size(
     polls: dict[str, PollRun] = {}
     polls["SQLite"] = run_poll(config.path, dovecot.password, sample_every=SAMPLE_EVERY)
     timings["cchc-inbox poll (SQLite)"] = polls["SQLite"].seconds
-    database = f"cchc_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{database}"')
-    try:
+    with scratch_postgres() as url:
         pg_dir = work / "pg"
         pg_dir.mkdir()
-        url = PG_ADMIN.rpartition("/")[0].replace("postgresql://", "postgresql+psycopg://")
-        config = write_config(pg_dir, f"{url}/{database}", dovecot, folder)
+        config = write_config(pg_dir, sqlalchemy_url(url), dovecot, folder)
         polls["PostgreSQL"] = run_poll(config.path, dovecot.password, sample_every=SAMPLE_EVERY)
         timings["cchc-inbox poll (PostgreSQL)"] = polls["PostgreSQL"].seconds
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     naive = timings["naive baseline"]
     mbsync = timings["mbsync"]
     rows: list[dict[str, object]] = []

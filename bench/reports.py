@@ -13,13 +13,11 @@ Run: .venv/bin/python -m bench.reports [--messages 100000] [--units 1000] [--rou
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,13 +31,13 @@ from app.config import load_config
 from app.root import open_engine
 from bench.harness import ROOT
 from bench.results import report
+from bench.scratch import scratch_postgres, sqlalchemy_url
 from ingest.cli import main as cli
 from parsers.text import search_form
 from store.db import make_session_factory, upgrade_schema
 from store.models import Attachment, Initiative, Message
 from store.tallies import rebuild_unit_tallies
 
-PG_ADMIN = os.environ.get("CCHC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 FLOOR_SQL = """
 SELECT m.unit_code,
        COUNT(DISTINCT CASE WHEN m.timing IN ('early', 'on_time') THEN i.title_key END),
@@ -340,23 +338,15 @@ def main() -> None:
         floor = ["sqlite3", str(db), FLOOR_SQL]
         rows += measure("SQLite", config, floor, args.rounds)
 
-        name = f"cchc_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
+        with scratch_postgres() as server_url:
             folder = Path(scratch) / "pg"
             folder.mkdir()
-            server = PG_ADMIN.rpartition("/")[0]
-            url = server.replace("postgresql://", "postgresql+psycopg://") + "/" + name
-            config = write_config(folder, url, args.units)
+            config = write_config(folder, sqlalchemy_url(server_url), args.units)
             fill(config, args.messages, args.units, document_words=args.document_words)
-            with psycopg.connect(f"{server}/{name}", autocommit=True) as conn:
+            with psycopg.connect(server_url, autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE")
-            floor = ["psql", "-X", "-q", "-d", f"{server}/{name}", "-c", FLOOR_SQL]
+            floor = ["psql", "-X", "-q", "-d", server_url, "-c", FLOOR_SQL]
             rows += measure("PostgreSQL", config, floor, args.rounds)
-        finally:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     report(
         "reports",
         rows,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,9 @@ from app import accounts
 from app.config import load_config
 from app.queries import messages, overview, review_queue
 from app.root import open_engine, open_register
-from bench.reports import PG_ADMIN, fill, write_config
+from bench.reports import fill, write_config
 from bench.results import report
+from bench.scratch import scratch_postgres, sqlalchemy_url
 from store.browse import MessageFilter
 from web.factory import create_app
 
@@ -114,22 +114,14 @@ def main() -> None:
         fill(config, args.messages, args.units, with_text=True)
         rows += measure("SQLite", config, args.units, args.rounds)
 
-        name = f"cchc_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
+        with scratch_postgres() as server_url:
             folder = Path(scratch) / "pg"
             folder.mkdir()
-            server = PG_ADMIN.rpartition("/")[0]
-            url = server.replace("postgresql://", "postgresql+psycopg://") + "/" + name
-            config = write_config(folder, url, args.units)
+            config = write_config(folder, sqlalchemy_url(server_url), args.units)
             fill(config, args.messages, args.units, with_text=True)
-            with psycopg.connect(f"{server}/{name}", autocommit=True) as conn:
+            with psycopg.connect(server_url, autocommit=True) as conn:
                 conn.execute("VACUUM ANALYZE")
             rows += measure("PostgreSQL", config, args.units, args.rounds)
-        finally:
-            with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     report(
         "web",
         rows,
