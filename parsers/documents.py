@@ -15,7 +15,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from xml.etree import ElementTree
 
 from parsers.archives import ARCHIVE_SUFFIXES, check_zip, read_bounded
-from parsers.docx_text import docx_lines
+from parsers.docx_text import docx_lines, open_document
 from parsers.legacy_encodings import to_unicode
 from parsers.limits import DEFAULT_LIMITS, Limits
 from parsers.ocr import read_scanned_pdf
@@ -180,10 +180,7 @@ def _docx(data: bytes, limits: Limits) -> Extraction:
     refusal = _check_office_zip(data, limits)
     if refusal:
         return Extraction(ExtractStatus.REFUSED, "", refusal)
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    return _result("\n".join(docx_lines(document)))
+    return _result("\n".join(docx_lines(open_document(data))))
 
 
 def _check_office_zip(data: bytes, limits: Limits) -> str | None:

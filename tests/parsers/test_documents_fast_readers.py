@@ -11,6 +11,7 @@ import docx
 import pypdf._text_extraction._text_extractor as text_extractor
 import pytest
 from docx.enum.text import WD_BREAK
+from docx.opc.part import Part
 from docx.oxml import parse_xml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,7 +29,7 @@ from pypdf.generic import (
 from pypdf.generic._font import Font
 
 from parsers.documents import ExtractStatus, extract_text
-from parsers.docx_text import docx_lines, paragraph_text
+from parsers.docx_text import UNREAD_PARTS, docx_lines, open_document, paragraph_text
 from parsers.pdf_content import FastContentStream, parse_operations
 from parsers.pdf_text import document_caches, pages_text
 
@@ -456,3 +457,49 @@ def test_a_docx_gives_headers_body_breaks_and_footers_in_order() -> None:
         "",
         "Trang 1",
     ]
+
+
+def sectioned_docx() -> bytes:
+    """A document with its own first-page, even-page and odd-page headers and a list."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    document.settings.odd_and_even_pages_header_footer = True
+    section.first_page_header.paragraphs[0].text = "Trang đầu"
+    section.header.paragraphs[0].text = "Trang lẻ"
+    section.even_page_header.paragraphs[0].text = "Trang chẵn"
+    document.add_paragraph("Mục một", style="List Number")
+    document.add_paragraph("Tên sáng kiến", style="Heading 1")
+    return docx_bytes(document)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        *(
+            pytest.param((CORPUS / name).read_bytes(), id=name)
+            for name in ("report-an-co.docx", "official-form-tu-phap.docx", "tcvn3-tc-kh.docx")
+        ),
+        pytest.param(sectioned_docx(), id="sections-headers-list"),
+    ],
+)
+def test_a_docx_opened_without_its_styles_reads_as_python_docx_opened_whole(data: bytes) -> None:
+    whole = docx.Document(io.BytesIO(data))
+    assert list(docx_lines(open_document(data))) == list(docx_lines(whole))
+
+
+def test_open_document_leaves_styles_settings_and_numbering_unparsed() -> None:
+    document = open_document(sectioned_docx())
+    kinds = {part.content_type: type(part) for part in document.part.package.iter_parts()}
+    unread = {kinds[content_type] for content_type in UNREAD_PARTS}
+    assert unread == {Part}
+    assert type(document.part).__name__ == "DocumentPart"
+
+
+def test_a_document_opened_or_written_after_a_read_keeps_its_styles() -> None:
+    open_document(sectioned_docx())
+    reopened = docx.Document(io.BytesIO(sectioned_docx()))
+    assert reopened.styles["Heading 1"].name == "Heading 1"
+    written = docx.Document()
+    written.add_paragraph("Quyết định", style="Title")
+    assert docx.Document(io.BytesIO(docx_bytes(written))).paragraphs[0].style.name == "Title"
