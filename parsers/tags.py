@@ -11,6 +11,7 @@ do not; a text written without any marks is compared without marks.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -58,9 +59,25 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 _FIELD_LINE = "lĩnh vực"
 
 
+#: Letters (and marks) whose decomposition carries a mark, and "đ": strip_diacritics
+#: never gives one back, so a text with one of them is marked.
+_MARKED = re.compile(
+    "["
+    + re.escape(
+        "".join(
+            c
+            for c in map(chr, range(0xC0, 0x1F00))
+            if any(unicodedata.combining(d) for d in unicodedata.normalize("NFD", c))
+        )
+    )
+    + "đĐ]"
+)
+
+
 def has_marks(text: str) -> bool:
     """Whether ``text`` carries any Vietnamese mark (then marks must match)."""
-    return strip_diacritics(text) != text
+    # A marked text usually shows a mark in its first words; only others are stripped.
+    return _MARKED.search(text) is not None or strip_diacritics(text) != text
 
 
 def _patterns(phrases: Iterable[str], marked: bool) -> re.Pattern[str]:
@@ -106,40 +123,43 @@ def detect_tags(text: str, field: str | None = None) -> tuple[Tag, ...]:
     one; otherwise from the first sentence that names a field outright.
     """
     marked = has_marks(text) or (field is not None and has_marks(field))
-    pool = sentences(text)
-    tags = list(_fields(pool, field, marked))
+    form = comparable if marked else search_form
+    # Each sentence in its compared form once: a dozen patterns search every one.
+    pool = [(sentence, form(sentence)) for sentence in sentences(text)]
+    stated = (field, form(field)) if field else None
+    tags = list(_fields(pool, stated, form(_FIELD_LINE), marked))
     for value, pattern in _COMPILED[(INDEX, marked)].items():
-        for sentence in pool:
-            if pattern.search(comparable(sentence) if marked else search_form(sentence)):
+        for sentence, compared in pool:
+            if pattern.search(compared):
                 tags.append(Tag(INDEX, value, evidence_of(sentence)))
                 break
     return tuple(tags)
 
 
-def _fields(pool: Sequence[str], field: str | None, marked: bool) -> list[Tag]:
-    def form(sentence: str) -> str:
-        return comparable(sentence) if marked else search_form(sentence)
-
-    line = form(_FIELD_LINE)
+def _fields(
+    pool: Sequence[tuple[str, str]], field: tuple[str, str] | None, line: str, marked: bool
+) -> list[Tag]:
+    """Return the field tags of ``pool`` (sentences with their compared forms), ``field``
+    (the one stated, and its compared form) first; ``line`` is "lĩnh vực" compared."""
     patterns = _COMPILED[("stated", marked)]
-    lines = [s for s in pool if line in form(s)]
-    for sentence in ([field] if field else []) + lines:
-        values = [v for v, pattern in patterns.items() if pattern.search(form(sentence))]
+    lines = [(s, compared) for s, compared in pool if line in compared]
+    for sentence, compared in ([field] if field else []) + lines:
+        values = [v for v, pattern in patterns.items() if pattern.search(compared)]
         if values:
             # The document's own sentence is the better evidence of the same field.
             return [
                 Tag(
                     FIELD,
                     v,
-                    evidence_of(next((s for s in lines if patterns[v].search(form(s))), sentence)),
+                    evidence_of(next((s for s, c in lines if patterns[v].search(c)), sentence)),
                 )
                 for v in values
             ]
     # No stated field names one: a field named outright anywhere in the text.
     found = []
     for value, pattern in _COMPILED[(FIELD, marked)].items():
-        for sentence in pool:
-            if pattern.search(form(sentence)):
+        for sentence, compared in pool:
+            if pattern.search(compared):
                 found.append(Tag(FIELD, value, evidence_of(sentence)))
                 break
     return found
