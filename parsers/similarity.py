@@ -81,11 +81,44 @@ def _as_is(value: int) -> int:
 
 
 def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """Return the pattern that finds any of ``names`` in a normalised text (longest first)."""
+    """Return the pattern that finds any of ``names`` in a normalised text: at each
+    position the longest name there, leftmost first."""
     forms = {fold_tone_style(nfc(n)).casefold().strip() for n in names if n.strip()}
     if not forms:
         return None
-    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    # Factored by prefix (a trie): as a plain alternation of a thousand names, every
+    # position of the text would try every name.
+    trie: _Trie = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return re.compile(_trie_pattern(trie))
+
+
+#: A prefix tree of names, a character to the names that go on with it.
+_Trie = dict[str, "_Trie"]
+#: The key that ends a name (no character is empty).
+_END = ""
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = []
+    for char, rest in sorted(node.items()):
+        if char == _END:
+            continue
+        # A run of characters with one way on is one literal (no recursion per character).
+        run = [char]
+        while len(rest) == 1 and _END not in rest:
+            [(char, rest)] = rest.items()
+            run.append(char)
+        branches.append(re.escape("".join(run)) + _trie_pattern(rest))
+    if not branches:
+        return ""
+    either = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    # Greedy: a longer name that goes on from here first, the name that ends here if none.
+    return f"(?:{either})?" if _END in node else either
 
 
 def normalise_body(text: str, names: Iterable[str] | re.Pattern[str] | None = ()) -> str:
