@@ -16,6 +16,7 @@ well above the mark.
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
@@ -142,20 +143,28 @@ def normalise_body(text: str, names: Iterable[str] | re.Pattern[str] | None = ()
     return " ".join(_WORD.findall(body))
 
 
+#: A fresh 32-bit BLAKE2 hasher, copied for each shingle.
+_BLAKE32 = blake2b(digest_size=4)
+
+
 def shingles(body: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
     """Return the runs of ``size`` consecutive words of a normalised body, each as a
     32-bit BLAKE2 hash: sets of numbers compare faster than sets of strings, and the
     hash is random enough for MinHash to take as it is (CRC-32, being linear, made
     ten times the candidate pairs)."""
     words = body.split()
-    runs = [" ".join(words[i : i + size]) for i in range(max(len(words) - size + 1, 0))]
+    # Each distinct run hashed once; a copy of a fresh hasher costs less than a new one,
+    # and the digests are read as little-endian numbers in one call.
+    # The shorter slices end the runs: zip stops at the last whole one.
+    runs = set(map(" ".join, zip(*(words[k:] for k in range(size)), strict=False)))
     if not runs and words:
-        runs = [" ".join(words)]
-    return frozenset(_hash32(run) for run in runs)
-
-
-def _hash32(text: str) -> int:
-    return int.from_bytes(blake2b(text.encode(), digest_size=4).digest(), "little")
+        runs = {" ".join(words)}
+    digests = []
+    for run in runs:
+        hasher = _BLAKE32.copy()
+        hasher.update(run.encode())
+        digests.append(hasher.digest())
+    return frozenset(struct.unpack(f"<{len(digests)}I", b"".join(digests)))
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from hashlib import blake2b
 
 import pytest
 from hypothesis import given
@@ -154,3 +155,29 @@ def test_names_pattern_finds_what_the_alternation_of_the_names_longest_first_fin
         assert not any(n.strip() for n in names)
     else:
         assert pattern.sub("|", text) == _alternation(names).sub("|", text)
+
+
+def _blake32(run: str) -> int:
+    return int.from_bytes(blake2b(run.encode(), digest_size=4).digest(), "little")
+
+
+@pytest.mark.parametrize(
+    ("body", "runs"),
+    [
+        ("một hai ba bốn", ["một hai ba", "hai ba bốn"]),
+        # A run met twice is one shingle.
+        ("a b c a b c", ["a b c", "b c a", "c a b"]),
+        # Fewer words than a shingle: the words are the one shingle.
+        ("  hai   từ ", ["hai từ"]),
+        ("", []),
+    ],
+)
+def test_a_shingle_is_the_little_endian_32_bit_blake2_of_its_words(
+    body: str, runs: list[str]
+) -> None:
+    assert shingles(body) == frozenset(_blake32(run) for run in runs)
+
+
+def test_shingles_of_other_sizes_are_runs_of_that_many_words() -> None:
+    assert shingles("a b c", size=1) == frozenset(map(_blake32, "abc"))
+    assert shingles("a b c", size=2) == frozenset(map(_blake32, ["a b", "b c"]))
