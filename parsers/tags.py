@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from parsers import fields as field_table
 from parsers.fields import comparable
-from parsers.text import nfc, search_form, squash_spaces, strip_diacritics
+from parsers.text import fold_tone_style, nfc, search_form, squash_spaces, strip_diacritics
 
 FIELD, INDEX = "field", "index"
 KINDS = (FIELD, INDEX)
@@ -124,27 +124,48 @@ def detect_tags(text: str, field: str | None = None) -> tuple[Tag, ...]:
     """
     marked = has_marks(text) or (field is not None and has_marks(field))
     form = comparable if marked else search_form
-    # Each sentence in its compared form once: a dozen patterns search every one.
-    pool = [(sentence, form(sentence)) for sentence in sentences(text)]
+    pool = sentences(text)
+    # The sentences compared once, a line each: one search per pattern finds the first.
+    compared = compared_lines(pool, marked)
     stated = (field, form(field)) if field else None
-    tags = list(_fields(pool, stated, form(_FIELD_LINE), marked))
+    tags = list(_fields(pool, compared, stated, form(_FIELD_LINE), marked))
     for value, pattern in _COMPILED[(INDEX, marked)].items():
-        for sentence, compared in pool:
-            if pattern.search(compared):
-                tags.append(Tag(INDEX, value, evidence_of(sentence)))
-                break
+        sentence = _first(pattern, pool, compared)
+        if sentence is not None:
+            tags.append(Tag(INDEX, value, evidence_of(sentence)))
     return tuple(tags)
 
 
+def compared_lines(pool: Sequence[str], marked: bool) -> str:
+    """Return the sentences ``pool`` as they are compared, a line each: ``comparable``,
+    or ``search_form`` for a text without marks.
+
+    The whole goes through each step at once: none adds, drops or moves a line
+    break, and nothing composes, folds or reorders across one (the sentences
+    hold no line break), so each line is what its sentence alone would give.
+    """
+    joined = "\n".join(pool)
+    # fold_tone_style decomposes first: comparable's NFC before it changes nothing.
+    folded = fold_tone_style(joined) if marked else strip_diacritics(joined)
+    return "\n".join(squash_spaces(line) for line in folded.casefold().split("\n"))
+
+
+def _first(pattern: re.Pattern[str], pool: Sequence[str], compared: str) -> str | None:
+    # No phrase holds a line break, and one bounds a word as the ends of a text do.
+    found = pattern.search(compared)
+    return None if found is None else pool[compared.count("\n", 0, found.start())]
+
+
 def _fields(
-    pool: Sequence[tuple[str, str]], field: tuple[str, str] | None, line: str, marked: bool
+    pool: Sequence[str], compared: str, field: tuple[str, str] | None, line: str, marked: bool
 ) -> list[Tag]:
-    """Return the field tags of ``pool`` (sentences with their compared forms), ``field``
-    (the one stated, and its compared form) first; ``line`` is "lĩnh vực" compared."""
+    """Return the field tags of the sentences ``pool`` (``compared``: their compared
+    forms, a line each), ``field`` (the one stated, and its compared form) first;
+    ``line`` is "lĩnh vực" compared."""
     patterns = _COMPILED[("stated", marked)]
-    lines = [(s, compared) for s, compared in pool if line in compared]
-    for sentence, compared in ([field] if field else []) + lines:
-        values = [v for v, pattern in patterns.items() if pattern.search(compared)]
+    lines = [(s, c) for s, c in zip(pool, compared.split("\n"), strict=False) if line in c]
+    for sentence, form in ([field] if field else []) + lines:
+        values = [v for v, pattern in patterns.items() if pattern.search(form)]
         if values:
             # The document's own sentence is the better evidence of the same field.
             return [
@@ -158,10 +179,9 @@ def _fields(
     # No stated field names one: a field named outright anywhere in the text.
     found = []
     for value, pattern in _COMPILED[(FIELD, marked)].items():
-        for sentence, compared in pool:
-            if pattern.search(compared):
-                found.append(Tag(FIELD, value, evidence_of(sentence)))
-                break
+        outright = _first(pattern, pool, compared)
+        if outright is not None:
+            found.append(Tag(FIELD, value, evidence_of(outright)))
     return found
 
 

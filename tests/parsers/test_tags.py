@@ -8,16 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from parsers.fields import comparable
 from parsers.tags import (
     BY_HAND,
     Tag,
     apply_edits,
+    compared_lines,
     detect_tags,
     has_marks,
     parse_label,
     sentences,
 )
-from parsers.text import strip_diacritics
+from parsers.text import search_form, strip_diacritics
 
 THU_TUC = "Cải cách thủ tục hành chính"
 SO = "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số"
@@ -159,3 +161,14 @@ def test_detect_tags_prefers_the_stated_field_over_one_named_earlier_outright() 
 @given(st.text(alphabet="aAđĐeEoOuUyY .Ωǅ\u0300\u0301\u0302\u0323\u0303àÀệỆươ\u2126", max_size=12))
 def test_has_marks_is_whether_stripping_the_marks_changes_the_text(text: str) -> None:
     assert has_marks(text) == (strip_diacritics(text) != text)
+
+
+@given(
+    st.text(alphabet="oOuUaAyYđĐİß \n.;\t\u0300\u0301\u0302\u0323\u2126àỳậ", max_size=30),
+    st.booleans(),
+)
+def test_compared_lines_are_each_sentence_as_compared_alone(text: str, marked: bool) -> None:
+    pool = sentences(text)
+    form = comparable if marked else search_form
+    expected = [form(s) for s in pool]
+    assert (compared_lines(pool, marked).split("\n") if pool else []) == expected
