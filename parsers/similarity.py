@@ -16,6 +16,7 @@ well above the mark.
 from __future__ import annotations
 
 import re
+import struct
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from hashlib import blake2b
@@ -81,11 +82,44 @@ def _as_is(value: int) -> int:
 
 
 def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """Return the pattern that finds any of ``names`` in a normalised text (longest first)."""
+    """Return the pattern that finds any of ``names`` in a normalised text: at each
+    position the longest name there, leftmost first."""
     forms = {fold_tone_style(nfc(n)).casefold().strip() for n in names if n.strip()}
     if not forms:
         return None
-    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    # Factored by prefix (a trie): as a plain alternation of a thousand names, every
+    # position of the text would try every name.
+    trie: _Trie = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return re.compile(_trie_pattern(trie))
+
+
+#: A prefix tree of names, a character to the names that go on with it.
+_Trie = dict[str, "_Trie"]
+#: The key that ends a name (no character is empty).
+_END = ""
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = []
+    for char, rest in sorted(node.items()):
+        if char == _END:
+            continue
+        # A run of characters with one way on is one literal (no recursion per character).
+        run = [char]
+        while len(rest) == 1 and _END not in rest:
+            [(char, rest)] = rest.items()
+            run.append(char)
+        branches.append(re.escape("".join(run)) + _trie_pattern(rest))
+    if not branches:
+        return ""
+    either = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    # Greedy: a longer name that goes on from here first, the name that ends here if none.
+    return f"(?:{either})?" if _END in node else either
 
 
 def normalise_body(text: str, names: Iterable[str] | re.Pattern[str] | None = ()) -> str:
@@ -109,20 +143,28 @@ def normalise_body(text: str, names: Iterable[str] | re.Pattern[str] | None = ()
     return " ".join(_WORD.findall(body))
 
 
+#: A fresh 32-bit BLAKE2 hasher, copied for each shingle.
+_BLAKE32 = blake2b(digest_size=4)
+
+
 def shingles(body: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
     """Return the runs of ``size`` consecutive words of a normalised body, each as a
     32-bit BLAKE2 hash: sets of numbers compare faster than sets of strings, and the
     hash is random enough for MinHash to take as it is (CRC-32, being linear, made
     ten times the candidate pairs)."""
     words = body.split()
-    runs = [" ".join(words[i : i + size]) for i in range(max(len(words) - size + 1, 0))]
+    # Each distinct run hashed once; a copy of a fresh hasher costs less than a new one,
+    # and the digests are read as little-endian numbers in one call.
+    # The shorter slices end the runs: zip stops at the last whole one.
+    runs = set(map(" ".join, zip(*(words[k:] for k in range(size)), strict=False)))
     if not runs and words:
-        runs = [" ".join(words)]
-    return frozenset(_hash32(run) for run in runs)
-
-
-def _hash32(text: str) -> int:
-    return int.from_bytes(blake2b(text.encode(), digest_size=4).digest(), "little")
+        runs = {" ".join(words)}
+    digests = []
+    for run in runs:
+        hasher = _BLAKE32.copy()
+        hasher.update(run.encode())
+        digests.append(hasher.digest())
+    return frozenset(struct.unpack(f"<{len(digests)}I", b"".join(digests)))
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:

@@ -11,12 +11,13 @@ do not; a text written without any marks is compared without marks.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from parsers import fields as field_table
 from parsers.fields import comparable
-from parsers.text import nfc, search_form, squash_spaces, strip_diacritics
+from parsers.text import fold_tone_style, nfc, search_form, squash_spaces, strip_diacritics
 
 FIELD, INDEX = "field", "index"
 KINDS = (FIELD, INDEX)
@@ -58,9 +59,25 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 _FIELD_LINE = "lĩnh vực"
 
 
+#: Letters (and marks) whose decomposition carries a mark, and "đ": strip_diacritics
+#: never gives one back, so a text with one of them is marked.
+_MARKED = re.compile(
+    "["
+    + re.escape(
+        "".join(
+            c
+            for c in map(chr, range(0xC0, 0x1F00))
+            if any(unicodedata.combining(d) for d in unicodedata.normalize("NFD", c))
+        )
+    )
+    + "đĐ]"
+)
+
+
 def has_marks(text: str) -> bool:
     """Whether ``text`` carries any Vietnamese mark (then marks must match)."""
-    return strip_diacritics(text) != text
+    # A marked text usually shows a mark in its first words; only others are stripped.
+    return _MARKED.search(text) is not None or strip_diacritics(text) != text
 
 
 def _patterns(phrases: Iterable[str], marked: bool) -> re.Pattern[str]:
@@ -106,42 +123,65 @@ def detect_tags(text: str, field: str | None = None) -> tuple[Tag, ...]:
     one; otherwise from the first sentence that names a field outright.
     """
     marked = has_marks(text) or (field is not None and has_marks(field))
+    form = comparable if marked else search_form
     pool = sentences(text)
-    tags = list(_fields(pool, field, marked))
+    # The sentences compared once, a line each: one search per pattern finds the first.
+    compared = compared_lines(pool, marked)
+    stated = (field, form(field)) if field else None
+    tags = list(_fields(pool, compared, stated, form(_FIELD_LINE), marked))
     for value, pattern in _COMPILED[(INDEX, marked)].items():
-        for sentence in pool:
-            if pattern.search(comparable(sentence) if marked else search_form(sentence)):
-                tags.append(Tag(INDEX, value, evidence_of(sentence)))
-                break
+        sentence = _first(pattern, pool, compared)
+        if sentence is not None:
+            tags.append(Tag(INDEX, value, evidence_of(sentence)))
     return tuple(tags)
 
 
-def _fields(pool: Sequence[str], field: str | None, marked: bool) -> list[Tag]:
-    def form(sentence: str) -> str:
-        return comparable(sentence) if marked else search_form(sentence)
+def compared_lines(pool: Sequence[str], marked: bool) -> str:
+    """Return the sentences ``pool`` as they are compared, a line each: ``comparable``,
+    or ``search_form`` for a text without marks.
 
-    line = form(_FIELD_LINE)
+    The whole goes through each step at once: none adds, drops or moves a line
+    break, and nothing composes, folds or reorders across one (the sentences
+    hold no line break), so each line is what its sentence alone would give.
+    """
+    joined = "\n".join(pool)
+    # fold_tone_style decomposes first: comparable's NFC before it changes nothing.
+    folded = fold_tone_style(joined) if marked else strip_diacritics(joined)
+    return "\n".join(squash_spaces(line) for line in folded.casefold().split("\n"))
+
+
+def _first(pattern: re.Pattern[str], pool: Sequence[str], compared: str) -> str | None:
+    # No phrase holds a line break, and one bounds a word as the ends of a text do.
+    found = pattern.search(compared)
+    return None if found is None else pool[compared.count("\n", 0, found.start())]
+
+
+def _fields(
+    pool: Sequence[str], compared: str, field: tuple[str, str] | None, line: str, marked: bool
+) -> list[Tag]:
+    """Return the field tags of the sentences ``pool`` (``compared``: their compared
+    forms, a line each), ``field`` (the one stated, and its compared form) first;
+    ``line`` is "lĩnh vực" compared."""
     patterns = _COMPILED[("stated", marked)]
-    lines = [s for s in pool if line in form(s)]
-    for sentence in ([field] if field else []) + lines:
-        values = [v for v, pattern in patterns.items() if pattern.search(form(sentence))]
+    lines = [(s, c) for s, c in zip(pool, compared.split("\n"), strict=False) if line in c]
+    for sentence, form in ([field] if field else []) + lines:
+        values = [v for v, pattern in patterns.items() if pattern.search(form)]
         if values:
             # The document's own sentence is the better evidence of the same field.
             return [
                 Tag(
                     FIELD,
                     v,
-                    evidence_of(next((s for s in lines if patterns[v].search(form(s))), sentence)),
+                    evidence_of(next((s for s, c in lines if patterns[v].search(c)), sentence)),
                 )
                 for v in values
             ]
     # No stated field names one: a field named outright anywhere in the text.
     found = []
     for value, pattern in _COMPILED[(FIELD, marked)].items():
-        for sentence in pool:
-            if pattern.search(form(sentence)):
-                found.append(Tag(FIELD, value, evidence_of(sentence)))
-                break
+        outright = _first(pattern, pool, compared)
+        if outright is not None:
+            found.append(Tag(FIELD, value, evidence_of(outright)))
     return found
 
 

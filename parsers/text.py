@@ -12,9 +12,8 @@ _SPACE = re.compile(r"\s+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
 # Only open syllables differ ("hoà"); with a final consonant both styles mark the
 # second vowel ("hoạch", "đoàn"), so the pair must end the word.
-_OLD_STYLE = re.compile(
-    rf"([oO])([aAeE])([{_TONES}])(?![^\W\d_])|([uU])([yY])([{_TONES}])(?![^\W\d_])"
-)
+_OLD_STYLE = re.compile(rf"([oOuU])([aAeEyY])([{_TONES}])(?![^\W\d_])")
+_PAIRS = {"o": "aAeE", "O": "aAeE", "u": "yY", "U": "yY"}
 
 
 def nfc(text: str) -> str:
@@ -27,11 +26,14 @@ def fold_tone_style(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
 
     def move(match: re.Match[str]) -> str:
-        if match.group(1):
-            return match.group(1) + match.group(3) + match.group(2)
-        return match.group(4) + match.group(6) + match.group(5)
+        first, second, tone = match.groups()
+        # "ua", "oy" and the like match too (one class of letters scans faster than two
+        # branches) and stay as they are; no pair can start inside them.
+        return first + tone + second if second in _PAIRS[first] else match.group()
 
-    return nfc(_OLD_STYLE.sub(move, decomposed))
+    folded, moved = _OLD_STYLE.subn(move, decomposed)
+    # Nothing moved: composing the text itself gives the same, and at once if it is NFC.
+    return nfc(folded) if moved else nfc(text)
 
 
 def strip_diacritics(text: str) -> str:

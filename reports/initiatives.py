@@ -86,6 +86,14 @@ def list_initiatives(
         moved = split.get((unit, key), {}).get(filename or "")
         return (unit, moved or key)
 
+    # A register holds a handful of field names in 100,000 rows: each is normalised once.
+    field_names: dict[str, str] = {}
+
+    def named(field: str) -> str:
+        if field not in field_names:
+            field_names[field] = field_name(field)
+        return field_names[field]
+
     order = {u.code: i for i, u in enumerate(roster.units)}
     groups: dict[tuple[str, str], list[tuple[SubmissionRow, str, str | None, tuple[str, ...]]]] = {}
     files: dict[tuple[str, str], list[str]] = {}
@@ -97,7 +105,7 @@ def list_initiatives(
         for item in row.initiatives:
             key = keyed(row.unit, item.title_key, item.filename)
             # Registers written before parsers.fields hold the lower-case names.
-            field = field_name(item.field) if item.field else None
+            field = named(item.field) if item.field else None
             groups.setdefault(key, []).append((row, item.title, field, item.authors))
             if item.filename:
                 titled.add(item.filename)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from hashlib import blake2b
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench.similarity import generate, score
 from parsers.similarity import (
@@ -12,10 +16,12 @@ from parsers.similarity import (
     SimilarityIndex,
     jaccard,
     name_forms,
+    names_pattern,
     normalise_body,
     shared_passages,
     shingles,
 )
+from parsers.text import fold_tone_style, nfc
 
 BODY = (
     "1. Tên sáng kiến: Ứng dụng mã QR tra cứu hồ sơ thủ tục hành chính\n"
@@ -109,3 +115,69 @@ def test_the_passages_both_copies_have_are_shown_longest_first() -> None:
         "2. Nội dung: người dân quét mã QR trên giấy hẹn để biết hồ sơ đang ở khâu nào, cán bộ một cửa cập nhật tình trạng trên phần mềm mỗi ngày.",
         "1. Tên sáng kiến: Ứng dụng mã QR tra cứu hồ sơ thủ tục hành chính",
     )
+
+
+@pytest.mark.parametrize(
+    ("names", "text", "expected"),
+    [
+        # The longest name at a position wins, whatever the order the names come in.
+        (["an", "an cơ", "an cơ bắc"], "xã an cơ bắc và an cơ nam", "xã   và   nam"),
+        (["an cơ bắc", "an", "an cơ"], "an cơ bắ", "  bắ"),
+        # Leftmost first: a name that starts earlier wins over a longer one that overlaps it.
+        (["ab", "bcde"], "abcde", " cde"),
+        # Names are literal text, not patterns.
+        (["p. tư pháp (cũ)", "a+b"], "p. tư pháp (cũ) a+b aab p- tư pháp", "    aab p- tư pháp"),
+        # Old tone style and capitals in a name are those of the normalised text.
+        (["Xã Hoà Thành"], "xã hòa thành", " "),
+    ],
+)
+def test_names_pattern_prefers_the_longest_name_at_a_position(
+    names: list[str], text: str, expected: str
+) -> None:
+    pattern = names_pattern(names)
+    assert pattern is not None and pattern.sub(" ", text) == expected
+
+
+def _alternation(names: list[str]) -> re.Pattern[str]:
+    forms = {fold_tone_style(nfc(n)).casefold().strip() for n in names if n.strip()}
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+
+
+@given(
+    st.lists(st.text(alphabet="abc ơờ.", min_size=1, max_size=5), min_size=1, max_size=12),
+    st.text(alphabet="abc ơờ.x", max_size=40),
+)
+def test_names_pattern_finds_what_the_alternation_of_the_names_longest_first_finds(
+    names: list[str], text: str
+) -> None:
+    pattern = names_pattern(names)
+    if pattern is None:
+        assert not any(n.strip() for n in names)
+    else:
+        assert pattern.sub("|", text) == _alternation(names).sub("|", text)
+
+
+def _blake32(run: str) -> int:
+    return int.from_bytes(blake2b(run.encode(), digest_size=4).digest(), "little")
+
+
+@pytest.mark.parametrize(
+    ("body", "runs"),
+    [
+        ("một hai ba bốn", ["một hai ba", "hai ba bốn"]),
+        # A run met twice is one shingle.
+        ("a b c a b c", ["a b c", "b c a", "c a b"]),
+        # Fewer words than a shingle: the words are the one shingle.
+        ("  hai   từ ", ["hai từ"]),
+        ("", []),
+    ],
+)
+def test_a_shingle_is_the_little_endian_32_bit_blake2_of_its_words(
+    body: str, runs: list[str]
+) -> None:
+    assert shingles(body) == frozenset(_blake32(run) for run in runs)
+
+
+def test_shingles_of_other_sizes_are_runs_of_that_many_words() -> None:
+    assert shingles("a b c", size=1) == frozenset(map(_blake32, "abc"))
+    assert shingles("a b c", size=2) == frozenset(map(_blake32, ["a b", "b c"]))

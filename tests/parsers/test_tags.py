@@ -5,8 +5,21 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from parsers.tags import BY_HAND, Tag, apply_edits, detect_tags, parse_label, sentences
+from parsers.fields import comparable
+from parsers.tags import (
+    BY_HAND,
+    Tag,
+    apply_edits,
+    compared_lines,
+    detect_tags,
+    has_marks,
+    parse_label,
+    sentences,
+)
+from parsers.text import search_form, strip_diacritics
 
 THU_TUC = "Cải cách thủ tục hành chính"
 SO = "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số"
@@ -118,3 +131,44 @@ def test_staff_add_and_remove_tags_over_the_detected_ones() -> None:
     tags = apply_edits(detected, added=["index:PAPI"], removed=["field:Cải cách thể chế"])
     assert [t.label for t in tags] == ["index:PCI", "index:PAPI"]
     assert tags[1].evidence == BY_HAND
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Lĩnh vực áp dụng: Cải cách Thể chế.\nNâng cao Chỉ số  HÀI LÒNG của người dân.", None),
+        (
+            "Lĩnh vực áp dụng: Cải cách Thể chế.\nNâng cao Chỉ số  HÀI LÒNG của người dân.",
+            "thể chế",
+        ),
+        ("LINH VUC: Cai cach THE CHE.\nNang cao chi so  SIPAS.", None),
+    ],
+)
+def test_detect_tags_gives_each_sentence_as_written_as_evidence(
+    text: str, field: str | None
+) -> None:
+    # Compared without case and with single spaces, shown as the document has it.
+    field_sentence, index_sentence = sentences(text)
+    assert [t.evidence for t in detect_tags(text, field)] == [field_sentence, index_sentence]
+
+
+def test_detect_tags_prefers_the_stated_field_over_one_named_earlier_outright() -> None:
+    text = "Sáng kiến về cải cách thủ tục hành chính.\nLĩnh vực: cải cách thể chế."
+    [tag] = detect_tags(text)
+    assert (tag.value, tag.evidence) == ("Cải cách thể chế", "Lĩnh vực: cải cách thể chế.")
+
+
+@given(st.text(alphabet="aAđĐeEoOuUyY .Ωǅ\u0300\u0301\u0302\u0323\u0303àÀệỆươ\u2126", max_size=12))
+def test_has_marks_is_whether_stripping_the_marks_changes_the_text(text: str) -> None:
+    assert has_marks(text) == (strip_diacritics(text) != text)
+
+
+@given(
+    st.text(alphabet="oOuUaAyYđĐİß \n.;\t\u0300\u0301\u0302\u0323\u2126àỳậ", max_size=30),
+    st.booleans(),
+)
+def test_compared_lines_are_each_sentence_as_compared_alone(text: str, marked: bool) -> None:
+    pool = sentences(text)
+    form = comparable if marked else search_form
+    expected = [form(s) for s in pool]
+    assert (compared_lines(pool, marked).split("\n") if pool else []) == expected

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from sqlalchemy import select
+
 from store.db import SessionFactory
+from store.models import Attachment, Message
 from store.read import (
     AttachmentRow,
     list_submissions,
@@ -13,7 +16,7 @@ from store.read import (
     submissions_by_id,
 )
 from store.tallies import UnitTally, compliance_tallies
-from tests.store.register import store_message
+from tests.store.register import add_message_rows, store_message
 
 ICT = timezone(timedelta(hours=7))
 FLAGS = frozenset({"auth_failed", "unreadable_attachment"})
@@ -116,3 +119,25 @@ def test_counts_before_a_time_ignore_mail_received_from_then_on(sessions: Sessio
         "xa-thai-binh": UnitTally(1, 2, at(3).astimezone(UTC)),
         "xa-an-co": UnitTally(1, 1, at(5).astimezone(UTC)),
     }
+
+
+def test_rows_include_what_the_caller_added_but_has_not_flushed(
+    sessions: SessionFactory,
+) -> None:
+    with sessions.begin() as session:
+        add_message_rows(session, 1, at(3), files=(("a.docx", "Một cửa số"),))
+        session.add(
+            Attachment(
+                message_id=session.scalar(select(Message.id)),
+                position=1,
+                filename="b.pdf",
+                content_type="application/pdf",
+                size=1,
+                sha256="0" * 64,
+                is_document=True,
+                extract_status="ok",
+                text_chars=1,
+            )
+        )
+        [row] = list_submissions(session)
+        assert row.documents == ("a.docx", "b.pdf") and row.titles == ("Một cửa số",)
