@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from store.db import SessionFactory, make_engine, make_session_factory, upgrade_schema
 from store.glance import (
     DigestRow,
+    Glance,
     glance_at,
     postgres_conninfo,
     postgres_revisions,
@@ -112,15 +113,21 @@ def test_the_glance_reads_times_dates_and_counts_as_the_orm_wrote_them(
     assert seen.digest == DigestRow(date(2024, 6, 25), NOW, "sent", NOW + timedelta(seconds=3))
 
 
-def test_sqlite3_alone_reads_what_the_session_reads(tmp_path: Path) -> None:
-    path = tmp_path / "register.db"
-    engine = make_engine(f"sqlite:///{path}")
+def glance_through_session(url: str) -> Glance:
+    """Create and fill a register at ``url``; return what the session reads of it."""
+    engine = make_engine(url)
     upgrade_schema(engine)
     sessions = make_session_factory(engine)
     fill(sessions)
     with sessions() as session:
         through_session = glance_at(session_rows(session))
     engine.dispose()
+    return through_session
+
+
+def test_sqlite3_alone_reads_what_the_session_reads(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    through_session = glance_through_session(f"sqlite:///{path}")
     with sqlite_rows(path) as rows:
         assert sqlite_revisions(rows) == newest_revisions()
         assert glance_at(rows) == through_session
@@ -171,17 +178,11 @@ def test_a_psycopg_url_is_read_by_libpq_as_sqlalchemy_hands_it_to_psycopg(
 
 def test_psycopg_alone_reads_what_the_session_reads() -> None:
     with scratch_postgres() as url:
-        engine = make_engine(url)
         conninfo = postgres_conninfo(url)
         assert conninfo is not None
         with postgres_rows(conninfo) as rows:
             assert postgres_revisions(rows) == ()
-        upgrade_schema(engine)
-        sessions = make_session_factory(engine)
-        fill(sessions)
-        with sessions() as session:
-            through_session = glance_at(session_rows(session))
-        engine.dispose()
+        through_session = glance_through_session(url)
         with postgres_rows(conninfo) as rows:
             assert postgres_revisions(rows) == newest_revisions()
             assert glance_at(rows) == through_session
