@@ -29,15 +29,6 @@ _TXBX_CONTENT, _FALLBACK = f"{_W}txbxContent", f"{_MC}Fallback"
 _RUN_SYMBOLS = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
 
 
-#: The content types of the parts ``open_document`` keeps unparsed (python-docx's
-#: ``CONTENT_TYPE.WML_STYLES``, ``WML_SETTINGS`` and ``WML_NUMBERING``).
-UNREAD_PARTS = frozenset(
-    {
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml",
-    }
-)
 _OPENING: ContextVar[bool] = ContextVar("_OPENING", default=False)
 _installed = False
 
@@ -65,12 +56,15 @@ def _install_selector() -> None:
     global _installed
     if _installed:
         return
+    from docx.opc.constants import CONTENT_TYPE
     from docx.opc.part import Part, PartFactory
 
     previous = PartFactory.part_class_selector
+    # The parts the text never comes from: styles, settings, numbering.
+    unread = {CONTENT_TYPE.WML_STYLES, CONTENT_TYPE.WML_SETTINGS, CONTENT_TYPE.WML_NUMBERING}
 
     def select(content_type: str, reltype: str) -> type[Part] | None:
-        if _OPENING.get() and content_type in UNREAD_PARTS:
+        if _OPENING.get() and content_type in unread:
             return Part
         return previous(content_type, reltype) if previous is not None else None
 
