@@ -274,16 +274,24 @@ def latest_decision(session: Session, message_id: int) -> DecisionRow | None:
 def write_verdict(message: Message, verdict: Classification) -> set[str]:
     """Copy a classification onto a message row; return the units whose tallies it touched."""
     touched = {unit for unit in (message.unit_code, verdict.unit) if unit}
-    message.campaign_code = verdict.campaign
-    message.campaign_candidates = list(verdict.campaign_candidates)
-    message.campaign_timings = {code: t.value for code, t in verdict.timings.items()}
-    message.unit_code = verdict.unit
-    message.unit_source = verdict.unit_source.value if verdict.unit_source else None
-    message.timing = verdict.timing.value if verdict.timing else None
-    message.status = verdict.status.value
-    message.reasons = list(verdict.reasons)
-    message.candidates = list(verdict.candidates)
+    for column, value in verdict_columns(verdict).items():
+        setattr(message, column, value)
     return touched
+
+
+def verdict_columns(verdict: Classification) -> dict[str, object]:
+    """Return the message columns that hold a classification, by name."""
+    return {
+        "campaign_code": verdict.campaign,
+        "campaign_candidates": list(verdict.campaign_candidates),
+        "campaign_timings": {code: t.value for code, t in verdict.timings.items()},
+        "unit_code": verdict.unit,
+        "unit_source": verdict.unit_source.value if verdict.unit_source else None,
+        "timing": verdict.timing.value if verdict.timing else None,
+        "status": verdict.status.value,
+        "reasons": list(verdict.reasons),
+        "candidates": list(verdict.candidates),
+    }
 
 
 def stored_decisions(session: Session, message_id: int) -> list[Decision]:

@@ -123,9 +123,11 @@ def add_to_unit_tallies(session: Session, message_ids: Sequence[int]) -> None:
     if not units:
         return
     _lock_units(session, sorted({unit for _, unit in units}))
+    # Each statement is executed for a list of rows (not built with the rows as its
+    # VALUES), so it is compiled once per process, not once per call.
     upsert = _upsert_for(session)
     if keys:
-        rows = upsert(UnitInitiative).values(_key_rows(keys))
+        rows = upsert(UnitInitiative)
         session.execute(
             rows.on_conflict_do_update(
                 index_elements=[
@@ -139,14 +141,16 @@ def add_to_unit_tallies(session: Session, message_ids: Sequence[int]) -> None:
                         UnitInitiative.first_on_time_at, rows.excluded.first_on_time_at
                     ),
                 },
-            )
+            ),
+            _key_rows(keys),
         )
-    firsts = upsert(UnitTallyRow).values(_unit_rows(units))
+    firsts = upsert(UnitTallyRow)
     session.execute(
         firsts.on_conflict_do_update(
             index_elements=[UnitTallyRow.campaign_code, UnitTallyRow.unit_code],
             set_={"first_at": _earlier(UnitTallyRow.first_at, firsts.excluded.first_at)},
-        )
+        ),
+        _unit_rows(units),
     )
 
 
@@ -209,7 +213,7 @@ def compliance_tallies(
 
 def counts_for_unit(message: Message) -> bool:
     """Whether a message row, as it stands, counts (``counted_mail()``)."""
-    return _counts(message.status, message.unit_code, message.campaign_code, message.timing)
+    return counts(message.status, message.unit_code, message.campaign_code, message.timing)
 
 
 def counted_mail() -> ColumnElement[bool]:
@@ -250,7 +254,7 @@ def _counted_copies(
         .where(where)
     )
     for campaign, unit, key, received_at, timing, status in session.execute(titled):
-        if _counts(status, unit, campaign, timing):
+        if counts(status, unit, campaign, timing):
             yield CountedCopy(str(campaign), str(unit), key, received_at, str(timing))
     untitled = (
         select(
@@ -265,13 +269,13 @@ def _counted_copies(
         .where(where, Attachment.is_document.is_(True), ~_has_title())
     )
     for campaign, unit, filename, received_at, timing, status in session.execute(untitled):
-        if _counts(status, unit, campaign, timing):
+        if counts(status, unit, campaign, timing):
             key = document_key(filename)
             yield CountedCopy(str(campaign), str(unit), key, received_at, str(timing))
 
 
-def _counts(status: str | None, unit: str | None, campaign: str | None, timing: str | None) -> bool:
-    """``counted_mail()`` in Python."""
+def counts(status: str | None, unit: str | None, campaign: str | None, timing: str | None) -> bool:
+    """Whether a message of these columns counts: ``counted_mail()`` in Python."""
     return status == "accepted" and None not in (unit, campaign, timing)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Table, bindparam, delete, insert, inspect, select, text, update
+from sqlalchemy.exc import DBAPIError, NoResultFound
+from sqlalchemy.orm import Session
 
 from parsers.analysis import Analysis
 from parsers.classify import Classification, apply_decisions, without_receive_time
@@ -18,12 +18,13 @@ from parsers.text import normalise_title, search_form
 from store.decisions import (
     current_verdict,
     stored_decisions_many,
+    verdict_columns,
     with_decisions,
     write_verdict,
 )
-from store.models import Attachment, Initiative, MailboxState, Message
+from store.models import Attachment, Base, Initiative, MailboxState, Message
 from store.rowlocks import lock_messages
-from store.tallies import add_to_unit_tallies, counts_for_unit, refresh_unit_tallies
+from store.tallies import add_to_unit_tallies, counts, refresh_unit_tallies
 
 
 @dataclass(frozen=True)
@@ -254,96 +255,144 @@ def save_analysis(session: Session, message_id: int, analysis: Analysis | Analys
 
 
 def save_analyses(session: Session, analyses: Sequence[tuple[int, AnalysisRecord]]) -> None:
-    """Replace what was derived from each (message id, analysis), in a few statements."""
-    if not analyses:
+    """Replace what was derived from each (message id, analysis), in a few statements.
+
+    Core statements, each run once for the whole group: one UPDATE of the
+    messages, one INSERT of their files (ids returned), one of their
+    initiatives. The ORM's unit of work cost the poll's thread more than the
+    database did (bench/backfill's commit stage).
+    """
+    latest = dict(analyses)  # a message given twice: its last analysis
+    if not latest:
         return
-    lock_messages(session, [message_id for message_id, _ in analyses])
-    messages = {
-        m.id: m
-        for m in session.scalars(
-            select(Message)
-            .where(Message.id.in_([message_id for message_id, _ in analyses]))
-            .options(selectinload(Message.attachments), selectinload(Message.initiatives))
+    ids = list(latest)
+    session.flush()  # what the caller changed through the ORM goes first
+    lock_messages(session, ids)
+    before = {
+        row.id: row
+        for row in session.execute(
+            select(
+                Message.id,
+                Message.receive_time_known,
+                Message.status,
+                Message.unit_code,
+                Message.campaign_code,
+                Message.timing,
+            ).where(Message.id.in_(ids))
         )
     }
-    # A person's decisions win over the classifier, however often it runs again
-    # (read before anything changes, so no query has to flush first).
-    decisions = stored_decisions_many(session, [message_id for message_id, _ in analyses])
-    verdicts = [
-        apply_decisions(
-            _as_classified(messages.get(i) or session.get_one(Message, i), a), decisions[i]
-        )
-        for i, a in analyses
-    ]
+    if missing := [i for i in ids if i not in before]:
+        raise NoResultFound(f"no stored message {missing[0]}")
+    # A person's decisions win over the classifier, however often it runs again.
+    decisions = stored_decisions_many(session, ids)
     # Mail that counted for a unit may take initiatives away from it: count those
     # units again; mail that counted for nothing (new mail) only adds.
     recount: set[str] = set()
     added: list[int] = []
-    for (message_id, analysis), verdict in zip(analyses, verdicts, strict=True):
-        message = messages.get(message_id) or session.get_one(Message, message_id)
-        counted = counts_for_unit(message)
-        message.date_header = analysis.date_header
-        message.from_address = analysis.from_address[:500] or None
-        message.from_name = analysis.from_name[:500] or None
-        message.sender = (analysis.sender or "")[:500] or None
-        message.reply_to = [a[:500] for a in analysis.reply_to[:20]]
-        message.subject = analysis.subject
-        message.search_text = analysis.search_text or None
-        message.parse_status = "ok"
-        message.parse_error = None
-        touched = write_verdict(message, verdict)
-        if counted:
-            recount |= touched
+    rows: list[dict[str, object]] = []
+    for message_id, analysis in latest.items():
+        stood = before[message_id]
+        verdict = apply_decisions(
+            _as_classified(stood.receive_time_known, analysis), decisions[message_id]
+        )
+        columns = {**_analysis_columns(analysis), **verdict_columns(verdict)}
+        rows.append({"b_id": message_id, **{f"b_{k}": v for k, v in columns.items()}})
+        if counts(stood.status, stood.unit_code, stood.campaign_code, stood.timing):
+            recount |= {unit for unit in (stood.unit_code, verdict.unit) if unit}
         else:
             added.append(message_id)
-        message.initiatives.clear()
+    table = _table(Message)
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({name[2:]: bindparam(name) for name in rows[0] if name != "b_id"}),
+        rows,
+    )
     # Initiatives first: deleting an attachment deletes its initiatives in the database.
-    session.flush()
-    for message in messages.values():
-        message.attachments.clear()
-    session.flush()
-    found: list[tuple[Message, Attachment, InitiativeInfo]] = []
-    for message_id, analysis in analyses:
-        message = messages.get(message_id) or session.get_one(Message, message_id)
-        for position, item in enumerate(analysis.attachments):
-            extraction = item.extraction
-            attachment = Attachment(
-                position=position,
-                filename=item.filename,
-                content_type=item.content_type,
-                size=item.size,
-                sha256=item.sha256,
-                is_document=item.is_document,
-                extract_status=extraction.status.value if extraction else None,
-                extract_reason=(extraction.reason or None) if extraction else None,
-                text=extraction.text if extraction else None,
-                text_chars=len(extraction.text) if extraction else 0,
-                parent=item.parent,
-            )
-            message.attachments.append(attachment)
-            if item.initiative is not None:
-                found.append((message, attachment, item.initiative))
-    if found:
-        session.flush()  # the attachments' ids
-    for message, attachment, initiative in found:
-        message.initiatives.append(
-            Initiative(
-                attachment_id=attachment.id,
-                title=initiative.title,
-                title_key=normalise_title(initiative.title),
-                field=initiative.field,
-                authors=list(initiative.authors),
-            )
-        )
-    session.flush()
+    session.execute(delete(Initiative).where(Initiative.message_id.in_(ids)))
+    session.execute(delete(Attachment).where(Attachment.message_id.in_(ids)))
+    files = [
+        _attachment_row(message_id, position, item)
+        for message_id, analysis in latest.items()
+        for position, item in enumerate(analysis.attachments)
+    ]
+    if files:
+        stored = _table(Attachment)
+        file_ids = session.scalars(
+            insert(stored).returning(stored.c.id, sort_by_parameter_order=True), files
+        ).all()
+        items = [item for analysis in latest.values() for item in analysis.attachments]
+        found = [
+            {
+                "message_id": row["message_id"],
+                "attachment_id": file_id,
+                "title": item.initiative.title,
+                "title_key": normalise_title(item.initiative.title),
+                "field": item.initiative.field,
+                "authors": list(item.initiative.authors),
+            }
+            for row, file_id, item in zip(files, file_ids, items, strict=True)
+            if item.initiative is not None
+        ]
+        if found:
+            session.execute(insert(_table(Initiative)), found)
+    _expire_messages(session, latest)
     refresh_unit_tallies(session, recount)
     add_to_unit_tallies(session, added)
 
 
-def _as_classified(message: Message, analysis: AnalysisRecord) -> Classification:
-    """Return the classifier's verdict on ``message``, held for a person when its
+def _analysis_columns(analysis: AnalysisRecord) -> dict[str, object]:
+    """Return the message columns an analysis fills, but for its classification."""
+    return {
+        "date_header": analysis.date_header,
+        "from_address": analysis.from_address[:500] or None,
+        "from_name": analysis.from_name[:500] or None,
+        "sender": (analysis.sender or "")[:500] or None,
+        "reply_to": [a[:500] for a in analysis.reply_to[:20]],
+        "subject": analysis.subject,
+        "search_text": analysis.search_text or None,
+        "parse_status": "ok",
+        "parse_error": None,
+    }
+
+
+def _attachment_row(message_id: int, position: int, item: AttachmentRecord) -> dict[str, object]:
+    extraction = item.extraction
+    return {
+        "message_id": message_id,
+        "position": position,
+        "filename": item.filename,
+        "content_type": item.content_type,
+        "size": item.size,
+        "sha256": item.sha256,
+        "is_document": item.is_document,
+        "extract_status": extraction.status.value if extraction else None,
+        "extract_reason": (extraction.reason or None) if extraction else None,
+        "text": extraction.text if extraction else None,
+        "text_chars": len(extraction.text) if extraction else 0,
+        "parent": item.parent,
+    }
+
+
+def _table(model: type[Base]) -> Table:
+    """Return a model's table, for Core statements."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _expire_messages(session: Session, ids: Collection[int]) -> None:
+    """Expire the session's objects of messages written behind the ORM's back."""
+    for instance in list(session.identity_map.values()):
+        identity = inspect(instance).identity
+        if isinstance(instance, Message) and identity is not None and identity[0] in ids:
+            session.expire(instance)
+
+
+def _as_classified(receive_time_known: bool, analysis: AnalysisRecord) -> Classification:
+    """Return the classifier's verdict on a message, held for a person when its
     receive time is unknown (an imported message without the office's Received:)."""
-    if not message.receive_time_known:
+    if not receive_time_known:
         return without_receive_time(analysis.classification)
     return analysis.classification
 
