@@ -24,8 +24,10 @@ import atexit
 import contextlib
 import faulthandler
 import gc
+import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -77,6 +79,7 @@ class TimedExtractor:
         self._workers = workers or os.cpu_count() or 1
         self._pool: ProcessPool | None = None
         self._lock = threading.Lock()
+        self._rules: ShippedRules | None = None
 
     @property
     def workers(self) -> int:
@@ -99,9 +102,16 @@ class TimedExtractor:
     ) -> Future[WorkerAnalysis]:
         """Analyse the raw message stored at ``path`` in a child; store its attachments."""
         future: Future[WorkerAnalysis] = self._schedule(
-            _analyse_file, (self._extract, str(path), received_at, rules, blobs.root)
+            _analyse_file, (self._extract, str(path), received_at, self._shipped(rules), blobs.root)
         )
         return future
+
+    def _shipped(self, rules: Rules) -> ShippedRules:
+        """Return ``rules`` as sent to the children: pickled here once, not per message."""
+        shipped = self._rules
+        if shipped is None or shipped.rules is not rules:
+            shipped = self._rules = ShippedRules.of(rules)
+        return shipped
 
     def __call__(self, filename: str, content_type: str, data: bytes, limits: Limits) -> Extraction:
         future = self._schedule(
@@ -177,6 +187,45 @@ class TimedExtractor:
                 with _RUNNING_LOCK:
                     _RUNNING.add(self)
             return self._pool
+
+
+@dataclass(frozen=True)
+class ShippedRules:
+    """Rules on their way to a child, pickled once in this process.
+
+    A message's analysis needs the rules (the roster's names, the address book):
+    pickled with every message they cost each side a millisecond, more with a
+    province's roster. Pickled, this is the rules' pickle made once and its
+    SHA-256; a child unpickles the rules the first time it meets that digest
+    and keeps them (``_child_rules``).
+    """
+
+    rules: Rules
+    digest: str
+    blob: bytes
+
+    @classmethod
+    def of(cls, rules: Rules) -> ShippedRules:
+        blob = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(rules, hashlib.sha256(blob).hexdigest(), blob)
+
+    def __reduce__(self) -> tuple[Callable[[str, bytes], Rules], tuple[str, bytes]]:
+        return _child_rules, (self.digest, self.blob)
+
+
+#: In a child: the rules it was sent, by digest (the latest few).
+_CHILD_RULES: dict[str, Rules] = {}
+_CHILD_RULES_KEPT = 4
+
+
+def _child_rules(digest: str, blob: bytes) -> Rules:
+    """Return the rules of ``digest``, unpickled only the first time this process meets it."""
+    rules = _CHILD_RULES.get(digest)
+    if rules is None:
+        if len(_CHILD_RULES) >= _CHILD_RULES_KEPT:
+            _CHILD_RULES.clear()
+        rules = _CHILD_RULES[digest] = pickle.loads(blob)
+    return rules
 
 
 def _stop_running() -> None:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 from pebble import ProcessExpired
 
-from ingest.extraction import WORKER_NICENESS, TimedExtractor
+from ingest.extraction import WORKER_NICENESS, ShippedRules, TimedExtractor
 from parsers.analysis import Rules
 from parsers.campaign import Campaign
 from parsers.documents import Extraction, ExtractStatus
@@ -125,6 +127,29 @@ def test_a_stored_message_is_analysed_in_a_worker_and_its_attachments_written_fo
     assert blobs.path_of(document.sha256).stat().st_size == document.size
     assert not list(blobs.path_of(document.sha256).parent.glob(".tmp-*"))
     assert set(result.seconds) == {"parse_classify", "extract", "store_attachments"}
+
+
+def test_a_child_unpickles_the_rules_once_and_again_only_when_they_change() -> None:
+    same = ShippedRules.of(rules())
+    first = pickle.loads(pickle.dumps(same))
+    assert first == rules()
+    assert pickle.loads(pickle.dumps(same)) is first
+    assert pickle.loads(pickle.dumps(ShippedRules.of(rules()))) is first  # equal rules
+    changed = ShippedRules.of(replace(rules(), own_addresses=frozenset({"vp@tayninh.gov.vn"})))
+    other = pickle.loads(pickle.dumps(changed))
+    assert other is not first
+    assert other.own_addresses == {"vp@tayninh.gov.vn"}
+
+
+def test_messages_analysed_under_changed_rules_follow_the_change(tmp_path: Path) -> None:
+    blobs, path = stored(tmp_path, "14-unknown-sender.eml")
+    sender = "nva.tn1987@gmail.com"
+    taught = replace(rules(), address_book={sender: "xa-thai-binh"})
+    with TimedExtractor(workers=1) as extractor:
+        before = extractor.analyse_file(path, RECEIVED, rules(), blobs).result()
+        after = extractor.analyse_file(path, RECEIVED, taught, blobs).result()
+    assert before.record.classification.unit is None
+    assert after.record.classification.unit == "xa-thai-binh"
 
 
 def test_a_document_past_the_limit_in_a_worker_is_refused_and_the_message_still_analysed(
