@@ -339,20 +339,29 @@ class _TimeLimited:
 def _deadline(seconds: float) -> Iterator[None]:
     """Raise _Overtime after ``seconds``; end the process if that cannot get through."""
 
+    fired = False
+
     def overtime(signum: int, frame: FrameType | None) -> None:
+        nonlocal fired
+        fired = True
         raise _Overtime
 
     previous = signal.signal(signal.SIGALRM, overtime)
     # C code that never returns to the interpreter never sees the signal: this
     # watchdog thread needs no GIL and ends the process; the parent sees it die.
     faulthandler.dump_traceback_later(seconds + HARD_GRACE_SECONDS, exit=True, file=_sink())
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         faulthandler.cancel_dump_traceback_later()
         signal.signal(signal.SIGALRM, previous)
+    if fired:
+        # The alarm came, but its exception was lost on the way: raised in a
+        # __del__ or a callback run by the garbage collector, Python prints it and
+        # goes on, and the file was read to the end. It is still past its time.
+        raise _Overtime
 
 
 _SINK: list[IO[str]] = []

@@ -208,6 +208,28 @@ def with_outlook_item(item: bytes) -> bytes:
     return message.as_bytes()
 
 
+class SleepsWhenCollected:
+    def __del__(self) -> None:
+        time.sleep(0.2)  # the alarm comes here, and Python drops what its handler raised
+
+
+def swallows_the_alarm(filename: str, content_type: str, data: bytes, limits: Limits) -> Extraction:
+    SleepsWhenCollected()
+    return Extraction(ExtractStatus.OK, "read to the end")
+
+
+def test_a_document_whose_alarm_was_lost_in_a_destructor_is_still_refused(
+    tmp_path: Path,
+) -> None:
+    blobs, path = stored(tmp_path, "02-tu-phap-pdf.eml")
+    with TimedExtractor(swallows_the_alarm, workers=1) as extractor:
+        result = extractor.analyse_file(path, RECEIVED, rules(0.01), blobs).result()
+    (document,) = [a for a in result.record.attachments if a.is_document]
+    assert document.extraction == Extraction(
+        ExtractStatus.REFUSED, "", "extraction took over 0.01 s"
+    )
+
+
 def test_an_outlook_item_past_the_limit_in_a_worker_is_refused_and_the_message_analysed(
     tmp_path: Path,
 ) -> None:
