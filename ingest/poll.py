@@ -44,6 +44,7 @@ from parsers.outlook import read_outlook_item
 from store.blobs import BlobStore, Staged
 from store.db import SessionFactory
 from store.models import MailboxState, Message
+from store.planner import ANALYZE_AFTER, refresh_statistics
 from store.read import list_pending
 from store.write import (
     FetchedMessage,
@@ -261,7 +262,7 @@ def _poll_once(
         )
         if services.workers is not None:
             services.workers.start()
-        done = 0
+        done = unanalysed = 0
         batches = iter(fetch_batches(client, uids, mailbox.batch_size))
         held = lock.still_held if lock is not None else None
         while True:
@@ -288,6 +289,11 @@ def _poll_once(
             )
             del fetched
             counts.update(duplicates)
+            unanalysed += len(stored)
+            if unanalysed >= ANALYZE_AFTER:
+                with services.sessions.begin() as session:
+                    if refresh_statistics(session, unanalysed):
+                        unanalysed = 0
             for stored_id, digest, received_at in stored:
                 counts.update(pipeline.submit(stored_id, digest, received_at))
             if pipeline.fault is not None:
