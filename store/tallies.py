@@ -211,11 +211,6 @@ def compliance_tallies(
     }
 
 
-def counts_for_unit(message: Message) -> bool:
-    """Whether a message row, as it stands, counts (``counted_mail()``)."""
-    return counts(message.status, message.unit_code, message.campaign_code, message.timing)
-
-
 def counted_mail() -> ColumnElement[bool]:
     """Return the condition on messages that count: accepted, with a unit, a campaign and
     a timing."""
