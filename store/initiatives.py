@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -81,22 +81,36 @@ def ensure_records(
     session: Session, campaign: str, pairs: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], RecordRow]:
     """Return the record of each (unit, key) of ``campaign``, adding those not kept yet."""
-    wanted = sorted(set(pairs))
+    wanted = set(pairs)
     if not wanted:
         return {}
+    # The campaign's records read in one query through the unique index's prefix, and
+    # only the missing ones inserted: a listing usually adds none, and a statement of
+    # hundreds of (unit, key) conditions cost more to build than the rows to read.
+    found = _campaign_records(session, campaign, wanted)
+    missing = sorted(wanted - found.keys())
+    if not missing:
+        return found
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    found: dict[tuple[str, str], RecordRow] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        rows = [{"campaign_code": campaign, "unit_code": u, "key": k} for u, k in chunk]
+    for start in range(0, len(missing), _CHUNK):
+        rows = [
+            {"campaign_code": campaign, "unit_code": u, "key": k}
+            for u, k in missing[start : start + _CHUNK]
+        ]
+        # Another listing may add the same records at the same time: theirs are kept.
         session.execute(insert(InitiativeRecord).values(rows).on_conflict_do_nothing())
-        which = or_(
-            *(and_(InitiativeRecord.unit_code == u, InitiativeRecord.key == k) for u, k in chunk)
-        )
-        query = select(InitiativeRecord).where(InitiativeRecord.campaign_code == campaign, which)
-        for record in session.scalars(query):
-            found[(record.unit_code, record.key)] = _row(record)
-    return found
+    return _campaign_records(session, campaign, wanted)
+
+
+def _campaign_records(
+    session: Session, campaign: str, wanted: set[tuple[str, str]]
+) -> dict[tuple[str, str], RecordRow]:
+    query = select(InitiativeRecord).where(InitiativeRecord.campaign_code == campaign)
+    return {
+        (record.unit_code, record.key): _row(record)
+        for record in session.scalars(query)
+        if (record.unit_code, record.key) in wanted
+    }
 
 
 def find_record(session: Session, record_id: int) -> RecordRow:
