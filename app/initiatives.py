@@ -48,13 +48,10 @@ def council_lines(register: Register, campaign: Campaign) -> list[InitiativeLine
     unit, with its record's id, staff's corrections, its tags and its near-duplicates.
 
     The near-duplicates are looked for among every campaign's initiatives: the
-    same text sent by another unit, or again in another year.
+    same text sent by another unit, or again in another year. Only the lines of
+    ``campaign`` are tagged and given their near-duplicates' passages: the other
+    campaigns' lines are only indexed.
     """
-    every = _every_campaign(register, campaign)
-    return every[campaign.code]
-
-
-def _every_campaign(register: Register, campaign: Campaign) -> dict[str, list[InitiativeLine]]:
     with register.sessions.begin() as session:
         rows = list_submissions(session, status="accepted")
         by_campaign: dict[str, list[SubmissionRow]] = {campaign.code: []}
@@ -75,45 +72,50 @@ def _every_campaign(register: Register, campaign: Campaign) -> dict[str, list[In
             session, {m for group in lines.values() for ln in group for m, _ in ln.sources}
         )
     names = [form for unit in register.roster.units for form in name_forms(unit.name)]
-    index: SimilarityIndex[int] = SimilarityIndex(names=names)
-    kept: dict[str, list[InitiativeLine]] = {}
+    index: SimilarityIndex[int] = SimilarityIndex(names=names, memo=register.memos.signatures)
+    listed: list[InitiativeLine] = []
+    by_id: dict[int, InitiativeLine] = {}
     text_of: dict[int, str] = {}
     for code, group in lines.items():
         own = {(ln.unit_code, ln.key): records[code][(ln.unit_code, ln.key)] for ln in group}
         of_id = {record.id: record for record in own.values()}
         merged = {r.id: r.merged_into for r in of_id.values() if r.merged_into is not None}
         fixed = [corrected(ln, own[(ln.unit_code, ln.key)]) for ln in group]
-        kept[code] = []
         for line in fold_merged(fixed, merged):
             record = of_id[line.id or 0]
-            line = replace(line, tags=tags_of(line, texts, record.tags_added, record.tags_removed))
-            kept[code].append(line)
+            if code == campaign.code:
+                tags = tags_of(
+                    line,
+                    texts,
+                    record.tags_added,
+                    record.tags_removed,
+                    memo=register.memos.tags,
+                )
+                line = replace(line, tags=tags)
+                listed.append(line)
+            by_id[record.id] = line
             text_of[record.id] = "\n".join(texts.get(source, "") for source in line.sources)
-    # In one batch: MinHash sets up its permutations once per call.
     index.add_many(text_of.items())
-    by_id = {ln.id: ln for group in kept.values() for ln in group}
-    for code, group in kept.items():
-        kept[code] = [
-            replace(
-                line,
-                similar=tuple(
-                    Similar(
-                        id=pair.second,
-                        unit=by_id[pair.second].unit_code,
-                        title=by_id[pair.second].title,
-                        campaign=by_id[pair.second].campaign,
-                        similarity=pair.similarity,
-                        passages=shared_passages(
-                            text_of[line.id or 0], text_of[pair.second], index.names_pattern
-                        ),
-                    )
-                    for pair in index.similar_to(line.id or 0)
-                    if pair.second in by_id
-                ),
-            )
-            for line in group
-        ]
-    return kept
+    return [
+        replace(
+            line,
+            similar=tuple(
+                Similar(
+                    id=pair.second,
+                    unit=by_id[pair.second].unit_code,
+                    title=by_id[pair.second].title,
+                    campaign=by_id[pair.second].campaign,
+                    similarity=pair.similarity,
+                    passages=shared_passages(
+                        text_of[line.id or 0], text_of[pair.second], index.names_pattern
+                    ),
+                )
+                for pair in index.similar_to(line.id or 0)
+                if pair.second in by_id
+            ),
+        )
+        for line in listed
+    ]
 
 
 def corrected(line: InitiativeLine, record: RecordRow) -> InitiativeLine:

@@ -7,11 +7,12 @@ build their collaborators here, so a rule is wired the same way in both.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from app.config import Config, load_roster
+from parsers.memo import Memo
 from parsers.roster import Roster
 from parsers.units import UnitNames
 from store.blobs import BlobStore
@@ -19,6 +20,8 @@ from store.db import Engine, SessionFactory, make_engine, make_session_factory, 
 
 if TYPE_CHECKING:
     from parsers.analysis import Rules
+    from parsers.similarity import Signature
+    from parsers.tags import Tag
 
 
 def utc_now() -> datetime:
@@ -62,6 +65,15 @@ def load_rules(config: Config, roster: Roster, learned: Mapping[str, str] | None
 
 
 @dataclass(frozen=True)
+class Memos:
+    """Values derived from document texts, kept for the life of the process (by a digest
+    of their inputs, so never stale): the council's list, listed again, reads them here."""
+
+    signatures: Memo[Signature] = field(default_factory=Memo)
+    tags: Memo[tuple[Tag, ...]] = field(default_factory=Memo)
+
+
+@dataclass(frozen=True)
 class Register:
     """The register as both shells use it: configuration, roster, sessions and files."""
 
@@ -70,6 +82,7 @@ class Register:
     sessions: SessionFactory
     blobs: BlobStore
     clock: Callable[[], datetime] = utc_now
+    memos: Memos = field(default_factory=Memos)
 
 
 def open_register(config: Config, engine: Engine) -> Register:

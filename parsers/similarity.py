@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import Any, Generic, TypeVar
 
+from parsers.memo import Memo, digest_of
 from parsers.text import fold_tone_style, nfc
 
 #: Words per shingle.
@@ -207,12 +208,28 @@ class Pair(Generic[K]):
     similarity: float  # 0..1, the Jaccard index of the two shingle sets
 
 
+@dataclass(frozen=True)
+class Signature:
+    """What indexing a text gave: how many shingles it has, and its MinHash (None when
+    it is too short to compare)."""
+
+    shingle_count: int
+    minhash: Any  # a datasketch LeanMinHash
+
+
 @dataclass
 class SimilarityIndex(Generic[K]):
-    """Documents by key, their shingles and MinHash signatures in LSH buckets."""
+    """Documents by key, their MinHash signatures in LSH buckets.
+
+    With a ``memo`` (``parsers.memo``, kept by the caller between indexes), a text
+    indexed before is not normalised, shingled and hashed again. A document's
+    shingles are made again only when it has a candidate to score.
+    """
 
     names: Sequence[str] = ()
     flag_at: float = FLAG_AT
+    memo: Memo[Signature] | None = None
+    _texts: dict[K, str] = field(default_factory=dict)
     _shingles: dict[K, frozenset[int]] = field(default_factory=dict)
     _order: list[K] = field(default_factory=list)
     _signatures: dict[K, Any] = field(default_factory=dict)
@@ -223,6 +240,7 @@ class SimilarityIndex(Generic[K]):
 
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._names = names_pattern(self.names)
+        self._names_source = "" if self._names is None else self._names.pattern
 
     @property
     def names_pattern(self) -> re.Pattern[str] | None:
@@ -231,34 +249,58 @@ class SimilarityIndex(Generic[K]):
 
     def add_many(self, documents: Iterable[tuple[K, str]]) -> None:
         """Index documents (key, text); a key already indexed, or too short a text, is skipped."""
-        from datasketch import MinHash
+        from datasketch import LeanMinHash, MinHash
 
-        batch: list[tuple[K, frozenset[int]]] = []
+        # In the order given: pairs() lists the pairs in the order the documents came.
+        entries: list[tuple[K, bytes | None, Signature | None]] = []
         for key, text in documents:
-            if key in self._shingles:
+            if key in self._texts:
                 continue
-            found = shingles(normalise_body(text, self._names))
-            if len(found) >= MIN_SHINGLES:
-                self._shingles[key] = found
-                self._order.append(key)
-                batch.append((key, found))
+            self._texts[key] = text
+            digest = known = None
+            if self.memo is not None:
+                digest = digest_of(self._names_source, text)
+                known = self.memo.get(digest)
+            entries.append((key, digest, known))
+        fresh = [key for key, _, known in entries if known is None]
+        long_enough = [key for key in fresh if len(self._shingles_of(key)) >= MIN_SHINGLES]
         # The shingles are 32-bit hashes already: MinHash permutes them as they are.
-        signatures = MinHash.bulk([list(sh) for _, sh in batch], num_perm=NUM_PERM, hashfunc=_as_is)
+        # In one batch: MinHash sets up its permutations once per call.
+        minhashes = MinHash.bulk(
+            [list(self._shingles_of(key)) for key in long_enough],
+            num_perm=NUM_PERM,
+            hashfunc=_as_is,
+        )
+        made = {key: LeanMinHash(m) for key, m in zip(long_enough, minhashes, strict=True)}
         with self._lsh.insertion_session() as session:
-            for (key, _), signature in zip(batch, signatures, strict=True):
-                session.insert(key, signature, check_duplication=False)
-                self._signatures[key] = signature
+            for key, digest, known in entries:
+                signature = known or Signature(len(self._shingles_of(key)), made.get(key))
+                if known is None and digest is not None and self.memo is not None:
+                    self.memo.put(digest, signature)
+                if signature.minhash is None:
+                    continue
+                session.insert(key, signature.minhash, check_duplication=False)
+                self._signatures[key] = signature.minhash
+                self._order.append(key)
+
+    def _shingles_of(self, key: K) -> frozenset[int]:
+        found = self._shingles.get(key)
+        if found is None:
+            found = shingles(normalise_body(self._texts[key], self._names))
+            self._shingles[key] = found
+        return found
 
     def similar_to(self, key: K) -> list[Pair[K]]:
         """Return the documents flagged as near-duplicates of ``key``, most similar first."""
-        if key not in self._shingles:
+        if key not in self._signatures:
             return []
-        mine = self._shingles[key]
+        candidates = [other for other in self._lsh.query(self._signatures[key]) if other != key]
+        if not candidates:
+            return []
+        mine = self._shingles_of(key)
         pairs = []
-        for other in self._lsh.query(self._signatures[key]):
-            if other == key:
-                continue
-            score = jaccard(mine, self._shingles[other])
+        for other in candidates:
+            score = jaccard(mine, self._shingles_of(other))
             if score >= self.flag_at:
                 pairs.append(Pair(key, other, round(score, 3)))
         return sorted(pairs, key=lambda p: -p.similarity)

@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from parsers.fields import field_name
+from parsers.memo import Memo, digest_of
 from parsers.roster import Roster
 from parsers.tags import Tag, apply_edits, detect_tags
 from reports.compliance import COUNTING_TIMINGS
@@ -183,12 +184,22 @@ def tags_of(
     texts: Mapping[tuple[int, str], str],
     added: Sequence[str] = (),
     removed: Sequence[str] = (),
+    *,
+    memo: Memo[tuple[Tag, ...]] | None = None,
 ) -> tuple[Tag, ...]:
     """Return the tags of an initiative line: detected in its documents' ``texts`` (by
     (message id, file name), ``store.initiatives.document_texts``) and its field, then
-    staff's additions and removals (``kind:value``)."""
+    staff's additions and removals (``kind:value``). With a ``memo``, the tags detected
+    in the same text and field before are taken from it."""
     text = "\n".join(texts.get(source, "") for source in line.sources)
-    return apply_edits(detect_tags(text, line.field), added, removed)
+    if memo is None:
+        return apply_edits(detect_tags(text, line.field), added, removed)
+    digest = digest_of(line.field or "", text)
+    detected = memo.get(digest)
+    if detected is None:
+        detected = detect_tags(text, line.field)
+        memo.put(digest, detected)
+    return apply_edits(detected, added, removed)
 
 
 def count_tags(lines: Iterable[InitiativeLine]) -> dict[str, dict[str, int]]:

@@ -11,8 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.similarity import generate, score
+from parsers import similarity
+from parsers.memo import Memo
 from parsers.similarity import (
     FLAG_AT,
+    Signature,
     SimilarityIndex,
     jaccard,
     name_forms,
@@ -181,3 +184,63 @@ def test_a_shingle_is_the_little_endian_32_bit_blake2_of_its_words(
 def test_shingles_of_other_sizes_are_runs_of_that_many_words() -> None:
     assert shingles("a b c", size=1) == frozenset(map(_blake32, "abc"))
     assert shingles("a b c", size=2) == frozenset(map(_blake32, ["a b", "b c"]))
+
+
+def _flagged(index: SimilarityIndex[int]) -> list[tuple[int, int, float]]:
+    return [(p.first, p.second, p.similarity) for p in index.pairs()]
+
+
+def test_an_index_with_a_memo_flags_what_one_without_it_flags_in_the_same_order() -> None:
+    generated = generate(documents=120, pairs=20, seed=3)
+    names = [*name_forms("UBND xã An Cơ"), *name_forms("UBND xã Trí Bình")]
+    plain: SimilarityIndex[int] = SimilarityIndex(names=names)
+    plain.add_many(generated.documents)
+    memo: Memo[Signature] = Memo()
+    # The memo holds every other document's signature first: hits and misses interleave.
+    SimilarityIndex(names=names, memo=memo).add_many(generated.documents[::2])
+    assert len(memo) == 60
+    cached: SimilarityIndex[int] = SimilarityIndex(names=names, memo=memo)
+    cached.add_many(generated.documents)
+    assert len(memo) == 120
+    assert _flagged(cached) == _flagged(plain)
+    assert len(_flagged(plain)) >= 18
+
+
+def test_a_text_indexed_before_is_not_shingled_again_unless_it_has_a_candidate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    copy = header("xã Trí Bình", "40", "20") + BODY
+    other = "Một sáng kiến khác hẳn: tổ tự quản quét dọn đường làng và phân loại rác mỗi tuần."
+    documents = [(1, header("xã An Cơ", "12", "3") + BODY), (2, copy), (3, other * 3)]
+    memo: Memo[Signature] = Memo()
+    SimilarityIndex(names=name_forms("UBND xã Trí Bình"), memo=memo).add_many(documents)
+    made: list[str] = []
+    real = similarity.normalise_body
+
+    def counted(text: str, names: object = ()) -> str:
+        made.append(text)
+        return real(text, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(similarity, "normalise_body", counted)
+    again: SimilarityIndex[int] = SimilarityIndex(names=name_forms("UBND xã Trí Bình"), memo=memo)
+    again.add_many(documents)
+    assert made == []
+    assert again.similar_to(3) == []
+    assert made == []  # no candidate: nothing to score
+    [pair] = again.similar_to(1)
+    assert (pair.second, pair.similarity) == (2, 1.0)
+    assert sorted(made) == sorted([documents[0][1], copy])
+
+
+def test_a_changed_text_or_other_names_are_indexed_anew() -> None:
+    memo: Memo[Signature] = Memo()
+    first: SimilarityIndex[int] = SimilarityIndex(names=name_forms("UBND xã An Cơ"), memo=memo)
+    first.add_many([(1, BODY)])
+    # Another roster removes other names: another key.
+    SimilarityIndex(names=name_forms("UBND xã Trí Bình"), memo=memo).add_many([(1, BODY)])
+    assert len(memo) == 2
+    changed: SimilarityIndex[int] = SimilarityIndex(names=name_forms("UBND xã An Cơ"), memo=memo)
+    changed.add_many([(1, BODY + "4. Kinh phí: không phát sinh."), (2, BODY)])
+    assert len(memo) == 3
+    [pair] = changed.similar_to(2)
+    assert pair.second == 1 and pair.similarity < 1.0

@@ -199,6 +199,36 @@ def test_the_same_text_from_two_units_and_in_a_later_campaign_is_flagged_with_it
     assert lines["xa-tri-binh"].similar == ()
 
 
+def test_a_list_made_again_is_the_same_and_a_text_read_again_gives_its_new_tags_and_pairs(
+    register: Register,
+) -> None:
+    store(register, 1, "xa-an-co", "Số hóa hồ sơ", DESCRIPTION.format(unit="XÃ AN CƠ", number=1))
+    copy = store(
+        register, 2, "xa-thai-binh", "Số hóa", DESCRIPTION.format(unit="XÃ THÁI BÌNH", number=7)
+    )
+    # Another campaign's line is indexed, never tagged.
+    store(register, 3, "xa-tri-binh", "Tổ tự quản", OTHER, campaign="2025", day=2)
+    first = council_lines(register, campaign_of(register))
+    kept = (len(register.memos.signatures), len(register.memos.tags))
+    assert kept == (3, 2)
+    assert council_lines(register, campaign_of(register)) == first
+    assert (len(register.memos.signatures), len(register.memos.tags)) == kept
+    assert [len(line.similar) for line in first] == [1, 1]
+    # The copy is read again (``reprocess``) and now says something else.
+    with register.sessions.begin() as session:
+        session.execute(update(Attachment).where(Attachment.message_id == copy).values(text=OTHER))
+    lines = {ln.unit_code: ln for ln in council_lines(register, campaign_of(register))}
+    # Only the field the initiative was filed under is left: no index, no sentence of it.
+    assert [(t.label, t.evidence) for t in lines["xa-thai-binh"].tags] == [
+        ("field:Cải cách thủ tục hành chính", "Cải cách thủ tục hành chính")
+    ]
+    assert "index:SIPAS" in [t.label for t in lines["xa-an-co"].tags]
+    assert [(s.unit, s.campaign) for s in lines["xa-thai-binh"].similar] == [
+        ("xa-tri-binh", "2025")
+    ]
+    assert lines["xa-an-co"].similar == ()
+
+
 def test_the_migration_gives_the_initiatives_counted_before_it_an_id(database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade_schema(engine, "0011_campaigns")
