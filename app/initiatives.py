@@ -6,7 +6,7 @@ Both shells call these: ``report initiatives`` and the exports (``app.exports``)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from app.root import Register
@@ -38,7 +38,7 @@ from store.initiatives import (
     unmerge_record,
     withdraw_record,
 )
-from store.read import SubmissionRow, list_submissions
+from store.read import FiledRow, list_filed
 
 __all__ = ["MergeRefused", "SplitRefused", "UnknownInitiative"]
 
@@ -53,9 +53,8 @@ def council_lines(register: Register, campaign: Campaign) -> list[InitiativeLine
     campaigns' lines are only indexed.
     """
     with register.sessions.begin() as session:
-        rows = list_submissions(session, status="accepted")
-        by_campaign: dict[str, list[SubmissionRow]] = {campaign.code: []}
-        for row in rows:
+        by_campaign: dict[str, list[FiledRow]] = {campaign.code: []}
+        for row in list_filed(session, status="accepted"):
             # Mail of no campaign yet shows in the campaign listed, as list_submissions has it.
             by_campaign.setdefault(row.campaign or campaign.code, []).append(row)
         lines = {
@@ -96,26 +95,28 @@ def council_lines(register: Register, campaign: Campaign) -> list[InitiativeLine
             by_id[record.id] = line
             text_of[record.id] = "\n".join(texts.get(source, "") for source in line.sources)
     index.add_many(text_of.items())
-    return [
-        replace(
-            line,
-            similar=tuple(
-                Similar(
-                    id=pair.second,
-                    unit=by_id[pair.second].unit_code,
-                    title=by_id[pair.second].title,
-                    campaign=by_id[pair.second].campaign,
-                    similarity=pair.similarity,
-                    passages=shared_passages(
-                        text_of[line.id or 0], text_of[pair.second], index.names_pattern
-                    ),
-                )
-                for pair in index.similar_to(line.id or 0)
-                if pair.second in by_id
-            ),
+    return [replace(line, similar=_similar(line.id or 0, index, by_id, text_of)) for line in listed]
+
+
+def _similar(
+    record_id: int,
+    index: SimilarityIndex[int],
+    by_id: Mapping[int, InitiativeLine],
+    text_of: Mapping[int, str],
+) -> tuple[Similar, ...]:
+    """Return the near-duplicates of one record's line, each with the passages both share."""
+    return tuple(
+        Similar(
+            id=pair.second,
+            unit=by_id[pair.second].unit_code,
+            title=by_id[pair.second].title,
+            campaign=by_id[pair.second].campaign,
+            similarity=pair.similarity,
+            passages=shared_passages(text_of[record_id], text_of[pair.second], index.names_pattern),
         )
-        for line in listed
-    ]
+        for pair in index.similar_to(record_id)
+        if pair.second in by_id
+    )
 
 
 def corrected(line: InitiativeLine, record: RecordRow) -> InitiativeLine:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from parsers.fields import field_name
@@ -14,7 +15,7 @@ from parsers.roster import Roster
 from parsers.tags import Tag, apply_edits, detect_tags
 from reports.compliance import COUNTING_TIMINGS
 from reports.render import TIMING_LABELS, local_iso, local_text
-from store.read import SubmissionRow
+from store.read import InitiativeRow
 from store.tallies import document_key
 
 INITIATIVE_HEADINGS = (
@@ -66,9 +67,29 @@ class Similar:
     passages: tuple[str, ...] = ()  # sentences both texts have
 
 
+class Filed(Protocol):
+    """What the list reads of a message: ``store.read.SubmissionRow`` or, cut to this,
+    ``store.read.FiledRow``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def timing(self) -> str | None: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def documents(self) -> tuple[str, ...]: ...
+    @property
+    def initiatives(self) -> tuple[InitiativeRow, ...]: ...
+
+
 def list_initiatives(
     roster: Roster,
-    rows: Iterable[SubmissionRow],
+    rows: Iterable[Filed],
     campaign: str | None = None,
     *,
     splits: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
@@ -96,7 +117,7 @@ def list_initiatives(
         return field_names[field]
 
     order = {u.code: i for i, u in enumerate(roster.units)}
-    groups: dict[tuple[str, str], list[tuple[SubmissionRow, str, str | None, tuple[str, ...]]]] = {}
+    groups: dict[tuple[str, str], list[tuple[Filed, str, str | None, tuple[str, ...]]]] = {}
     files: dict[tuple[str, str], list[str]] = {}
     sources: dict[tuple[str, str], dict[int, list[str]]] = {}
     for row in sorted(rows, key=lambda r: (r.received_at, r.id)):
@@ -112,12 +133,12 @@ def list_initiatives(
                 titled.add(item.filename)
                 files.setdefault(key, []).append(item.filename)
                 sources.setdefault(key, {}).setdefault(row.id, []).append(item.filename)
-        for attachment in row.attachments:
-            if attachment.is_document and attachment.filename not in titled:
-                key = keyed(row.unit, document_key(attachment.filename), attachment.filename)
+        for filename in row.documents:
+            if filename not in titled:
+                key = keyed(row.unit, document_key(filename), filename)
                 groups.setdefault(key, []).append((row, UNREADABLE_TITLE, None, ()))
-                files.setdefault(key, []).append(attachment.filename)
-                sources.setdefault(key, {}).setdefault(row.id, []).append(attachment.filename)
+                files.setdefault(key, []).append(filename)
+                sources.setdefault(key, {}).setdefault(row.id, []).append(filename)
     lines = []
     for key, copies in groups.items():
         first, newest = copies[0], copies[-1]

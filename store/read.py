@@ -175,6 +175,79 @@ def mail_received(session: Session, since: datetime, until: datetime) -> list[Ma
 
 
 @dataclass(frozen=True)
+class FiledRow:
+    """What the council's list reads of a message: when, from which unit, how it was
+    judged and timed, its documents' names and the initiatives read from them."""
+
+    id: int
+    received_at: datetime
+    unit: str | None
+    timing: str | None
+    status: str | None
+    campaign: str | None
+    documents: tuple[str, ...]
+    initiatives: tuple[InitiativeRow, ...]
+
+
+def list_filed(session: Session, status: str = "accepted") -> list[FiledRow]:
+    """Return every message of ``status`` with its documents and initiatives, oldest
+    received first: ``list_submissions``'s rows cut to what the council's list reads
+    (no addresses, reasons or file details: a register of 100,000 submissions is read
+    whole each time the list is made)."""
+    condition = Message.status == status
+    if session.autoflush:
+        session.flush()
+    connection = session.connection()
+    rows = connection.execute(
+        select(
+            Message.id,
+            Message.received_at,
+            Message.unit_code,
+            Message.timing,
+            Message.status,
+            Message.campaign_code,
+        )
+        .where(condition)
+        .order_by(Message.received_at, Message.id)
+    ).all()
+    if not rows:
+        return []
+    documents: dict[int, list[str]] = {}
+    for message_id, filename in connection.execute(
+        select(Attachment.message_id, Attachment.filename)
+        .join(Message, Message.id == Attachment.message_id)
+        .where(condition, Attachment.is_document.is_(True))
+        .order_by(Attachment.message_id, Attachment.position, Attachment.id)
+    ):
+        documents.setdefault(message_id, []).append(filename)
+    initiatives: dict[int, list[InitiativeRow]] = {}
+    for message_id, filename, title, key, field, authors in connection.execute(
+        select(
+            Initiative.message_id,
+            Attachment.filename,
+            Initiative.title,
+            Initiative.title_key,
+            Initiative.field,
+            Initiative.authors,
+        )
+        .join(Message, Message.id == Initiative.message_id)
+        .outerjoin(Attachment, Attachment.id == Initiative.attachment_id)
+        .where(condition)
+        .order_by(Initiative.message_id, Initiative.id)
+    ):
+        row = InitiativeRow(title, key, field, tuple(authors or ()), filename)
+        initiatives.setdefault(message_id, []).append(row)
+    return [
+        FiledRow(
+            *r,
+            documents=tuple(documents.get(r[0], ())),
+            initiatives=tuple(initiatives.get(r[0], ())),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
 class ReviewRow:
     """What the review list shows of a message that may need a person."""
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from app.config import load_roster
+from reports.initiatives import list_initiatives
 from store.db import SessionFactory
 from store.models import Attachment, Message
 from store.read import (
     AttachmentRow,
+    FiledRow,
+    list_filed,
     list_submissions,
     mail_received,
     review_candidates,
@@ -19,6 +26,7 @@ from store.tallies import UnitTally, compliance_tallies
 from tests.store.register import add_message_rows, store_message
 
 ICT = timezone(timedelta(hours=7))
+ROOT = Path(__file__).resolve().parents[2]
 FLAGS = frozenset({"auth_failed", "unreadable_attachment"})
 
 
@@ -141,3 +149,48 @@ def test_rows_include_what_the_caller_added_but_has_not_flushed(
         )
         [row] = list_submissions(session)
         assert row.documents == ("a.docx", "b.pdf") and row.titles == ("Một cửa số",)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_filed_rows_are_the_submissions_cut_to_what_the_council_s_list_reads(
+    sessions: SessionFactory, seed: int
+) -> None:
+    rng = random.Random(seed)
+    names = ("a.docx", "b.pdf", "anh.png", "a.docx", "c.doc")
+    for uid in range(1, 41):
+        files = tuple(
+            (name, rng.choice((None, "Số hóa hồ sơ", "Một cửa", "Tổ tự quản")))
+            for name in rng.sample(names, rng.randrange(0, 4))
+        )
+        store_message(
+            sessions,
+            uid,
+            at(rng.randrange(1, 25), rng.randrange(0, 24)),
+            rng.choice(("xa-thai-binh", "xa-an-co", None)),
+            files=files,
+            status=rng.choice(("accepted", "accepted", "needs_review", "ignored")),
+            timing=rng.choice(("on_time", "late", None)),
+            campaign=rng.choice(("2024", "2025", None)),
+        )
+    with sessions() as session:
+        for status in ("accepted", "ignored"):
+            submitted = list_submissions(session, status=status)
+            filed = list_filed(session, status=status)
+            assert [
+                FiledRow(
+                    r.id,
+                    r.received_at,
+                    r.unit,
+                    r.timing,
+                    r.status,
+                    r.campaign,
+                    r.documents,
+                    r.initiatives,
+                )
+                for r in submitted
+            ] == filed
+        accepted = (list_filed(session), list_submissions(session, status="accepted"))
+    roster = load_roster(ROOT / "units.toml")
+    lines = list_initiatives(roster, accepted[0], "2024")
+    assert lines == list_initiatives(roster, accepted[1], "2024")
+    assert len(lines) >= 3
