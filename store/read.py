@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Text,
     and_,
     cast,
@@ -126,16 +127,7 @@ def mail_received(session: Session, since: datetime, until: datetime) -> list[Ma
     Only the columns the digest shows: a busy day has thousands of messages.
     """
     window = and_(Message.received_at >= since, Message.received_at < until)
-    # Joined, not "IN (subquery)": PostgreSQL then looks the day's few files up
-    # in the index instead of hashing the whole table.
-    documents: dict[int, list[str]] = {}
-    for message_id, filename in session.execute(
-        select(Attachment.message_id, Attachment.filename)
-        .join(Message, Message.id == Attachment.message_id)
-        .where(window, Attachment.is_document.is_(True))
-        .order_by(Attachment.message_id, Attachment.position, Attachment.id)
-    ):
-        documents.setdefault(message_id, []).append(filename)
+    documents = _document_names(session, window)
     titles: dict[int, list[str]] = {}
     for message_id, title in session.execute(
         select(Initiative.message_id, Initiative.title)
@@ -212,14 +204,7 @@ def list_filed(session: Session, status: str = "accepted") -> list[FiledRow]:
     ).all()
     if not rows:
         return []
-    documents: dict[int, list[str]] = {}
-    for message_id, filename in connection.execute(
-        select(Attachment.message_id, Attachment.filename)
-        .join(Message, Message.id == Attachment.message_id)
-        .where(condition, Attachment.is_document.is_(True))
-        .order_by(Attachment.message_id, Attachment.position, Attachment.id)
-    ):
-        documents.setdefault(message_id, []).append(filename)
+    documents = _document_names(connection, condition)
     initiatives: dict[int, list[InitiativeRow]] = {}
     for message_id, filename, title, key, field, authors in connection.execute(
         select(
@@ -245,6 +230,26 @@ def list_filed(session: Session, status: str = "accepted") -> list[FiledRow]:
         )
         for r in rows
     ]
+
+
+def _document_names(
+    run: Session | Connection, condition: ColumnElement[bool]
+) -> dict[int, list[str]]:
+    """Return the names of the documents of the messages that meet ``condition``, in
+    order, by message id.
+
+    Joined, not "IN (subquery)": PostgreSQL then looks a day's few files up in the
+    index instead of hashing the whole table.
+    """
+    documents: dict[int, list[str]] = {}
+    for message_id, filename in run.execute(
+        select(Attachment.message_id, Attachment.filename)
+        .join(Message, Message.id == Attachment.message_id)
+        .where(condition, Attachment.is_document.is_(True))
+        .order_by(Attachment.message_id, Attachment.position, Attachment.id)
+    ):
+        documents.setdefault(message_id, []).append(filename)
+    return documents
 
 
 @dataclass(frozen=True)
