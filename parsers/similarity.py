@@ -210,11 +210,10 @@ class Pair(Generic[K]):
 
 @dataclass(frozen=True)
 class Signature:
-    """What indexing a text gave: how many shingles it has, and its MinHash (None when
-    it is too short to compare)."""
+    """What indexing a text gave: its MinHash, or None when it is too short to compare
+    (kept too, so that a short text is not shingled again either)."""
 
-    shingle_count: int
-    minhash: Any  # a datasketch LeanMinHash
+    minhash: Any  # a datasketch LeanMinHash, or None
 
 
 @dataclass
@@ -274,7 +273,7 @@ class SimilarityIndex(Generic[K]):
         made = {key: LeanMinHash(m) for key, m in zip(long_enough, minhashes, strict=True)}
         with self._lsh.insertion_session() as session:
             for key, digest, known in entries:
-                signature = known or Signature(len(self._shingles_of(key)), made.get(key))
+                signature = known or Signature(made.get(key))
                 if known is None and digest is not None and self.memo is not None:
                     self.memo.put(digest, signature)
                 if signature.minhash is None:
